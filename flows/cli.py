@@ -1,0 +1,109 @@
+"""The `zhnews` command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+console = Console(stderr=True)
+
+DataDir = Annotated[Path, typer.Option("--data-dir", "-d", help="Warehouse folder (zhnews.duckdb, parquet/).")]
+ProfilesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--profiles", help="Extra folder of site profiles (*.toml, outlets*.tsv); repeatable."),
+]
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect logs only warnings unless asked; set before prefect is imported."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error and return the Exit to raise."""
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.callback()
+def main() -> None:
+    """zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Dump files and/or folders of dumps (*.txt).")],
+    data_dir: DataDir = Path("data"),
+    profiles: ProfilesOpt = None,
+    batch_files: Annotated[int, typer.Option(help="Files per batch (one Parquet file + one transaction).")] = 200,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Load dumps into the warehouse: split, clean, normalize, write Parquet, load DuckDB.
+
+    Re-running on the same files is safe: unchanged files are skipped, changed files replace
+    their earlier rows. Files that are not readable text are quarantined with a reason and the
+    run goes on; the exit code is non-zero only when the run itself fails.
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}")
+    _quiet_prefect(verbose)
+    from flows.ingest import ingest_flow
+    from flows.lock import DataDirBusy
+    from flows.summary import print_summary
+
+    try:
+        summary = ingest_flow(
+            paths=[str(p) for p in paths],
+            data_dir=str(data_dir),
+            profile_dirs=[str(p) for p in profiles or ()],
+            batch_files=batch_files,
+            wait_seconds=wait,
+            show_progress=progress,
+        )
+    except (FileNotFoundError, DataDirBusy, PermissionError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    print_summary(summary, Console())
+
+
+@app.command()
+def examples(
+    data_dir: DataDir = Path("data"), limit: Annotated[int, typer.Option(help="Rows per query.")] = 10
+) -> None:
+    """Run the README's example SQL queries on the warehouse and print their results."""
+    import duckdb
+    from rich.table import Table
+
+    from flows.examples import example_queries
+
+    db = data_dir / "zhnews.duckdb"
+    if not db.exists():
+        raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    out = Console()
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        for name, sql in example_queries():
+            cursor = con.execute(sql)
+            table = Table(title=name, title_justify="left")
+            for column in cursor.description:
+                table.add_column(column[0], overflow="fold", max_width=48)
+            for row in cursor.fetchmany(limit):
+                table.add_row(*("" if v is None else str(v) for v in row))
+            out.print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,54 @@
+"""Finding input files and identifying them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DUMP_SUFFIXES = (".txt", ".text", ".md")
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input file: its absolute path, stable id and size."""
+
+    path: str
+    file_id: str
+    size: int
+
+
+def file_id_for(path: Path) -> str:
+    """Stable id of an input file: a hash of its absolute path."""
+    return hashlib.blake2b(str(path).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    """Hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = DUMP_SUFFIXES) -> Iterator[InputFile]:
+    """Input files under the given files and folders, in a stable (sorted) order.
+
+    A file named directly is taken whatever its suffix; inside folders only `suffixes` count,
+    and hidden files and folders are skipped. Raises FileNotFoundError for a missing path.
+    """
+    for raw in paths:
+        root = Path(raw).expanduser().resolve()
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {raw}")
+        if root.is_file():
+            yield _input(root)
+            continue
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            if path.is_file() and path.suffix.lower() in suffixes:
+                yield _input(path)
+
+
+def _input(path: Path) -> InputFile:
+    return InputFile(str(path), file_id_for(path), path.stat().st_size)

@@ -1,0 +1,109 @@
+"""End to end: real Prefect flow runs, real Parquet, real DuckDB, scored with the shared gold scorer."""
+
+import json
+import subprocess
+import sys
+
+import duckdb
+
+from bench.synth import Writer
+from tests.conftest import ROOT, SAMPLES, SEED_GOLD, score
+
+DATA_TABLES = ("files", "documents", "sightings", "removed_lines")
+
+
+def table_counts(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+    finally:
+        con.close()
+
+
+def test_seeds_score_at_least_0_99_on_the_gold(ingest, tmp_path):
+    summary = ingest([SAMPLES], tmp_path)
+    assert (summary.files_loaded, summary.documents_seen, summary.quarantined) == (5, 20, [])
+    code, report = score(tmp_path / "zhnews.duckdb", SEED_GOLD, min_f1=0.99)
+    assert code == 0, report["problems"]
+    metrics, counts = report["metrics"], report["counts"]
+    assert metrics["f1"] >= 0.99
+    assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (20, 20, 20)
+    assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0
+    assert metrics["wrap_repair"] == 1.0 and counts["citations"] == 0
+
+
+def test_rerun_on_the_same_input_leaves_the_same_tables(ingest, tmp_path):
+    ingest([SAMPLES], tmp_path)
+    first = table_counts(tmp_path / "zhnews.duckdb")
+    again = ingest([SAMPLES], tmp_path)
+    assert again.files_unchanged == 5 and again.files_loaded == 0
+    assert table_counts(tmp_path / "zhnews.duckdb") == first
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT status, files_unchanged FROM loads ORDER BY started_at").fetchall() == [
+        ("completed", 0),
+        ("completed", 5),
+    ]
+
+
+def test_synthetic_dumps_of_the_seed_layouts_score_like_the_seeds(ingest, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    gold = {"version": 1, "files": []}
+    writer = Writer(seed=42)
+    for i in range(12):
+        dump = writer.any_dump(i)
+        (inbox / dump.name).write_text(dump.text, encoding="utf-8")
+        gold["files"].append(dump.gold)
+    (tmp_path / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    code, report = score(tmp_path / "data" / "zhnews.duckdb", tmp_path / "gold.json", min_f1=0.99)
+    assert code == 0, report["problems"]
+    assert report["metrics"]["source_acc"] == report["metrics"]["date_acc"] == 1.0
+    assert report["counts"]["docs_pred"] == report["counts"]["docs_gold"]
+
+
+def test_parquet_files_hold_what_duckdb_holds(ingest, tmp_path):
+    ingest([SAMPLES], tmp_path)
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    parquet = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/parquet/documents/*.parquet')").fetchone()
+    assert parquet[0] == con.execute("SELECT count(*) FROM documents").fetchone()[0] == 20
+
+
+def test_cli_ingest_prints_a_summary_and_builds_the_warehouse(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", str(SAMPLES), "--data-dir", str(tmp_path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "files seen" in proc.stdout and "quarantined" in proc.stdout
+    assert table_counts(tmp_path / "zhnews.duckdb")["documents"] == 20
+
+
+def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_readme_shows_every_example_query_and_each_runs(ingest, tmp_path):
+    from flows.examples import example_queries
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ingest([SAMPLES], tmp_path)
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    queries = example_queries()
+    assert len(queries) >= 5
+    for name, sql in queries:
+        assert sql in readme, f"README lacks the example query {name!r}"
+        assert con.execute(sql).fetchall(), f"example {name!r} returned no rows on the seeds"

@@ -1,0 +1,144 @@
+"""Cleaning operators, each on a small draft: what they remove, edit, and leave alone."""
+
+import pytest
+
+from transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
+from transforms.cleaners.citations import CitationMarkers
+from transforms.cleaners.footer import TrailingFooter
+from transforms.cleaners.line_rules import BoilerplateLines
+from transforms.cleaners.metadata_lines import MetadataLines, metadata_pairs
+from transforms.cleaners.truncation import TruncationMarker
+from transforms.cleaners.wrap_spaces import WrapSpaces, repair_wrap_spaces
+from transforms.model import Draft, Line
+
+
+def draft(*texts: str, layout: str = "portal_article") -> Draft:
+    return Draft(ordinal=1, layout=layout, lines=[Line(i + 1, t) for i, t in enumerate(texts)])
+
+
+def texts(d: Draft) -> list[str]:
+    return [line.text for line in d.lines]
+
+
+@pytest.fixture
+def rules(profiles):
+    return profiles.rulebook_for(["打开网易新闻 查看更多图片"])
+
+
+class TestWrapSpaces:
+    @pytest.mark.parametrize(
+        ("before", "after"),
+        [
+            ("这一安 排也被一些外媒视为", "这一安排也被一些外媒视为"),
+            ("比如日 本和韩国", "比如日本和韩国"),
+            ("覆盖3 8个街道", "覆盖38个街道"),
+            ('仅表示"细节不便透露",日 本政府', '仅表示"细节不便透露",日本政府'),
+            ("驻华大使庞德伟(David Perdue),随后", "驻华大使庞德伟(David Perdue),随后"),
+            ("Japan feels frustrated with the US", "Japan feels frustrated with the US"),
+        ],
+    )
+    def test_joins_chinese_across_wrap_spaces_but_not_latin_words(self, before, after):
+        assert repair_wrap_spaces(before)[0] == after
+
+    def test_counts_its_edits(self, rules):
+        d = draft("这一安 排也被 一些外媒")
+        WrapSpaces()(d, rules)
+        assert texts(d) == ["这一安排也被一些外媒"]
+        assert d.edits == {"wrap_spaces": 2}
+
+
+class TestCitationMarkers:
+    def test_removes_single_and_chained_markers(self, rules):
+        d = draft("艰难抉择[1] - 若日本谴责[1][3] - 关注反应[2, 5]", "Japan feels frustrated [1][12][15]")
+        CitationMarkers()(d, rules)
+        assert texts(d) == ["艰难抉择 - 若日本谴责 - 关注反应", "Japan feels frustrated"]
+
+    def test_leaves_bracketed_words_alone(self, rules):
+        d = draft("[视频]外交部回应")
+        CitationMarkers()(d, rules)
+        assert texts(d) == ["[视频]外交部回应"]
+
+
+class TestTruncationMarker:
+    def test_listing_snippet_ending_in_ellipsis_is_flagged_and_unmarked(self, rules):
+        d = draft("日本首相高市早苗举行电话 ...", layout="search_listing_en")
+        TruncationMarker()(d, rules)
+        assert texts(d) == ["日本首相高市早苗举行电话"]
+        assert "truncated" in d.flags
+
+    def test_full_articles_are_not_touched(self, rules):
+        d = draft("他说……", layout="portal_article")
+        TruncationMarker()(d, rules)
+        assert texts(d) == ["他说……"] and not d.flags
+
+
+class TestTrailingFooter:
+    def test_everything_from_a_footer_marker_on_is_removed_with_the_marker_named(self, rules):
+        d = draft("第一段。", "第二段。", "相关内容", "热门资讯", "某某... 某某...")
+        TrailingFooter()(d, rules)
+        assert texts(d) == ["第一段。", "第二段。"]
+        assert {r.rule for r in d.removed} == {"footer_marker:相关内容"}
+        assert len(d.removed) == 3
+
+    def test_a_marker_on_the_first_line_does_not_eat_the_body(self, rules):
+        d = draft("相关内容", "正文第一段。")
+        TrailingFooter()(d, rules)
+        assert texts(d) == ["相关内容", "正文第一段。"]
+
+    def test_a_trailing_run_of_teasers_is_a_footer_without_a_marker(self, rules):
+        body = ["正文第一段。", "正文第二段。"]
+        teasers = ["长春市举办医疗... 为探讨数字化转型...", "苹果大更新... 苹果宣布了...", "富士X-E5... 近日..."]
+        d = draft(*body, *teasers)
+        TrailingFooter()(d, rules)
+        assert texts(d) == body
+        assert [r.rule for r in d.removed] == ["teaser_run"] * 3
+
+    def test_two_lines_ending_in_ellipsis_are_not_a_teaser_run(self, rules):
+        d = draft("正文。", "他说……", "她也说……")
+        TrailingFooter()(d, rules)
+        assert len(d.lines) == 3
+
+
+class TestBoilerplateLines:
+    def test_profile_patterns_remove_prompts_and_placeholders_with_their_rule(self, rules):
+        d = draft(
+            "阅读此文前,诚邀您点击一下“关注”按钮,方便以后持续为您推送此类文章,您的支持是我们坚持创作的动力~",
+            "打开网易新闻 查看更多图片",
+            "正文。",
+        )
+        BoilerplateLines()(d, rules)
+        assert texts(d) == ["正文。"]
+        assert [r.rule for r in d.removed] == ["common:follow_prompt", "netease:image_placeholder"]
+
+
+class TestMetadataLines:
+    @pytest.mark.parametrize(
+        ("line", "pairs"),
+        [
+            ("来源：新华社", [("source", "新华社")]),
+            ("(文章来源:央视新闻)", [("source", "央视新闻")]),
+            ("原标题：美日同盟新动向", [("origin_title", "美日同盟新动向")]),
+            ("本文来源：澎湃新闻  责任编辑：王某", [("source", "澎湃新闻"), ("editor", "王某")]),
+            ("作者：张三 | 编辑：李四", [("author", "张三"), ("editor", "李四")]),
+        ],
+    )
+    def test_label_value_lines_are_metadata(self, line, pairs):
+        assert metadata_pairs(line) == pairs
+
+    @pytest.mark.parametrize("line", ["据新华社报道，来源：可靠消息称会谈取得进展。", "来源", "这是正文。"])
+    def test_sentences_are_not_metadata(self, line):
+        assert metadata_pairs(line) is None
+
+    def test_metadata_becomes_fields_and_layout_fields_win(self, rules):
+        d = draft("正文。", "来源：新华社", "责任编辑：王某")
+        d.fields["source"] = "人民网"
+        MetadataLines()(d, rules)
+        assert texts(d) == ["正文。"]
+        assert d.fields == {"source": "人民网", "credited_source": "新华社", "editor": "王某"}
+        assert [r.rule for r in d.removed] == ["field:source", "field:editor"]
+
+
+def test_cleaners_compose_from_a_list_of_names():
+    assert [c.name for c in build_cleaners(DEFAULT_CLEANERS)] == list(DEFAULT_CLEANERS)
+    with pytest.raises(ValueError, match="unknown cleaner"):
+        build_cleaners(["no_such_cleaner"])

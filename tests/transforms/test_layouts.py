@@ -1,0 +1,91 @@
+"""Layouts are detected by structure and split dumps into drafts; no line goes unaccounted for."""
+
+from transforms.layouts import detect_layout, split_dump
+from transforms.pipeline import to_lines
+
+LISTING_EN = """新能源汽车
+Search documents
+杭州新能源汽车再提速
+Peng Pai Xin Wen· 2024-05-06 07:08
+杭州当地政府发布了新的实施方案,涉及资金约20亿元。 ...
+成都低空经济见成效
+Di Yi Cai Jing· 2023-01-02 03:04
+Core Viewpoint - The report highlights steady growth in Chengdu [1]"""
+
+PORTAL = """武汉冰雪旅游迎新局
+编辑部
+2024-02-03 04:05:06
+12
+
+武汉文旅部门启动了为期三个月的专项行动。
+
+首批项目已经落地。
+
+相关内容
+热门资讯
+某地举办论坛... 某地..."""
+
+UNTITLED = """阅读此文前,诚邀您点击一下“关注”按钮,您的支持是我们坚持创作的动力~
+
+近日,某市有关部门召开了专题座谈会,研究部署下一阶段工作。
+
+会议强调,要把各项措施落到实处。"""
+
+
+def split(text, profiles):
+    lines = to_lines(text)
+    return split_dump(lines, profiles.rulebook_for([line.text for line in lines]))
+
+
+def accounted(result, text):
+    """Every non-blank line is in a draft or recorded as removed."""
+    kept = {line.no for d in result.drafts for line in d.lines}
+    removed = {r.line_no for r in result.chrome} | {r.line_no for d in result.drafts for r in d.removed}
+    return kept | removed == {no for no, t in enumerate(text.split("\n"), 1) if t.strip()}
+
+
+def test_listing_splits_into_title_outlet_date_blocks(profiles):
+    result = split(LISTING_EN, profiles)
+    assert result.layout == "search_listing_en"
+    assert [d.fields["title"] for d in result.drafts] == ["杭州新能源汽车再提速", "成都低空经济见成效"]
+    assert [d.fields["source"] for d in result.drafts] == ["Peng Pai Xin Wen", "Di Yi Cai Jing"]
+    assert result.drafts[0].fields["topic"] == "新能源汽车"
+    assert accounted(result, LISTING_EN)
+
+
+def test_chinese_interface_listing_takes_the_topic_from_between_chrome_lines(profiles):
+    text = "Workflow\n城市更新\nicon\n搜索文档\n标题一\n新华社· 2025-01-02 03:04\n正文一\n标题二\n人民网· 2025-01-03 03:04\n正文二"
+    result = split(text, profiles)
+    assert result.layout == "search_listing_zh"
+    assert {d.fields["topic"] for d in result.drafts} == {"城市更新"}
+    assert [r.rule for r in result.chrome] == ["listing_chrome", "field:topic", "listing_chrome", "listing_chrome"]
+
+
+def test_portal_article_header_gives_title_author_and_date(profiles):
+    result = split(PORTAL, profiles)
+    assert result.layout == "portal_article"
+    (d,) = result.drafts
+    assert d.fields == {"title": "武汉冰雪旅游迎新局", "published": "2024-02-03 04:05:06", "author": "编辑部"}
+    assert d.lines[0].text == "武汉文旅部门启动了为期三个月的专项行动。"
+    assert accounted(result, PORTAL)
+
+
+def test_portal_header_may_carry_the_outlet_on_the_date_line(profiles):
+    text = "标题\n2025-12-02 09:15:33 来源：澎湃新闻\n正文第一段。\n正文第二段。"
+    (d,) = split(text, profiles).drafts
+    assert d.fields["source"] == "澎湃新闻"
+    assert d.fields["published"] == "2025-12-02 09:15:33"
+
+
+def test_page_that_starts_with_paragraphs_is_an_untitled_article(profiles):
+    result = split(UNTITLED, profiles)
+    assert result.layout == "untitled_article"
+    assert "title" not in result.drafts[0].fields
+
+
+def test_unknown_structure_falls_back_to_generic_title_plus_body(profiles):
+    text = "一个标题\n没有日期的一段话。"
+    lines = to_lines(text)
+    assert detect_layout(lines, profiles.rulebook_for([text])).name == "generic"
+    (d,) = split(text, profiles).drafts
+    assert d.fields["title"] == "一个标题" and "unknown_layout" in d.flags

@@ -1,0 +1,118 @@
+"""The warehouse loads batches atomically and idempotently."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from warehouse.parquet import write_batch
+from warehouse.store import Warehouse
+
+
+def doc(doc_id, body, kind="snippet"):
+    return {
+        "doc_id": doc_id,
+        "title": "标题",
+        "source": "新华社",
+        "source_raw": "Xin Hua She",
+        "published_at": dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.UTC),
+        "body": body,
+        "body_kind": kind,
+        "truncated": False,
+        "topic": None,
+        "author": None,
+        "layout": "search_listing",
+        "flags": [],
+        "extra": [],
+        "char_count": len(body),
+    }
+
+
+def file_row(file_id, digest="h1"):
+    return {
+        "file_id": file_id,
+        "path": f"/in/{file_id}.txt",
+        "size_bytes": 10,
+        "content_hash": digest,
+        "encoding": "utf-8",
+        "encoding_confidence": 1.0,
+        "layout": "search_listing",
+        "profiles": ["common"],
+        "status": "loaded",
+        "reason": None,
+        "doc_count": 1,
+    }
+
+
+def rows(file_id, docs, digest="h1"):
+    return {
+        "files": [file_row(file_id, digest)],
+        "documents": docs,
+        "sightings": [
+            {"doc_id": d["doc_id"], "file_id": file_id, "ordinal": i + 1, "layout": "x", "topic": None}
+            for i, d in enumerate(docs)
+        ],
+        "removed_lines": [{"file_id": file_id, "line_no": 1, "text": "Search documents", "rule": "listing_chrome"}],
+    }
+
+
+def load(tmp_path, key, batch):
+    with Warehouse(tmp_path) as wh:
+        return wh.load_batch(write_batch(tmp_path, key, batch, "load1"))
+
+
+def count(tmp_path, table):
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_loading_the_same_batch_twice_changes_nothing(tmp_path):
+    batch = rows("f1", [doc("d1", "正文一"), doc("d2", "正文二")])
+    assert load(tmp_path, "k1", batch) == 2
+    assert load(tmp_path, "k1", batch) == 0
+    assert [count(tmp_path, t) for t in ("files", "documents", "sightings", "removed_lines")] == [1, 2, 2, 1]
+
+
+def test_a_document_seen_in_two_files_is_one_document_with_two_sightings(tmp_path):
+    load(tmp_path, "k1", rows("f1", [doc("d1", "短")]))
+    load(tmp_path, "k2", rows("f2", [doc("d1", "长一些的正文")]))
+    assert count(tmp_path, "documents") == 1
+    assert count(tmp_path, "sightings") == 2
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT body FROM documents").fetchone()[0] == "长一些的正文"
+
+
+def test_the_kept_version_does_not_depend_on_load_order(tmp_path):
+    load(tmp_path, "k2", rows("f2", [doc("d1", "长一些的正文")]))
+    load(tmp_path, "k1", rows("f1", [doc("d1", "短")]))
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT body FROM documents").fetchone()[0] == "长一些的正文"
+
+
+def test_a_changed_file_replaces_its_sightings_and_drops_orphaned_documents(tmp_path):
+    load(tmp_path, "k1", rows("f1", [doc("d1", "旧正文")]))
+    load(tmp_path, "k2", rows("f1", [doc("d9", "新正文")], digest="h2"))
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT doc_id FROM documents").fetchall() == [("d9",)]
+    assert con.execute("SELECT content_hash FROM files").fetchall() == [("h2",)]
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    good = write_batch(tmp_path, "k1", rows("f1", [doc("d1", "正文")]), "load1")
+    broken = dict(good, sightings=tmp_path / "missing.parquet")
+    with Warehouse(tmp_path) as wh, pytest.raises(duckdb.Error):
+        wh.load_batch(broken)
+    assert count(tmp_path, "files") == 0 and count(tmp_path, "documents") == 0
+
+
+def test_parquet_batches_have_the_declared_schema(tmp_path):
+    import pyarrow.parquet as pq
+
+    paths = write_batch(tmp_path, "k1", rows("f1", [doc("d1", "正文")]), "load1")
+    schema = pq.read_schema(paths["documents"])
+    assert str(schema.field("published_at").type) == "timestamp[us, tz=UTC]"
+    assert paths["documents"].parent == tmp_path / "parquet" / "documents"
+    assert not list(tmp_path.rglob("*.tmp"))

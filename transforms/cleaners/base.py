@@ -1,0 +1,51 @@
+"""The cleaner protocol and the registry that composes cleaners from a list of names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from transforms.model import Draft
+from transforms.profiles import Rulebook
+
+
+class Cleaner(Protocol):
+    """One cleaning step over a draft; mutates it in place."""
+
+    name: str
+
+    def __call__(self, draft: Draft, rules: Rulebook) -> None: ...
+
+
+def _registry() -> dict[str, type]:
+    from transforms.cleaners.citations import CitationMarkers
+    from transforms.cleaners.footer import TrailingFooter
+    from transforms.cleaners.line_rules import BoilerplateLines
+    from transforms.cleaners.metadata_lines import MetadataLines
+    from transforms.cleaners.truncation import TruncationMarker
+    from transforms.cleaners.wrap_spaces import WrapSpaces
+
+    classes = (BoilerplateLines, TrailingFooter, MetadataLines, TruncationMarker, CitationMarkers, WrapSpaces)
+    return {cls.name: cls for cls in classes}
+
+
+CLEANERS = _registry()
+
+# Order matters: whole-line rules first, then footers (so a footer marker is not taken for
+# metadata), then in-line edits.
+DEFAULT_CLEANERS: tuple[str, ...] = (
+    "boilerplate_lines",
+    "trailing_footer",
+    "metadata_lines",
+    "truncation_marker",
+    "citation_markers",
+    "wrap_spaces",
+)
+
+
+def build_cleaners(names: Iterable[str] = DEFAULT_CLEANERS) -> list[Cleaner]:
+    """Instantiate cleaners by name, in the given order."""
+    unknown = [n for n in names if n not in CLEANERS]
+    if unknown:
+        raise ValueError(f"unknown cleaner(s): {', '.join(unknown)}; known: {', '.join(sorted(CLEANERS))}")
+    return [CLEANERS[n]() for n in names]

@@ -1,0 +1,21 @@
+"""Removes citation markers such as `[1]`, `[1][3]`, `[2,5]` that summaries carry."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.model import Draft
+from transforms.profiles import Rulebook
+
+CITATION = re.compile(r"\s*(?:\[\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*\])+")
+
+
+class CitationMarkers:
+    """Strips bracketed reference numbers; the text around them stays as it was."""
+
+    name = "citation_markers"
+
+    def __call__(self, draft: Draft, rules: Rulebook) -> None:
+        for line in draft.lines:
+            line.text, count = CITATION.subn("", line.text)
+            draft.edited(self.name, count)

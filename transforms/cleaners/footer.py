@@ -1,0 +1,45 @@
+"""Removes a page's trailing block: related/trending links after a footer marker, or a teaser run."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.model import Draft, Line
+from transforms.profiles import Rulebook
+
+# A trending-link teaser: "headline... first words of the article..." ends in an ellipsis.
+_TEASER = re.compile(r"^.{2,200}(\.\.\.|…)$")
+MIN_TEASER_RUN = 3
+
+
+class TrailingFooter:
+    """Everything from a footer marker line (相关内容, 热门资讯, ...) on; then a trailing teaser run.
+
+    A marker counts only after the first body line, so a page cannot lose its whole body to it.
+    A run of at least `MIN_TEASER_RUN` teaser lines at the end is a trending footer even without
+    a marker.
+    """
+
+    name = "trailing_footer"
+
+    def __call__(self, draft: Draft, rules: Rulebook) -> None:
+        lines = draft.lines
+        cut = next(
+            (i for i, line in enumerate(lines) if i > 0 and line.text.strip() in rules.footer_markers),
+            len(lines),
+        )
+        if cut < len(lines):
+            marker = lines[cut].text.strip()
+            self._drop_from(draft, cut, f"footer_marker:{marker}")
+        run_start = len(draft.lines)
+        while run_start > 1 and _TEASER.match(draft.lines[run_start - 1].text.strip()):
+            run_start -= 1
+        if len(draft.lines) - run_start >= MIN_TEASER_RUN:
+            self._drop_from(draft, run_start, "teaser_run")
+
+    @staticmethod
+    def _drop_from(draft: Draft, start: int, rule: str) -> None:
+        tail: list[Line] = draft.lines[start:]
+        for line in tail:
+            draft.drop(line, rule)
+        draft.lines = draft.lines[:start]

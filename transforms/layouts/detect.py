@@ -1,0 +1,21 @@
+"""Choosing the layout that fits a dump best."""
+
+from __future__ import annotations
+
+from transforms.layouts.article import GenericArticle, PortalArticle, UntitledArticle
+from transforms.layouts.base import Layout
+from transforms.layouts.search_listing import SearchListing
+from transforms.model import Line, SplitResult
+from transforms.profiles import Rulebook
+
+LAYOUTS: tuple[Layout, ...] = (SearchListing(), PortalArticle(), UntitledArticle(), GenericArticle())
+
+
+def detect_layout(lines: list[Line], rules: Rulebook) -> Layout:
+    """The layout with the highest fit score (earlier in LAYOUTS wins ties)."""
+    return max(LAYOUTS, key=lambda layout: layout.score(lines, rules))
+
+
+def split_dump(lines: list[Line], rules: Rulebook) -> SplitResult:
+    """Split a dump's lines into document drafts with the best-fitting layout."""
+    return detect_layout(lines, rules).split(lines, rules)

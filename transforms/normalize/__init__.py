@@ -1,0 +1,1 @@
+"""Normalizers: raw field strings from a dump to typed, canonical values."""

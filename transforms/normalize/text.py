@@ -1,0 +1,21 @@
+"""Canonical text forms used for identity and comparison (not for display)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def nfc(text: str) -> str:
+    """Display form: NFC, with fullwidth ASCII letters/digits folded and odd spaces made plain."""
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_FOLD)
+
+
+def canonical(text: str | None) -> str:
+    """Identity form: NFKC, lower case, letters and digits only."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
+_FOLD.update({0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None, 0xFEFF: None})

@@ -1,0 +1,122 @@
+"""Site profiles: the site-specific knowledge of zhnews, kept as data.
+
+A profile is a TOML file (see `transforms/profiles/*.toml`): which lines tell that a dump comes from
+the site family (`[detect]`), which lines are boilerplate (`[[remove]]`), which lines start the
+trailing footer (`[footer]`), the listing interface's chrome (`[listing]`) and outlet aliases
+(`[outlets]`). Outlet names also come from `outlets*.tsv`. Users add sites by dropping files into a
+folder passed with `--profiles`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BUILTIN_DIR = Path(__file__).parent / "profiles"  # read by flows.config, not here (no I/O in transforms)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A boilerplate line pattern and the name it is recorded under."""
+
+    rule: str
+    pattern: re.Pattern[str]
+    profile: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """One site family's rules, as read from its TOML file."""
+
+    name: str
+    always: bool = False
+    detect: tuple[re.Pattern[str], ...] = ()
+    remove: tuple[LineRule, ...] = ()
+    footer_markers: tuple[str, ...] = ()
+    listing_chrome: tuple[str, ...] = ()
+    outlet_aliases: tuple[tuple[str, str], ...] = ()
+
+    def matches(self, lines: Sequence[str]) -> bool:
+        """Whether this profile applies to a dump with these (stripped) lines."""
+        if self.always:
+            return True
+        return any(p.search(line) for p in self.detect for line in lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Rulebook:
+    """The rules in force for one dump: the union of the profiles that apply to it."""
+
+    profiles: tuple[str, ...]
+    remove: tuple[LineRule, ...]
+    footer_markers: frozenset[str]
+    listing_chrome: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSet:
+    """All known profiles and outlet names, from the built-in folder and any user folders."""
+
+    profiles: tuple[SiteProfile, ...]
+    outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def rulebook_for(self, lines: Sequence[str]) -> Rulebook:
+        """Merge the rules of every profile that applies to a dump with these lines."""
+        stripped = [line.strip() for line in lines]
+        active = [p for p in self.profiles if p.matches(stripped)]
+        return Rulebook(
+            profiles=tuple(p.name for p in active),
+            remove=tuple(r for p in active for r in p.remove),
+            footer_markers=frozenset(m for p in active for m in p.footer_markers),
+            listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
+        )
+
+    def outlet_aliases(self) -> dict[str, str]:
+        """Alias → Chinese outlet name, from the TSV files and the profiles' `[outlets]` tables."""
+        aliases: dict[str, str] = {}
+        for name, extra in self.outlet_rows:
+            aliases[name] = name
+            for alias in extra:
+                aliases[alias] = name
+        for profile in self.profiles:
+            aliases.update(dict(profile.outlet_aliases))
+        return aliases
+
+
+def parse_profile(text: str, origin: str) -> SiteProfile:
+    """Build a profile from TOML text; `origin` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{origin}: not valid TOML ({exc})") from exc
+    name = data.get("name") or Path(origin).stem
+
+    def compile_(pattern: str) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{origin}: bad pattern {pattern!r} ({exc})") from exc
+
+    return SiteProfile(
+        name=name,
+        always=bool(data.get("always", False)),
+        detect=tuple(compile_(p) for p in data.get("detect", {}).get("lines", [])),
+        remove=tuple(LineRule(r["rule"], compile_(r["pattern"]), name) for r in data.get("remove", [])),
+        footer_markers=tuple(data.get("footer", {}).get("markers", [])),
+        listing_chrome=tuple(data.get("listing", {}).get("chrome", [])),
+        outlet_aliases=tuple((str(k), str(v)) for k, v in data.get("outlets", {}).items()),
+    )
+
+
+def parse_outlets_tsv(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Rows of `name<TAB>alias|alias`; `#` comments and the header line are skipped."""
+    rows = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#") or raw.startswith("name\t"):
+            continue
+        name, _, aliases = raw.partition("\t")
+        rows.append((name.strip(), tuple(a.strip() for a in aliases.split("|") if a.strip())))
+    return rows

@@ -1,0 +1,1 @@
+"""The warehouse: table schemas, Parquet batches and the DuckDB loader."""

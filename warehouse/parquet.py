@@ -1,0 +1,56 @@
+"""Writing a batch's rows as Parquet files: explicit schemas, zstd, atomic rename."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.records import BATCH_TABLES
+
+COMPRESSION = "zstd"
+
+
+def parquet_dir(data_dir: Path, table: str) -> Path:
+    """Where a table's batch files live: `DATA_DIR/parquet/<table>/`."""
+    return data_dir / "parquet" / table
+
+
+def to_table(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) as an Arrow table with the table's declared schema."""
+    return pa.Table.from_pylist(rows, schema=BATCH_TABLES[table])
+
+
+def write_atomic(table: pa.Table, path: Path) -> Path:
+    """Write `table` to `path` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, tmp, compression=COMPRESSION)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+# Tables that log every run (rather than hold data) get one file per load and batch.
+PER_LOAD_TABLES = frozenset({"file_events"})
+
+
+def write_batch(data_dir: Path, batch_key: str, rows: dict[str, list[dict]], load_id: str) -> dict[str, Path]:
+    """Write each non-empty table of a batch to `parquet/<table>/batch-<key>.parquet`.
+
+    The key is derived from the batch's inputs, so a re-run after a crash overwrites its own
+    half-finished batch instead of adding a second copy. Run logs (`file_events`) are named
+    by load instead, so every run keeps its own.
+    """
+    written = {}
+    for table, table_rows in rows.items():
+        if table_rows:
+            name = f"{load_id}-{batch_key}" if table in PER_LOAD_TABLES else f"batch-{batch_key}"
+            path = parquet_dir(data_dir, table) / f"{name}.parquet"
+            written[table] = write_atomic(to_table(table, table_rows), path)
+    return written

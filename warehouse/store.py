@@ -1,0 +1,149 @@
+"""The DuckDB warehouse: schema, load records, and the atomic load of one batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+DB_NAME = "zhnews.duckdb"
+TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
+
+# How good a version of a document is, as a sortable string: full > snippet > summary, then
+# longer, then a content hash so that the choice never depends on load order.
+_BODY_RANK = (
+    "(CASE {t}.body_kind WHEN 'full' THEN '3' WHEN 'snippet' THEN '2' ELSE '1' END"
+    " || lpad(CAST(coalesce(length({t}.body), 0) AS VARCHAR), 10, '0') || md5(coalesce({t}.body, '')))"
+)
+
+
+def schema_sql() -> list[str]:
+    """The schema files of `warehouse/schema/`, in name order."""
+    folder = resources.files("warehouse") / "schema"
+    return [
+        f.read_text(encoding="utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")
+    ]
+
+
+class Warehouse:
+    """One open DuckDB warehouse file in a data dir."""
+
+    def __init__(self, data_dir: Path, read_only: bool = False):
+        self.data_dir = data_dir
+        self.path = data_dir / DB_NAME
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con.execute(f"SET TimeZone = '{TIMEZONE}'")
+        if not read_only:
+            for sql in schema_sql():
+                self.con.execute(sql)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- load records -------------------------------------------------------------------------
+    def begin_load(self, load_id: str) -> None:
+        """Record a new load as running; earlier loads still marked running died, so say so."""
+        self.con.execute(
+            "UPDATE loads SET status = 'failed', message = 'interrupted (process ended before finishing)'"
+            " WHERE status = 'running'"
+        )
+        self.con.execute(
+            "INSERT INTO loads (load_id, started_at, status) VALUES (?, ?, 'running')",
+            [load_id, dt.datetime.now(dt.UTC)],
+        )
+
+    def finish_load(self, load_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
+        """Close a load record with its counts."""
+        self.con.execute(
+            """UPDATE loads SET finished_at = ?, status = ?, files_seen = ?, files_loaded = ?,
+               files_unchanged = ?, files_quarantined = ?, documents_new = ?, sightings_written = ?,
+               lines_removed = ?, message = ? WHERE load_id = ?""",
+            [
+                dt.datetime.now(dt.UTC),
+                status,
+                counts.get("files_seen", 0),
+                counts.get("files_loaded", 0),
+                counts.get("files_unchanged", 0),
+                counts.get("files_quarantined", 0),
+                counts.get("documents_new", 0),
+                counts.get("sightings_written", 0),
+                counts.get("lines_removed", 0),
+                message,
+                load_id,
+            ],
+        )
+
+    # --- state queries ------------------------------------------------------------------------
+    def known_hashes(self, file_ids: list[str]) -> dict[str, str]:
+        """file_id → content hash already recorded, for the given files."""
+        if not file_ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT file_id, content_hash FROM files WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+            [file_ids],
+        ).fetchall()
+        return dict(rows)
+
+    # --- the batch load -------------------------------------------------------------------------
+    def load_batch(self, parquet: dict[str, Path]) -> int:
+        """Load one batch's Parquet files in a single transaction; returns new documents.
+
+        Files in the batch replace their earlier rows (sightings, removed lines); documents are
+        merged by doc_id keeping the best version; documents no file sights any more are dropped.
+        """
+        con = self.con
+        src = {table: f"read_parquet('{_sql_path(path)}')" for table, path in parquet.items()}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            new_docs = 0
+            if "files" in src:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE batch_files AS SELECT file_id FROM {src['files']}")
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
+                    " WHERE file_id IN (SELECT file_id FROM batch_files)"
+                )
+                for table in ("sightings", "removed_lines", "files"):
+                    con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
+                con.execute(f"INSERT INTO files BY NAME SELECT * FROM {src['files']}")
+            if "documents" in src:
+                con.execute(
+                    f"""CREATE OR REPLACE TEMP TABLE batch_docs AS SELECT * FROM {src["documents"]} s
+                        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY {_BODY_RANK.format(t="s")} DESC) = 1"""
+                )
+                new_docs = con.execute(
+                    "SELECT count(*) FROM batch_docs WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+                ).fetchone()[0]
+                con.execute(
+                    f"""DELETE FROM documents WHERE doc_id IN (
+                          SELECT d.doc_id FROM documents d JOIN batch_docs s USING (doc_id)
+                          WHERE {_BODY_RANK.format(t="s")} > {_BODY_RANK.format(t="d")})"""
+                )
+                con.execute(
+                    "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
+                    " WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+                )
+            for table in ("sightings", "removed_lines", "file_events"):
+                if table in src:
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
+            if "files" in src:
+                con.execute(
+                    "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
+                    " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return int(new_docs)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
