@@ -1,16 +1,20 @@
-"""Grouping input files into batches, and a batch's results into table rows."""
+"""Batches: grouping input files, a batch's results as table rows, and the work a worker does on one."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-from flows.extract import FileResult
+from flows.extract import FileOutcome, FileResult, extract_file
 from flows.inputs import InputFile
+from warehouse.parquet import write_batch
 from warehouse.records import document_row, removed_row, sighting_row
 
-BATCH_FILES = 200
-BATCH_BYTES = 32 * 1024 * 1024
+BATCH_FILES = 1000
+BATCH_BYTES = 2_000_000
 
 
 def batched(
@@ -71,3 +75,30 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
         rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
     return rows
+
+
+@dataclass(slots=True)
+class BatchOutput:
+    """What a worker sends back for one batch: where its Parquet files are, and a small per-file summary."""
+
+    parquet: dict[str, str]
+    files: list[FileOutcome]
+    seconds: dict[str, float]
+
+
+def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dict[str, str]:
+    """Write a batch's rows as Parquet under `data_dir`; table → file path."""
+    written = write_batch(Path(data_dir), batch_key(results), batch_rows(results, load_id), load_id)
+    return {table: str(path) for table, path in written.items()}
+
+
+def run_batch(
+    files: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], data_dir: str, load_id: str
+) -> BatchOutput:
+    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does."""
+    t0 = time.perf_counter()
+    results = [extract_file(item, known.get(item.file_id), profile_dirs) for item in files]
+    t1 = time.perf_counter()
+    parquet = write_results(results, data_dir, load_id)
+    t2 = time.perf_counter()
+    return BatchOutput(parquet, [FileOutcome.of(r) for r in results], {"extract": t1 - t0, "parquet": t2 - t1})

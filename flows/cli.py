@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -46,10 +48,32 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Dump files and/or folders of dumps (*.txt).")],
     data_dir: DataDir = Path("data"),
     profiles: ProfilesOpt = None,
-    batch_files: Annotated[int, typer.Option(help="Files per batch (one Parquet file + one transaction).")] = 200,
+    batch_files: Annotated[
+        int,
+        typer.Option(
+            help="Most files per batch (a batch is one worker task, one Parquet file per table, one transaction)."
+        ),
+    ] = 1000,
+    batch_mb: Annotated[float, typer.Option(help="Most megabytes of input per batch.")] = 2.0,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes for the CPU-bound work (default: one per core; 1 = in this process)."),
+    ] = None,
+    task_runner: Annotated[
+        str, typer.Option(help="Where batches run: `process` (local worker processes) or `dask` (a Dask cluster).")
+    ] = "process",
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            help="Scheduler of an existing Dask cluster (tcp://host:8786); without it, a temporary LocalCluster."
+        ),
+    ] = None,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    summary_json: Annotated[
+        Path | None, typer.Option(help="Also write the run summary as JSON to this file (for scripts).")
+    ] = None,
 ) -> None:
     """Load dumps into the warehouse: split, clean, normalize, write Parquet, load DuckDB.
 
@@ -71,12 +95,18 @@ def ingest(
             data_dir=str(data_dir),
             profile_dirs=[str(p) for p in profiles or ()],
             batch_files=batch_files,
+            batch_bytes=int(batch_mb * 1e6),
+            workers=workers,
+            task_runner=task_runner,
+            dask_address=dask_address,
             wait_seconds=wait,
             show_progress=progress,
         )
     except (FileNotFoundError, DataDirBusy, PermissionError, ValueError) as exc:
         raise fail(str(exc)) from None
     print_summary(summary, Console())
+    if summary_json:
+        summary_json.write_text(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @app.command()

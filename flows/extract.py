@@ -30,6 +30,35 @@ class FileResult:
     stats: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(slots=True)
+class FileOutcome:
+    """What the run summary needs about one file: a FileResult without its rows (small to send back)."""
+
+    file: InputFile
+    outcome: str
+    content_hash: str | None = None
+    reason: str | None = None
+    encoding: str | None = None
+    layout: str | None = None
+    doc_count: int = 0
+    removed_count: int = 0
+    stats: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, result: FileResult) -> FileOutcome:
+        return cls(
+            result.file,
+            result.outcome,
+            result.content_hash,
+            result.reason,
+            result.encoding,
+            result.layout,
+            len(result.documents),
+            len(result.removed),
+            result.stats,
+        )
+
+
 _processors: dict[tuple[str, ...], DumpProcessor] = {}
 
 
@@ -40,12 +69,29 @@ def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
     return _processors[profile_dirs]
 
 
-def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[str, ...] = ()) -> FileResult:
-    """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
+def read_input(item: InputFile) -> bytes | FileResult:
+    """The file's bytes, or the quarantine result when it cannot be read."""
     try:
-        data = Path(item.path).read_bytes()
+        return Path(item.path).read_bytes()
     except OSError as exc:
         return FileResult(item, "quarantined", reason=f"unreadable: {exc.strerror or exc}")
+
+
+def check_unchanged(item: InputFile, known_hash: str | None) -> FileResult | None:
+    """The `unchanged` result when the file's content hash is `known_hash` (cheap: read + hash only)."""
+    if known_hash is None:
+        return None
+    data = read_input(item)
+    if isinstance(data, FileResult) or content_hash(data) != known_hash:
+        return None
+    return FileResult(item, "unchanged", content_hash=known_hash)
+
+
+def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[str, ...] = ()) -> FileResult:
+    """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
+    data = read_input(item)
+    if isinstance(data, FileResult):
+        return data
     digest = content_hash(data)
     if digest == known_hash:
         return FileResult(item, "unchanged", content_hash=digest)

@@ -5,20 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from flows.batches import batch_key, batch_rows, batched
-from flows.extract import FileResult, extract_file
+from flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
+from flows.extract import FileOutcome, FileResult, check_unchanged
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
-from warehouse.parquet import write_batch
+from flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
 from warehouse.store import Warehouse
 
 
@@ -54,7 +57,7 @@ class RunSummary:
             "lines_removed": self.lines_removed,
         }
 
-    def add(self, result: FileResult) -> None:
+    def add(self, result: FileOutcome) -> None:
         self.files_seen += 1
         self.input_bytes += result.file.size
         if result.outcome == "unchanged":
@@ -66,29 +69,19 @@ class RunSummary:
         self.files_loaded += 1
         if result.reason:
             self.flagged.append((result.file.path, result.reason))
-        self.documents_seen += len(result.documents)
-        self.lines_removed += len(result.removed)
+        self.documents_seen += result.doc_count
+        self.lines_removed += result.removed_count
         self.rules.update(result.stats)
         self.layouts[result.layout or "?"] += 1
         self.encodings[result.encoding or "?"] += 1
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_batch(batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...]) -> list[FileResult]:
-    """Decode, split, clean and normalize a batch of files."""
-    return [extract_file(item, known.get(item.file_id), profile_dirs) for item in batch]
-
-
-@task(name="write-parquet", cache_policy=NO_CACHE)
-def write_parquet(data_dir: Path, results: list[FileResult], load_id: str) -> dict[str, Path]:
-    """Write the batch's rows as Parquet files (atomically)."""
-    return write_batch(data_dir, batch_key(results), batch_rows(results, load_id), load_id)
-
-
-@task(name="load-duckdb", cache_policy=NO_CACHE)
-def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path]) -> int:
-    """Load the batch's Parquet files into DuckDB in one transaction; returns new documents."""
-    return warehouse.load_batch(parquet)
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch(
+    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], data_dir: str, load_id: str
+) -> BatchOutput:
+    """Decode, split, clean and normalize a batch of files and write its Parquet files (runs in a worker)."""
+    return run_batch(batch, known, profile_dirs, data_dir, load_id)
 
 
 @flow(name="zhnews-ingest")
@@ -96,11 +89,21 @@ def ingest_flow(
     paths: list[str],
     data_dir: str = "data",
     profile_dirs: list[str] | None = None,
-    batch_files: int = 200,
+    batch_files: int = BATCH_FILES,
+    batch_bytes: int = BATCH_BYTES,
+    workers: int | None = None,
+    task_runner: str = "process",
+    dask_address: str | None = None,
     wait_seconds: float = 0.0,
     show_progress: bool = False,
 ) -> RunSummary:
-    """Ingest text dumps under `paths` into the warehouse in `data_dir`."""
+    """Ingest text dumps under `paths` into the warehouse in `data_dir`.
+
+    Files whose content the warehouse already holds are skipped here (read + hash only). The other
+    files go, in batches, to `workers` worker processes (or a Dask cluster) that extract them and
+    write each batch's Parquet files; this process loads every batch into DuckDB, in input order,
+    while the workers go on with the next batches.
+    """
     logger = get_run_logger()
     started = time.perf_counter()
     root = Path(data_dir).expanduser().resolve()
@@ -108,26 +111,49 @@ def ingest_flow(
     profiles = tuple(str(Path(p).resolve()) for p in (profile_dirs or ()))
     load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = RunSummary(load_id=load_id, data_dir=str(root))
-    inputs = list(discover(paths))
+    inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
+    runner = make_task_runner(task_runner, workers, dask_address)  # fails early on bad options
+    in_flight = max(2, 2 * (workers or default_workers()))
     with data_dir_lock(root, wait_seconds, on_wait=console.print), Warehouse(root) as warehouse:
         warehouse.begin_load(load_id)
         logger.info("load %s: %d input files", load_id, len(inputs))
         try:
-            with _progress(console, show_progress) as progress:
+            with _progress(console, show_progress) as progress, ExitStack() as stack:
                 bar = progress.add_task("ingesting", total=len(inputs))
-                for batch in batched(inputs, batch_files):
+                pending: deque[PrefectFuture[BatchOutput]] = deque()
+                started_runner = None
+
+                def load_next() -> None:
                     t0 = time.perf_counter()
-                    results = extract_batch(batch, warehouse.known_hashes([i.file_id for i in batch]), profiles)
+                    output = pending.popleft().result()
                     t1 = time.perf_counter()
-                    parquet = write_parquet(root, results, load_id)
-                    t2 = time.perf_counter()
-                    summary.documents_new += load_duckdb(warehouse, parquet)
-                    t3 = time.perf_counter()
-                    summary.stage_seconds.update({"extract": t1 - t0, "parquet": t2 - t1, "load": t3 - t2})
-                    for result in results:
-                        summary.add(result)
-                    progress.advance(bar, len(batch))
+                    _load(warehouse, output, summary)
+                    summary.stage_seconds.update({"wait for workers": t1 - t0, "load": time.perf_counter() - t1})
+                    progress.advance(bar, len(output.files))
+
+                for batch in batched(
+                    _changed_files(inputs, warehouse, root, load_id, summary, progress, bar), batch_files, batch_bytes
+                ):
+                    if started_runner is None:
+                        share_prefect_api_with_workers()
+                        started_runner = stack.enter_context(runner)
+                    pending.append(
+                        started_runner.submit(
+                            extract_batch,
+                            {
+                                "batch": batch,
+                                "known": {},
+                                "profile_dirs": profiles,
+                                "data_dir": str(root),
+                                "load_id": load_id,
+                            },
+                        )
+                    )
+                    while len(pending) >= in_flight:
+                        load_next()
+                while pending:
+                    load_next()
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise
@@ -135,6 +161,57 @@ def ingest_flow(
         warehouse.finish_load(load_id, "completed", summary.counts())
     logger.info("load %s completed: %s", load_id, summary.counts())
     return summary
+
+
+CHECK_CHUNK = 2000  # files whose known hashes are looked up (and unchanged ones recorded) at a time
+
+
+def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
+    """Each file once, even when it was named twice (a folder and a file inside it)."""
+    seen: set[str] = set()
+    for item in inputs:
+        if item.file_id not in seen:
+            seen.add(item.file_id)
+            yield item
+
+
+def _changed_files(
+    inputs: list[InputFile],
+    warehouse: Warehouse,
+    root: Path,
+    load_id: str,
+    summary: RunSummary,
+    progress: Progress,
+    bar: TaskID,
+) -> Iterator[InputFile]:
+    """The files whose content the warehouse does not hold yet; unchanged ones are recorded on the way."""
+    for start in range(0, len(inputs), CHECK_CHUNK):
+        t0 = time.perf_counter()
+        chunk = inputs[start : start + CHECK_CHUNK]
+        known = warehouse.known_hashes([item.file_id for item in chunk])
+        unchanged: list[FileResult] = []
+        changed: list[InputFile] = []
+        for item in chunk:
+            result = check_unchanged(item, known.get(item.file_id))
+            if result is None:
+                changed.append(item)
+            else:
+                unchanged.append(result)
+        if unchanged:
+            parquet = write_results(unchanged, str(root), load_id)
+            output = BatchOutput(parquet, [FileOutcome.of(r) for r in unchanged], {})
+            _load(warehouse, output, summary)
+            progress.advance(bar, len(unchanged))
+        summary.stage_seconds["check unchanged"] += time.perf_counter() - t0
+        yield from changed
+
+
+def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary) -> None:
+    """Load one batch's Parquet files into DuckDB and count its files into the summary."""
+    summary.documents_new += warehouse.load_batch({table: Path(path) for table, path in output.parquet.items()})
+    summary.stage_seconds.update(output.seconds)
+    for outcome in output.files:
+        summary.add(outcome)
 
 
 def _progress(console: Console, enabled: bool) -> Progress:

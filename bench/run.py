@@ -1,0 +1,226 @@
+"""Benchmark: the real `zhnews ingest` on a generated corpus, against plain jieba on the same text.
+
+    python bench/run.py                 # 30 MB corpus: one table of figures
+    python bench/run.py --mb 300        # a bigger corpus
+    python bench/run.py --rss-ratio     # peak RSS of a 300 MB ingest ÷ a 30 MB one
+
+Every ingest is the CLI in a subprocess (`python -m flows.cli ingest ...`) with a fresh data dir;
+peak RSS is the largest sum of RSS over the ingest's whole process tree (the CLI, its worker
+processes and Prefect's temporary server), sampled every 20 ms with psutil. Prints figures only:
+nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import Corpus, generate, sample_text  # noqa: E402
+
+
+@dataclass
+class Run:
+    """One `zhnews ingest` subprocess: wall time, peak RSS of its tree, and its JSON summary."""
+
+    wall: float
+    peak_rss: int
+    peak_single_rss: int
+    summary: dict = field(default_factory=dict)
+
+
+class TreeRssSampler(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self.peak_single = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            rss = []
+            for proc in procs:
+                try:
+                    rss.append(proc.memory_info().rss)
+                except psutil.NoSuchProcess:
+                    pass
+            if rss:
+                self.peak = max(self.peak, sum(rss))
+                self.peak_single = max(self.peak_single, max(rss))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+
+
+def ingest(paths: list[Path], data_dir: Path, extra: list[str], env: dict[str, str]) -> Run:
+    """Run `zhnews ingest` as a user would, and measure it."""
+    summary_path = data_dir.parent / f"{data_dir.name}-summary-{time.monotonic_ns()}.json"
+    cmd = [sys.executable, "-m", "flows.cli", "ingest", *map(str, paths), "--data-dir", str(data_dir)]
+    cmd += ["--no-progress", "--summary-json", str(summary_path), *extra]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeRssSampler(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed ({proc.returncode}):\n{out}\n{err}")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary_path.unlink()
+    return Run(wall, sampler.peak, sampler.peak_single, summary)
+
+
+def jieba_mb_per_s(text: str) -> tuple[float, float]:
+    """Plain single-process `jieba.lcut` (accurate mode, HMM on: its defaults) over `text`, line by line."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()  # dictionary load is not segmentation: keep it out of the timing
+    lines = text.split("\n")
+    started = time.perf_counter()
+    for line in lines:
+        jieba.lcut(line)
+    seconds = time.perf_counter() - started
+    return len(text.encode("utf-8")) / 1e6 / seconds, seconds
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = psutil.virtual_memory().total / 2**30
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores ({cpu}), {ram:.0f} GiB RAM, Python {platform.python_version()}, load avg {load}"
+
+
+def stage_line(summary: dict) -> str:
+    stages = summary.get("stage_seconds", {})
+    return ", ".join(f"{name} {sec:.2f}s" for name, sec in stages.items())
+
+
+def bench(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
+    t0 = time.perf_counter()
+    corpus = generate(work / f"corpus-{args.mb:g}mb", args.mb, args.seed)
+    gen = time.perf_counter() - t0
+    print(f"corpus: {corpus.mb:.1f} MB in {corpus.files} files ({gen:.1f} s to generate or reuse)", file=sys.stderr)
+    extra = args.ingest_args
+    empty_dir = work / "empty"
+    empty_dir.mkdir(exist_ok=True)
+    data = work / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(work / "data-empty", ignore_errors=True)
+    empty = ingest([empty_dir], work / "data-empty", extra, env)
+    first = ingest([corpus.root], data, extra, env)
+    rerun = ingest([corpus.root], data, extra, env)
+    jieba_rate, jieba_seconds = jieba_mb_per_s(sample_text(corpus, int(args.jieba_mb * 1e6)))
+    fixed = empty.wall
+    e2e = corpus.mb / first.wall
+    marginal = corpus.mb / max(first.wall - fixed, 1e-9)
+    flow = corpus.mb / first.summary["wall_seconds"]
+    rows = [
+        ("machine", machine()),
+        ("ingest options", " ".join(extra) or "(defaults)"),
+        ("input", f"{corpus.mb:.1f} MB, {corpus.files} files"),
+        ("documents", f"{first.summary['documents_seen']} seen, {first.summary['documents_new']} new"),
+        ("ingest wall time (CLI, end to end)", f"{first.wall:.2f} s = {e2e:.2f} MB/s"),
+        ("  of which fixed start-up (empty-folder ingest)", f"{fixed:.2f} s"),
+        ("  wall time minus the fixed start-up", f"{first.wall - fixed:.2f} s = {marginal:.2f} MB/s"),
+        ("  flow run (discover → last DuckDB commit)", f"{first.summary['wall_seconds']:.2f} s = {flow:.2f} MB/s"),
+        ("time by stage (worker stages summed over workers)", stage_line(first.summary)),
+        ("peak RSS, ingest process tree (sum)", f"{first.peak_rss / 2**20:.0f} MiB"),
+        ("peak RSS, largest single process", f"{first.peak_single_rss / 2**20:.0f} MiB"),
+        ("jieba.lcut accurate mode, 1 process", f"{jieba_rate:.2f} MB/s ({jieba_seconds:.1f} s on a sample)"),
+        ("ratio end-to-end CLI MB/s ÷ jieba MB/s", f"{e2e / jieba_rate:.1f}×"),
+        ("ratio (wall − fixed start-up) MB/s ÷ jieba MB/s", f"{marginal / jieba_rate:.1f}×"),
+        ("ratio flow-run MB/s ÷ jieba MB/s", f"{flow / jieba_rate:.1f}×"),
+        ("unchanged re-run", f"{rerun.wall:.2f} s ({rerun.summary['files_unchanged']} files unchanged)"),
+        ("empty-folder ingest", f"{empty.wall:.2f} s"),
+        ("re-run minus empty-folder ingest", f"{rerun.wall - empty.wall:+.2f} s (target ≤ 1 s)"),
+    ]
+    print_table(f"zhnews bench · {corpus.mb:.0f} MB generated corpus", rows)
+
+
+def rss_ratio(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
+    runs: dict[float, tuple[Corpus, Run]] = {}
+    for mb in (args.small_mb, args.large_mb):
+        corpus = generate(work / f"corpus-{mb:g}mb", mb, args.seed)
+        data = work / f"data-{mb:g}"
+        shutil.rmtree(data, ignore_errors=True)
+        runs[mb] = (corpus, ingest([corpus.root], data, args.ingest_args, env))
+        shutil.rmtree(data, ignore_errors=True)
+    (small_c, small), (large_c, large) = runs[args.small_mb], runs[args.large_mb]
+    rows = [("machine", machine()), ("ingest options", " ".join(args.ingest_args) or "(defaults)")]
+    for corpus, run in ((small_c, small), (large_c, large)):
+        rows.append(
+            (
+                f"{corpus.mb:.0f} MB ({corpus.files} files)",
+                f"wall {run.wall:.1f} s ({corpus.mb / run.wall:.2f} MB/s), peak RSS tree {run.peak_rss / 2**20:.0f} MiB,"
+                f" largest process {run.peak_single_rss / 2**20:.0f} MiB",
+            )
+        )
+    rows.append(("peak RSS ratio (tree)", f"{large.peak_rss / small.peak_rss:.2f}× (target ≤ 1.3×)"))
+    rows.append(("peak RSS ratio (largest process)", f"{large.peak_single_rss / small.peak_single_rss:.2f}×"))
+    print_table(f"zhnews bench · peak RSS {args.large_mb:g} MB vs {args.small_mb:g} MB", rows)
+
+
+def print_table(title: str, rows: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in rows)
+    print(title)
+    print("-" * len(title))
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=30.0, help="corpus size in MB (default 30)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--jieba-mb", type=float, default=3.0, help="MB of the corpus' text to time jieba on")
+    parser.add_argument("--rss-ratio", action="store_true", help="compare peak RSS of --large-mb and --small-mb")
+    parser.add_argument("--small-mb", type=float, default=30.0)
+    parser.add_argument("--large-mb", type=float, default=300.0)
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "zhnews-bench")
+    parser.add_argument("ingest_args", nargs="*", help="extra `zhnews ingest` options, after `--`")
+    args = parser.parse_args()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("PREFECT_HOME", str(args.work_dir / "prefect-home"))
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    if args.rss_ratio:
+        rss_ratio(args, args.work_dir, env)
+    else:
+        bench(args, args.work_dir, env)
+
+
+if __name__ == "__main__":
+    main()

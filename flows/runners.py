@@ -1,0 +1,68 @@
+"""Which Prefect task runner runs the CPU-bound batch work: this process, a process pool, or Dask."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+RunnerKind = Literal["process", "dask"]
+RUNNER_KINDS: tuple[str, ...] = ("process", "dask")
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def make_task_runner(kind: str = "process", workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+    """A task runner for the ingest flow.
+
+    - `process` with 1 worker: batches run in the flow's own process, one at a time (no spawn cost);
+    - `process` with N > 1 workers: a pool of N worker processes (Prefect's ProcessPoolTaskRunner);
+    - `dask`: the Dask cluster at `dask_address`, or a temporary LocalCluster of `workers` processes.
+    """
+    workers = workers or default_workers()
+    if workers < 1:
+        raise ValueError("--workers must be at least 1")
+    if kind == "process":
+        if dask_address:
+            raise ValueError("--dask-address needs --task-runner dask")
+        return ThreadPoolTaskRunner(max_workers=1) if workers == 1 else ProcessPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
+            raise ValueError("--task-runner dask needs the prefect-dask package") from exc
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs={
+                "n_workers": workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            },
+        )
+    raise ValueError(f"unknown task runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
+
+
+def share_prefect_api_with_workers() -> None:
+    """Make worker processes report to this run's Prefect API.
+
+    Without a configured PREFECT_API_URL, every process of a flow run that uses Prefect would start
+    its own temporary server (seconds each, on every worker); pointing the workers at the one this
+    process started keeps their task runs in the same place and saves that start-up.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
