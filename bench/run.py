@@ -13,6 +13,7 @@ nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -52,27 +53,25 @@ class TreeRssSampler(threading.Thread):
         self.interval = interval
         self.peak = 0
         self.peak_single = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
             rss = []
             for proc in procs:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     rss.append(proc.memory_info().rss)
-                except psutil.NoSuchProcess:
-                    pass
             if rss:
                 self.peak = max(self.peak, sum(rss))
                 self.peak_single = max(self.peak_single, max(rss))
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from flows.ingest import RunSummary
 
 app = typer.Typer(
     help="zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables.",
@@ -106,7 +108,21 @@ def ingest(
         raise fail(str(exc)) from None
     print_summary(summary, Console())
     if summary_json:
-        summary_json.write_text(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1), encoding="utf-8")
+        summary_json.write_text(json.dumps(_summary_dict(summary), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _summary_dict(summary: RunSummary) -> dict:
+    """The run summary as JSON-ready data: counts, input size, wall time and time by stage."""
+    return {
+        "load_id": summary.load_id,
+        "data_dir": summary.data_dir,
+        **summary.counts(),
+        "documents_seen": summary.documents_seen,
+        "input_bytes": summary.input_bytes,
+        "wall_seconds": summary.wall_seconds,
+        "stage_seconds": dict(summary.stage_seconds),
+        "quarantined": [{"path": path, "reason": reason} for path, reason in summary.quarantined],
+    }
 
 
 @app.command()

@@ -7,13 +7,13 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
@@ -113,47 +113,23 @@ def ingest_flow(
     summary = RunSummary(load_id=load_id, data_dir=str(root))
     inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
-    runner = make_task_runner(task_runner, workers, dask_address)  # fails early on bad options
-    in_flight = max(2, 2 * (workers or default_workers()))
+    make_task_runner(task_runner, workers, dask_address)  # refuse bad options before touching the warehouse
     with data_dir_lock(root, wait_seconds, on_wait=console.print), Warehouse(root) as warehouse:
         warehouse.begin_load(load_id)
         logger.info("load %s: %d input files", load_id, len(inputs))
         try:
-            with _progress(console, show_progress) as progress, ExitStack() as stack:
+            with _progress(console, show_progress) as progress:
                 bar = progress.add_task("ingesting", total=len(inputs))
-                pending: deque[PrefectFuture[BatchOutput]] = deque()
-                started_runner = None
-
-                def load_next() -> None:
-                    t0 = time.perf_counter()
-                    output = pending.popleft().result()
-                    t1 = time.perf_counter()
+                changed = list(_changed_files(inputs, warehouse, root, load_id, summary, progress, bar))
+                batches = list(batched(changed, batch_files, batch_bytes))
+                if task_runner == "process" and len(batches) < 2:
+                    workers = 1  # one batch: starting worker processes would cost more than it saves
+                work = {"known": {}, "profile_dirs": profiles, "data_dir": str(root), "load_id": load_id}
+                runner = make_task_runner(task_runner, workers, dask_address)
+                in_flight = 2 * (workers or default_workers())
+                for output in _run_batches(batches, work, runner, in_flight, summary.stage_seconds):
                     _load(warehouse, output, summary)
-                    summary.stage_seconds.update({"wait for workers": t1 - t0, "load": time.perf_counter() - t1})
                     progress.advance(bar, len(output.files))
-
-                for batch in batched(
-                    _changed_files(inputs, warehouse, root, load_id, summary, progress, bar), batch_files, batch_bytes
-                ):
-                    if started_runner is None:
-                        share_prefect_api_with_workers()
-                        started_runner = stack.enter_context(runner)
-                    pending.append(
-                        started_runner.submit(
-                            extract_batch,
-                            {
-                                "batch": batch,
-                                "known": {},
-                                "profile_dirs": profiles,
-                                "data_dir": str(root),
-                                "load_id": load_id,
-                            },
-                        )
-                    )
-                    while len(pending) >= in_flight:
-                        load_next()
-                while pending:
-                    load_next()
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise
@@ -161,6 +137,34 @@ def ingest_flow(
         warehouse.finish_load(load_id, "completed", summary.counts())
     logger.info("load %s completed: %s", load_id, summary.counts())
     return summary
+
+
+def _run_batches(
+    batches: list[list[InputFile]], work: dict, runner: TaskRunner, in_flight: int, waited: Counter[str]
+) -> Iterator[BatchOutput]:
+    """Each batch's output, in batch order, while the runner's workers go on with the next batches.
+
+    At most `in_flight` batches are submitted and not yet taken: enough to keep every worker busy,
+    few enough that memory stays flat however many batches there are.
+    """
+    if not batches:
+        return
+    share_prefect_api_with_workers()
+    with runner:
+        pending: deque[PrefectFuture[BatchOutput]] = deque()
+        for batch in batches:
+            pending.append(runner.submit(extract_batch, {"batch": batch, **work}))
+            if len(pending) >= in_flight:
+                yield _result(pending.popleft(), waited)
+        while pending:
+            yield _result(pending.popleft(), waited)
+
+
+def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOutput:
+    started = time.perf_counter()
+    output = future.result()
+    waited["wait for workers"] += time.perf_counter() - started
+    return output
 
 
 CHECK_CHUNK = 2000  # files whose known hashes are looked up (and unchanged ones recorded) at a time
@@ -208,7 +212,9 @@ def _changed_files(
 
 def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary) -> None:
     """Load one batch's Parquet files into DuckDB and count its files into the summary."""
+    t0 = time.perf_counter()
     summary.documents_new += warehouse.load_batch({table: Path(path) for table, path in output.parquet.items()})
+    summary.stage_seconds["load"] += time.perf_counter() - t0
     summary.stage_seconds.update(output.seconds)
     for outcome in output.files:
         summary.add(outcome)
