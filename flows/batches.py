@@ -13,8 +13,8 @@ from flows.inputs import InputFile
 from warehouse.parquet import write_batch
 from warehouse.records import document_row, removed_row, sighting_row
 
-BATCH_FILES = 1000
-BATCH_BYTES = 2_000_000
+BATCH_FILES = 2000
+BATCH_BYTES = 4_000_000
 
 
 def batched(
@@ -67,6 +67,7 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
                 "status": r.outcome,
                 "reason": r.reason,
                 "doc_count": len(r.documents) if r.outcome == "loaded" else 0,
+                "mtime_ns": r.file.mtime_ns or None,
             }
         )
         if r.outcome != "loaded":

@@ -77,10 +77,17 @@ def read_input(item: InputFile) -> bytes | FileResult:
         return FileResult(item, "quarantined", reason=f"unreadable: {exc.strerror or exc}")
 
 
-def check_unchanged(item: InputFile, known_hash: str | None) -> FileResult | None:
-    """The `unchanged` result when the file's content hash is `known_hash` (cheap: read + hash only)."""
-    if known_hash is None:
+def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
+    """The `unchanged` result when the warehouse holds this content of the file, else None.
+
+    `known` is the (content hash, size, mtime_ns) recorded for the file. Same size and mtime: unchanged
+    without reading it; otherwise the file is read and its content hash compared.
+    """
+    if known is None or known[0] is None:  # never loaded, or unreadable last time
         return None
+    known_hash, size, mtime_ns = known
+    if item.mtime_ns and (size, mtime_ns) == (item.size, item.mtime_ns):
+        return FileResult(item, "unchanged", content_hash=known_hash)
     data = read_input(item)
     if isinstance(data, FileResult) or content_hash(data) != known_hash:
         return None

@@ -192,7 +192,7 @@ def _changed_files(
     for start in range(0, len(inputs), CHECK_CHUNK):
         t0 = time.perf_counter()
         chunk = inputs[start : start + CHECK_CHUNK]
-        known = warehouse.known_hashes([item.file_id for item in chunk])
+        known = warehouse.known_files([item.file_id for item in chunk])
         unchanged: list[FileResult] = []
         changed: list[InputFile] = []
         for item in chunk:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,12 @@ DUMP_SUFFIXES = (".txt", ".text", ".md")
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """An input file: its absolute path, stable id and size."""
+    """An input file: its absolute path, stable id, size and modification time (ns)."""
 
     path: str
     file_id: str
     size: int
+    mtime_ns: int = 0
 
 
 def file_id_for(path: Path) -> str:
@@ -40,15 +42,21 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = DUMP_SUFFI
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {raw}")
         if root.is_file():
-            yield _input(root)
+            yield _input(str(root), root.stat())
             continue
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if path.is_file() and path.suffix.lower() in suffixes:
-                yield _input(path)
+        yield from _walk(str(root), suffixes)
 
 
-def _input(path: Path) -> InputFile:
-    return InputFile(str(path), file_id_for(path), path.stat().st_size)
+def _walk(folder: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
+    """Files under `folder` in sorted path order, skipping hidden entries (os.scandir: one stat a file)."""
+    with os.scandir(folder) as it:
+        entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():  # as Path.rglob: no loops through linked folders
+            yield from _walk(entry.path, suffixes)
+        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in suffixes:
+            yield _input(entry.path, entry.stat())
+
+
+def _input(path: str, stat: os.stat_result) -> InputFile:
+    return InputFile(path, file_id_for(Path(path)), stat.st_size, stat.st_mtime_ns)

@@ -19,6 +19,7 @@ FILES = pa.schema(
         ("status", pa.string()),
         ("reason", pa.string()),
         ("doc_count", pa.int32()),
+        ("mtime_ns", pa.int64()),
     ]
 )
 DOCUMENTS = pa.schema(

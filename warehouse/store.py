@@ -92,6 +92,17 @@ class Warehouse:
         ).fetchall()
         return dict(rows)
 
+    def known_files(self, file_ids: list[str]) -> dict[str, tuple[str, int | None, int | None]]:
+        """file_id → (content hash, size in bytes, modification time in ns) recorded, for the given files."""
+        if not file_ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files"
+            " WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+            [file_ids],
+        ).fetchall()
+        return {file_id: (digest, size, mtime) for file_id, digest, size, mtime in rows}
+
     # --- the batch load -------------------------------------------------------------------------
     def load_batch(self, parquet: dict[str, Path]) -> int:
         """Load one batch's Parquet files in a single transaction; returns new documents.
@@ -118,14 +129,16 @@ class Warehouse:
                     f"""CREATE OR REPLACE TEMP TABLE batch_docs AS SELECT * FROM {src["documents"]} s
                         QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY {_BODY_RANK.format(t="s")} DESC) = 1"""
                 )
-                new_docs = con.execute(
-                    "SELECT count(*) FROM batch_docs WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
-                ).fetchone()[0]
-                con.execute(
-                    f"""DELETE FROM documents WHERE doc_id IN (
-                          SELECT d.doc_id FROM documents d JOIN batch_docs s USING (doc_id)
-                          WHERE {_BODY_RANK.format(t="s")} > {_BODY_RANK.format(t="d")})"""
-                )
+                batch_count, new_docs = con.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE doc_id NOT IN (SELECT doc_id FROM documents))"
+                    " FROM batch_docs"
+                ).fetchone()
+                if new_docs < batch_count:  # only then compare versions: it reads the stored bodies
+                    con.execute(
+                        f"""DELETE FROM documents WHERE doc_id IN (
+                              SELECT d.doc_id FROM documents d JOIN batch_docs s USING (doc_id)
+                              WHERE {_BODY_RANK.format(t="s")} > {_BODY_RANK.format(t="d")})"""
+                    )
                 con.execute(
                     "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
                     " WHERE doc_id NOT IN (SELECT doc_id FROM documents)"

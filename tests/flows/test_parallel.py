@@ -76,3 +76,20 @@ def test_an_unchanged_rerun_with_workers_records_every_file_as_unchanged(inbox, 
 def test_unknown_task_runner_is_refused_with_the_choices(ingest, tmp_path):
     with pytest.raises(ValueError, match="process, dask"):
         ingest([SAMPLES], tmp_path, task_runner="spark")
+
+
+def test_a_rerun_reads_only_files_whose_size_or_mtime_changed(ingest, tmp_path):
+    import os
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    writer = Writer(seed=5)
+    for i in range(3):
+        dump = writer.any_dump(i)
+        (inbox / dump.name).write_text(dump.text, encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    touched, edited = inbox / "synth_000000.txt", inbox / "synth_000001.txt"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))  # same bytes
+    edited.write_text(writer.any_dump(1).text, encoding="utf-8")
+    again = ingest([inbox], tmp_path / "data")
+    assert (again.files_unchanged, again.files_loaded) == (2, 1)
