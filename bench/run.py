@@ -42,6 +42,11 @@ class Run:
     peak_rss: int
     peak_single_rss: int
     summary: dict = field(default_factory=dict)
+    peak_by_role: dict[str, int] = field(default_factory=dict)
+
+    def roles(self) -> str:
+        """Peak RSS of each kind of process (the largest one of that kind)."""
+        return ", ".join(f"{role} {rss / 2**20:.0f}" for role, rss in sorted(self.peak_by_role.items())) + " MiB"
 
 
 class TreeRssSampler(threading.Thread):
@@ -53,6 +58,8 @@ class TreeRssSampler(threading.Thread):
         self.interval = interval
         self.peak = 0
         self.peak_single = 0
+        self.peak_by_role: dict[str, int] = {}
+        self._roles: dict[int, str] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -63,12 +70,29 @@ class TreeRssSampler(threading.Thread):
                 break
             rss = []
             for proc in procs:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    rss.append(proc.memory_info().rss)
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    value = proc.memory_info().rss
+                    rss.append(value)
+                    role = self._role(proc)
+                    self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), value)
             if rss:
                 self.peak = max(self.peak, sum(rss))
                 self.peak_single = max(self.peak_single, max(rss))
             self._halt.wait(self.interval)
+
+    def _role(self, proc: psutil.Process) -> str:
+        if proc.pid not in self._roles:
+            cmd = " ".join(proc.cmdline())
+            self._roles[proc.pid] = (
+                "driver"
+                if proc.pid == self.root.pid
+                else "prefect server"
+                if "uvicorn" in cmd
+                else "worker"
+                if "multiprocessing" in cmd or "dask" in cmd
+                else "other"
+            )
+        return self._roles[proc.pid]
 
     def stop(self) -> None:
         self._halt.set()
@@ -91,7 +115,7 @@ def ingest(paths: list[Path], data_dir: Path, extra: list[str], env: dict[str, s
         raise SystemExit(f"ingest failed ({proc.returncode}):\n{out}\n{err}")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     summary_path.unlink()
-    return Run(wall, sampler.peak, sampler.peak_single, summary)
+    return Run(wall, sampler.peak, sampler.peak_single, summary, sampler.peak_by_role)
 
 
 def jieba_mb_per_s(text: str) -> tuple[float, float]:
@@ -162,7 +186,7 @@ def bench(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
         ("  flow run (discover → last DuckDB commit)", f"{first.summary['wall_seconds']:.2f} s = {flow:.2f} MB/s"),
         ("time by stage (worker stages summed over workers)", stage_line(first.summary)),
         ("peak RSS, ingest process tree (sum)", f"{first.peak_rss / 2**20:.0f} MiB"),
-        ("peak RSS, largest single process", f"{first.peak_single_rss / 2**20:.0f} MiB"),
+        ("peak RSS, largest single process", f"{first.peak_single_rss / 2**20:.0f} MiB ({first.roles()})"),
         ("jieba.lcut accurate mode, 1 process", f"{jieba_rate:.2f} MB/s ({jieba_seconds:.1f} s on a sample)"),
         ("ratio end-to-end CLI MB/s ÷ jieba MB/s", f"{e2e / jieba_rate:.1f}×"),
         ("ratio (wall − fixed start-up) MB/s ÷ jieba MB/s", f"{marginal / jieba_rate:.1f}×"),
@@ -196,7 +220,7 @@ def rss_ratio(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None
             (
                 f"{corpus.mb:.0f} MB ({corpus.files} files)",
                 f"wall {run.wall:.1f} s ({corpus.mb / run.wall:.2f} MB/s), peak RSS tree {run.peak_rss / 2**20:.0f} MiB,"
-                f" largest process {run.peak_single_rss / 2**20:.0f} MiB",
+                f" largest process {run.peak_single_rss / 2**20:.0f} MiB; by kind: {run.roles()}",
             )
         )
     rows.append(("peak RSS ratio (tree)", f"{large.peak_rss / small.peak_rss:.2f}× (target ≤ 1.3×)"))

@@ -114,7 +114,10 @@ def ingest_flow(
     inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
     make_task_runner(task_runner, workers, dask_address)  # refuse bad options before touching the warehouse
-    with data_dir_lock(root, wait_seconds, on_wait=console.print), Warehouse(root) as warehouse:
+    with (
+        data_dir_lock(root, wait_seconds, on_wait=console.print),
+        Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT) as warehouse,
+    ):
         warehouse.begin_load(load_id)
         logger.info("load %s: %d input files", load_id, len(inputs))
         try:
@@ -167,6 +170,9 @@ def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOu
     return output
 
 
+# DuckDB's cache would otherwise grow with the warehouse (up to 80 % of RAM): a batch load needs
+# little, so the driver's memory stays flat however large the warehouse gets.
+LOAD_MEMORY_LIMIT = "256MB"
 CHECK_CHUNK = 2000  # files whose known hashes are looked up (and unchanged ones recorded) at a time
 
 

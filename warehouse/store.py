@@ -30,10 +30,11 @@ def schema_sql() -> list[str]:
 class Warehouse:
     """One open DuckDB warehouse file in a data dir."""
 
-    def __init__(self, data_dir: Path, read_only: bool = False):
+    def __init__(self, data_dir: Path, read_only: bool = False, memory_limit: str | None = None):
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         self.con.execute(f"SET TimeZone = '{TIMEZONE}'")
         if not read_only:
             for sql in schema_sql():
