@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.config import load_profiles
 from flows.inputs import InputFile, content_hash
+from transforms.corpus_lines import LineStats
 from transforms.decode import UndecodableInput, decode_dump
 from transforms.model import Document, RemovedLine
+from transforms.normalize.dates import BEIJING
 from transforms.pipeline import DumpProcessor
 
 
@@ -28,6 +31,8 @@ class FileResult:
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
     stats: Counter[str] = field(default_factory=Counter)
+    site: str = "*"
+    line_hashes: frozenset[str] = frozenset()
 
 
 _processors: dict[tuple[str, ...], DumpProcessor] = {}
@@ -40,8 +45,17 @@ def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
     return _processors[profile_dirs]
 
 
-def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[str, ...] = ()) -> FileResult:
-    """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
+def extract_file(
+    item: InputFile,
+    known_hash: str | None,
+    profile_dirs: tuple[str, ...] = (),
+    line_stats: LineStats | None = None,
+) -> FileResult:
+    """Process one file; `known_hash` is the content hash the warehouse already holds for it.
+
+    `line_stats` are the warehouse's corpus line counts (for the `corpus_repeat` rule); the file's
+    modification date dates `12月2日`-style dates that show no year.
+    """
     try:
         data = Path(item.path).read_bytes()
     except OSError as exc:
@@ -54,7 +68,8 @@ def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[st
     except UndecodableInput as exc:
         return FileResult(item, "quarantined", content_hash=digest, reason=exc.reason)
     del data
-    extract = processor(profile_dirs).process(decoded.text)
+    reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
+    extract = processor(profile_dirs).process(decoded.text, reference, line_stats)
     result = FileResult(
         item,
         "loaded",
@@ -66,6 +81,8 @@ def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[st
         documents=extract.documents,
         removed=extract.removed,
         stats=extract.stats,
+        site=extract.site,
+        line_hashes=extract.line_hashes,
     )
     if not extract.documents:
         result.outcome, result.reason = "quarantined", "no documents found"

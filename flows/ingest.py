@@ -19,6 +19,7 @@ from flows.extract import FileResult, extract_file
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from warehouse.parquet import write_batch
+from transforms.corpus_lines import LineStats
 from warehouse.store import Warehouse
 
 
@@ -74,9 +75,11 @@ class RunSummary:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_batch(batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...]) -> list[FileResult]:
+def extract_batch(
+    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], line_stats: LineStats | None = None
+) -> list[FileResult]:
     """Decode, split, clean and normalize a batch of files."""
-    return [extract_file(item, known.get(item.file_id), profile_dirs) for item in batch]
+    return [extract_file(item, known.get(item.file_id), profile_dirs, line_stats) for item in batch]
 
 
 @task(name="write-parquet", cache_policy=NO_CACHE)
@@ -118,7 +121,8 @@ def ingest_flow(
                 bar = progress.add_task("ingesting", total=len(inputs))
                 for batch in batched(inputs, batch_files):
                     t0 = time.perf_counter()
-                    results = extract_batch(batch, warehouse.known_hashes([i.file_id for i in batch]), profiles)
+                    known = warehouse.known_hashes([i.file_id for i in batch])
+                    results = extract_batch(batch, known, profiles, warehouse.line_stats())
                     t1 = time.perf_counter()
                     parquet = write_parquet(root, results, load_id)
                     t2 = time.perf_counter()
