@@ -123,7 +123,7 @@ class DumpProcessor:
             body_kind=kind,
             truncated="truncated" in flags,
             topic=fields.get("topic"),
-            author=fields.get("author") or (fields.get("byline") if fields.get("byline") != source_raw else None),
+            author=fields.get("author") if fields.get("author") != source_raw else fields.get("credited_author"),
             flags=sorted(flags),
             removed=draft.removed,
             edits=dict(draft.edits),
@@ -145,14 +145,14 @@ class DumpProcessor:
         for key in ("source", "outlet"):
             if fields.get(key):
                 return fields[key]
-        byline = fields.get("byline")
+        byline = fields.get("author")
         if byline and self.outlets.is_listed(byline):
             return byline
         return fields.get("account") or fields.get("site")
 
 
 # Fields that have their own column, or only serve to choose one.
-_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "byline", "site"})
+_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "site"})
 
 
 def _clean_title(title: str | None) -> str | None:

@@ -14,7 +14,7 @@ How a portal page is read, by structure only (site vocabulary comes from the rul
    and outlet-sized lines (≤ 6 characters); e-paper pages print the date above the title, so
    failing that, the first heading-like line between the date line and the body;
 4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
-   title and date are a byline; short lines between the header and the body are header chrome
+   title and date are a byline (`author`, or the outlet when it names a listed one); short lines between the header and the body are header chrome
    (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`.
 """
 
@@ -128,6 +128,8 @@ class PortalArticle:
         for i in range(date_at + 1, body_at):
             if not _skippable(content[i].text) and _title_like(content[i].text):
                 return Header(i, date_at, body_at)
+        if date_at and _title_like(content[date_at - 1].text):  # a very short title
+            return Header(date_at - 1, date_at, body_at)
         return None
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
@@ -157,13 +159,13 @@ class PortalArticle:
                 removed.append(chrome(line, "page_chrome"))
             elif line.no in byline_nos and metadata_pairs(text) is None and byline_names(text) is None:
                 bylines.append(text)
-                draft.drop(line, "field:byline")
+                draft.drop(line, "field:author")
             elif line.no > last_no and (body_no is None or line.no < body_no) and _header_chrome(line, rules):
                 draft.drop(line, "page_counter" if DIGITS_ONLY.match(text) else "header_chrome")
             else:
                 draft.lines.append(line)
         if bylines:
-            draft.fields["byline"] = " ".join(bylines)
+            draft.fields["author"] = " ".join(bylines)
         return SplitResult(layout=self.name, drafts=[draft], chrome=removed)
 
     @staticmethod

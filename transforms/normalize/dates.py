@@ -31,9 +31,7 @@ def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
 def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datetime, re.Match[str]] | None:
     """The first date (with optional time) in `text`, and the match that found it.
 
-    A month-day date without a year is read in `reference`'s year (the year before when that would
-    put it after the reference: a page saved on 2026-01-03 that shows `12月30日`), or not at all
-    without a reference.
+    A month-day date without a year is read in `reference`'s year, or not at all without one.
     """
     match = _FULL_DATE.search(text)
     if match:
@@ -44,8 +42,6 @@ def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datet
         match = _MONTH_DAY.search(text)
         if match:
             value = _build(reference.year, int(match["m"]), int(match["d"]), match)
-            if value and value.date() > reference + dt.timedelta(days=1):
-                value = _build(reference.year - 1, int(match["m"]), int(match["d"]), match)
             if value:
                 return value, match
     return None
