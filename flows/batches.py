@@ -37,7 +37,9 @@ def batch_key(results: list[FileResult]) -> str:
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
     """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")}
+    rows: dict[str, list[dict]] = {
+        t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")
+    }
     for r in results:
         rows["file_events"].append(
             {

@@ -18,8 +18,8 @@ from flows.batches import batch_key, batch_rows, batched
 from flows.extract import FileResult, extract_file
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
-from warehouse.parquet import write_batch
 from transforms.corpus_lines import LineStats
+from warehouse.parquet import write_batch
 from warehouse.store import Warehouse
 
 

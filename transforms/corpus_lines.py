@@ -29,8 +29,8 @@ _DIGITS = re.compile(r"\d+")
 
 def normalize_line(text: str) -> str:
     """The form lines are compared in: NFKC, lower case, digit runs as `0`, letters and digits only."""
-    text = _DIGITS.sub("0", unicodedata.normalize("NFKC", text).lower())
-    return "".join(ch for ch in text if ch.isalnum())
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
+    return _DIGITS.sub("0", text)
 
 
 def is_candidate(text: str) -> bool:

@@ -53,9 +53,7 @@ class DumpProcessor:
         self.cleaners = build_cleaners(cleaners)
         self.outlets = OutletResolver(profiles.outlet_aliases())
 
-    def process(
-        self, text: str, reference: dt.date | None = None, line_stats: LineStats | None = None
-    ) -> DumpExtract:
+    def process(self, text: str, reference: dt.date | None = None, line_stats: LineStats | None = None) -> DumpExtract:
         """The documents of one decoded dump.
 
         `reference` (e.g. the file's date) dates `12月2日` without a year; `line_stats` are the
@@ -133,7 +131,6 @@ class DumpProcessor:
             body_simplified=body_s,
             kept_lines=sorted(n for line in draft.lines if line.text.strip() for n in (line.no, *line.joined)),
         )
-
 
     def credited_source(self, fields: dict[str, str]) -> str | None:
         """The outlet credited with the article, by precedence.

@@ -97,7 +97,9 @@ class Warehouse:
     def line_stats(self, min_files: int = MIN_FILES) -> LineStats:
         """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`."""
         sites = dict(self.con.execute("SELECT site, count(DISTINCT file_id) FROM line_hashes GROUP BY site").fetchall())
-        rows = self.con.execute("SELECT site, line_hash, files FROM line_stats WHERE files >= ?", [min_files]).fetchall()
+        rows = self.con.execute(
+            "SELECT site, line_hash, files FROM line_stats WHERE files >= ?", [min_files]
+        ).fetchall()
         return LineStats(site_files=sites, line_files={(site, h): n for site, h, n in rows})
 
     # --- the batch load -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ characters and with one between Latin letters or digits.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from transforms.model import Draft, Line
@@ -38,7 +39,7 @@ class HardWraps:
         lines = draft.lines
         if sum(line.text.startswith(_INDENT) for line in lines) < MIN_INDENTED:
             return
-        if not any(_continues(a, b) for a, b in zip(lines, lines[1:], strict=False)):
+        if not any(_continues(a, b) for a, b in itertools.pairwise(lines)):
             return
         merged: list[Line] = []
         last: Line | None = None  # the previous original line (its number tells adjacency)

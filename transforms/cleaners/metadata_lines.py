@@ -25,12 +25,11 @@ LABELS: dict[str, str] = {
     "时间": "published", "日期": "published", "出版": "published", "發佈時間": "published",
     "更新": "updated", "更新时间": "updated", "更新時間": "updated",
     "文字": "author", "撰稿": "author",
-    "图片": "photo", "圖片": "photo", "摄影": "photo", "攝影": "photo",
-    "編輯": "editor", "本版责编": "editor", "本版編輯": "editor", "版式设计": "layout_designer",
-    "美编": "layout_designer", "统筹": "editor", "策划": "editor", "监制": "editor", "終審": "editor",
+    "图片": "photo", "圖片": "photo", "摄影": "photo", "攝影": "photo", "本版责编": "editor", "本版編輯": "editor", "版式设计": "layout_designer",
+    "美编": "layout_designer", "统筹": "editor", "策划": "editor", "終審": "editor",
     "终审": "editor", "初审": "editor", "复审": "editor", "值班编辑": "editor", "校對": "editor",
     "文章关键词": "keywords", "关键词": "keywords", "關鍵字": "keywords", "标签": "keywords", "標籤": "keywords",
-    "原文链接": "origin_url", "原文連結": "origin_url", "转载自": "source", "本文转自": "source",
+    "原文链接": "origin_url", "原文連結": "origin_url", "本文转自": "source",
 }  # fmt: skip
 # A reporter credit standing alone: `本报记者 孙晓明`, `澎湃新闻记者 朱晓雨`, `新京报记者 吴迪 编辑 杨娟 校对 赵琳`.
 _NAME = r"(?!编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)[\u4e00-\u9fff·]{2,4}"

@@ -19,9 +19,7 @@ from transforms.profiles import Rulebook
 
 # "Xin Lang Cai Jing· 2025-12-25 17:24", "新浪财经 · 2025年12月25日", "证券时报· 2025-11-18 09:20",
 # "新华网  2025年12月2日" (an outlet without spaces may be separated by spaces alone)
-_META = re.compile(
-    r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{6,24})$"
-)
+_META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{6,24})$")
 
 
 def meta_fields(text: str) -> tuple[str, str] | None:
