@@ -10,7 +10,7 @@ from pathlib import Path
 from flows.config import load_profiles
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
-from transforms.decode import UndecodableInput, decode_dump
+from transforms.decode import Decoded, UndecodableInput, decode_dump
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import DumpProcessor
@@ -51,11 +51,35 @@ def extract_file(
     profile_dirs: tuple[str, ...] = (),
     line_stats: LineStats | None = None,
 ) -> FileResult:
-    """Process one file; `known_hash` is the content hash the warehouse already holds for it.
+    """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
+    return extract_files([item], {item.file_id: known_hash} if known_hash else {}, profile_dirs, line_stats)[0]
 
-    `line_stats` are the warehouse's corpus line counts (for the `corpus_repeat` rule); the file's
-    modification date dates `12月2日`-style dates that show no year.
+
+def extract_files(
+    items: list[InputFile],
+    known: dict[str, str],
+    profile_dirs: tuple[str, ...] = (),
+    line_stats: LineStats | None = None,
+) -> list[FileResult]:
+    """Process a batch of files in two passes; `known` maps file ids to the hashes the warehouse holds.
+
+    Pass one reads and decodes every changed file and counts its candidate lines; pass two
+    processes each file with the warehouse's corpus line counts (`line_stats`) plus this batch's,
+    so lines repeated across the batch's dumps of one site are found on a first run too. The
+    file's modification date dates `12月2日`-style dates that show no year.
     """
+    dump_processor = processor(profile_dirs)
+    read = [_read(item, known.get(item.file_id)) for item in items]
+    surveyed = [dump_processor.survey(r[1].text) for r in read if not isinstance(r, FileResult)]
+    stats = (line_stats or LineStats()).merged(surveyed)
+    return [
+        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats)
+        for item, r in zip(items, read, strict=True)
+    ]
+
+
+def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, Decoded]:
+    """The file's content hash and text, or its result when it is unchanged or unreadable."""
     try:
         data = Path(item.path).read_bytes()
     except OSError as exc:
@@ -64,12 +88,19 @@ def extract_file(
     if digest == known_hash:
         return FileResult(item, "unchanged", content_hash=digest)
     try:
-        decoded = decode_dump(data)
+        return digest, decode_dump(data)
     except UndecodableInput as exc:
         return FileResult(item, "quarantined", content_hash=digest, reason=exc.reason)
-    del data
-    reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
-    extract = processor(profile_dirs).process(decoded.text, reference, line_stats)
+
+
+def _process(
+    item: InputFile, digest: str, decoded: Decoded, dump_processor: DumpProcessor, stats: LineStats
+) -> FileResult:
+    try:
+        reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
+    except OSError:
+        reference = None
+    extract = dump_processor.process(decoded.text, reference, stats)
     result = FileResult(
         item,
         "loaded",

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from flows.batches import batch_key, batch_rows, batched
-from flows.extract import FileResult, extract_file
+from flows.extract import FileResult, extract_files
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from transforms.corpus_lines import LineStats
@@ -79,7 +79,7 @@ def extract_batch(
     batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], line_stats: LineStats | None = None
 ) -> list[FileResult]:
     """Decode, split, clean and normalize a batch of files."""
-    return [extract_file(item, known.get(item.file_id), profile_dirs, line_stats) for item in batch]
+    return extract_files(batch, known, profile_dirs, line_stats)
 
 
 @task(name="write-parquet", cache_policy=NO_CACHE)

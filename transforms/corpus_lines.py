@@ -56,6 +56,16 @@ class LineStats:
     site_files: Mapping[str, int] = field(default_factory=dict)
     line_files: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
+    def merged(self, dumps: Iterable[tuple[str, frozenset[str]]]) -> LineStats:
+        """These counts plus those of more dumps, given as (site, line hashes) pairs."""
+        site_files = dict(self.site_files)
+        line_files = dict(self.line_files)
+        for site, hashes in dumps:
+            site_files[site] = site_files.get(site, 0) + 1
+            for h in hashes:
+                line_files[(site, h)] = line_files.get((site, h), 0) + 1
+        return LineStats(site_files, line_files)
+
     def repeated(self, site: str, min_files: int = MIN_FILES, min_share: float = MIN_SHARE) -> frozenset[str]:
         """Hashes of lines in at least `min_files` of the site's files and `min_share` of them."""
         total = self.site_files.get(site, 0)

@@ -53,6 +53,11 @@ class DumpProcessor:
         self.cleaners = build_cleaners(cleaners)
         self.outlets = OutletResolver(profiles.outlet_aliases())
 
+    def survey(self, text: str) -> tuple[str, frozenset[str]]:
+        """The dump's site and the hashes of its candidate lines (what the corpus counts hold)."""
+        lines = nfc(text).split("\n")
+        return self.profiles.rulebook_for(lines).site, dump_line_hashes(lines)
+
     def process(self, text: str, reference: dt.date | None = None, line_stats: LineStats | None = None) -> DumpExtract:
         """The documents of one decoded dump.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.corpus_lines import MIN_FILES, LineStats
+from transforms.corpus_lines import LineStats
 
 DB_NAME = "zhnews.duckdb"
 TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
@@ -94,8 +94,11 @@ class Warehouse:
         ).fetchall()
         return dict(rows)
 
-    def line_stats(self, min_files: int = MIN_FILES) -> LineStats:
-        """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`."""
+    def line_stats(self, min_files: int = 2) -> LineStats:
+        """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
+
+        Lines seen in one file only are left out (most lines; a batch's own counts are added to these).
+        """
         sites = dict(self.con.execute("SELECT site, count(DISTINCT file_id) FROM line_hashes GROUP BY site").fetchall())
         rows = self.con.execute(
             "SELECT site, line_hash, files FROM line_stats WHERE files >= ?", [min_files]
