@@ -130,8 +130,11 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         raise ValueError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     fields = data.get("fields", {})
     for pattern in fields.get("dateline", []):
-        if "(?P<published>" not in pattern:
-            raise ValueError(f"{origin}: [fields] dateline pattern {pattern!r} lacks a (?P<published>...) group")
+        if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
+            raise ValueError(
+                f"{origin}: [fields] dateline pattern {pattern!r} lacks a (?P<published>...) group"
+                " (or the (?P<y>...) (?P<m>...) (?P<d>...) groups of a date format of its own)"
+            )
     return SiteProfile(
         name=name,
         always=bool(data.get("always", False)),

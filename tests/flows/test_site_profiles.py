@@ -57,6 +57,17 @@ def test_a_profile_from_a_user_folder_applies_its_dateline_and_removal_rules(sit
     assert ("kuaixun:promo", "☆快讯网APP 新闻早知道☆") in {(r.rule, r.text) for r in extract.removed}
 
 
+def test_a_dateline_pattern_may_spell_out_a_date_format_of_its_own(tmp_path):
+    (tmp_path / "us.toml").write_text(
+        "name = 'usdates'\n[detect]\nlines = ['^快讯网首页$']\n[fields]\n"
+        "dateline = ['^(?P<m>\\d{2})/(?P<d>\\d{2})/(?P<y>\\d{4}) (?P<H>\\d{2}):(?P<M>\\d{2})\\s+(?P<outlet>\\S+)$']\n",
+        encoding="utf-8",
+    )
+    text = DUMP.replace("【河口日报】 发稿 2025.11.05 08:30", "11/05/2025 08:30 河口日报")
+    (doc,) = DumpProcessor(load_profiles([tmp_path])).process(text).documents
+    assert (doc.source, doc.published_at.isoformat()) == ("河口日报", "2025-11-05T08:30:00+08:00")
+
+
 def test_without_the_profile_the_promo_stays_in_the_body_and_the_outlet_is_unknown():
     (doc,) = DumpProcessor(load_profiles()).process(DUMP).documents
     assert "☆快讯网APP" in doc.body and doc.source is None
@@ -88,6 +99,7 @@ def test_ingest_and_explain_take_the_profiles_folder(ingest, site_dir, tmp_path)
     [
         ("name = 'x'\n[feilds]\nsource = 'y'\n", "unknown key(s) feilds"),
         ("name = 'x'\n[fields]\ndateline = ['^(?P<outlet>.+)$']\n", "lacks a (?P<published>...) group"),
+        ("name = 'x'\n[fields]\ndateline = ['^(?P<y>\\d+)(?P<m>\\d+)$']\n", "lacks a (?P<published>...) group"),
         ("name = 'x'\n[[remove]]\nrule = 'r'\npattern = '(unclosed'\n", "bad pattern"),
     ],
 )

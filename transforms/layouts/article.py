@@ -38,6 +38,7 @@ _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
 _INDENT = ("\u3000", "  ", "\t")
+_DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 
 
 def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
@@ -61,7 +62,13 @@ def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
     for pattern in rules.datelines:
         match = pattern.search(stripped)
         if match:
-            return {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+            groups = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+            if {"y", "m", "d"} <= groups.keys():  # a site's own date format, by its parts
+                when = f"{groups['y']}-{groups['m']}-{groups['d']}"
+                if "H" in groups and "M" in groups:
+                    when += f" {groups['H']}:{groups['M']}" + (f":{groups['S']}" if "S" in groups else "")
+                groups["published"] = when
+            return {k: v for k, v in groups.items() if k in _DATELINE_FIELDS}
     if len(stripped) > MAX_DATE_LINE or is_paragraph(text):
         return None
     found = find_datetime(stripped)
@@ -160,7 +167,7 @@ class PortalArticle:
             elif line.no in byline_nos and metadata_pairs(text) is None and byline_names(text) is None:
                 bylines.append(text)
                 draft.drop(line, "field:author")
-            elif line.no > last_no and (body_no is None or line.no < body_no) and _header_chrome(line, rules):
+            elif body_no is not None and last_no < line.no < body_no and _header_chrome(line, rules):
                 draft.drop(line, "page_counter" if DIGITS_ONLY.match(text) else "header_chrome")
             else:
                 draft.lines.append(line)
