@@ -53,6 +53,16 @@ class SiteProfile:
         return any(p.search(line) for p in self.detect for line in lines)
 
 
+def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of `patterns` does (None when they cannot be combined)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # e.g. the same group name in two patterns
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Rulebook:
     """The rules in force for one dump: the union of the profiles that apply to it."""
@@ -67,6 +77,19 @@ class Rulebook:
     site_source: str | None = None
     masthead: bool = False
     repeated_lines: frozenset[str] = frozenset()
+    any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
+    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
+
+    def removes(self, stripped: str) -> bool:
+        """Whether a `[[remove]]` rule matches this stripped line (memoized: layouts ask repeatedly)."""
+        verdict = self.verdicts.get(stripped)
+        if verdict is None:
+            if self.any_remove is not None:
+                verdict = self.any_remove.search(stripped) is not None
+            else:
+                verdict = any(rule.pattern.search(stripped) for rule in self.remove)
+            self.verdicts[stripped] = verdict
+        return verdict
 
     @property
     def site(self) -> str:
@@ -81,14 +104,22 @@ class ProfileSet:
 
     profiles: tuple[SiteProfile, ...]
     outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    any_detect: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_detect", any_of([d for p in self.profiles for d in p.detect]))
 
     def rulebook_for(self, lines: Sequence[str]) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines."""
         stripped = [line.strip() for line in lines]
+        if self.any_detect is not None:  # only lines that some profile's detect pattern matches
+            stripped = [line for line in stripped if self.any_detect.search(line)]
         active = [p for p in self.profiles if p.matches(stripped)]
+        remove = tuple(r for p in active for r in p.remove)
         return Rulebook(
             profiles=tuple(p.name for p in active),
-            remove=tuple(r for p in active for r in p.remove),
+            remove=remove,
+            any_remove=any_of([r.pattern for r in remove]),
             footer_markers=frozenset(m for p in active for m in p.footer_markers),
             listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
             content_end=tuple(e for p in active for e in p.content_end),

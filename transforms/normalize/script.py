@@ -8,12 +8,13 @@ de-duplication use, so that one article in both scripts is one document.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import islice
 
 import opencc
 
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
-SAMPLE_CHARS = 4000  # enough text to tell the script
+SAMPLE_HAN = 400  # Chinese characters enough to tell the script
 
 
 @lru_cache(maxsize=2)
@@ -21,8 +22,7 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def _changed(text: str, config: str) -> int:
-    converted = _converter(config).convert(text)
+def _changed(text: str, converted: str) -> int:
     return sum(a != b for a, b in zip(text, converted, strict=False)) if len(converted) == len(text) else len(text)
 
 
@@ -32,11 +32,14 @@ def detect_script(text: str) -> str | None:
     Counts the characters OpenCC would change to simplified (traditional-only forms) against
     those it would change to traditional (simplified-only forms).
     """
-    sample = "".join(ch for ch in text[:SAMPLE_CHARS] if "\u3400" <= ch <= "\u9fff")
+    sample = "".join(islice((ch for ch in text if "\u3400" <= ch <= "\u9fff"), SAMPLE_HAN))
     if not sample:
         return None
-    traditional_only = _changed(sample, "t2s")
-    simplified_only = _changed(sample, "s2t")
+    simplified = _converter("t2s").convert(sample)
+    if simplified == sample:  # the common case: nothing to simplify
+        return SIMPLIFIED
+    traditional_only = _changed(sample, simplified)
+    simplified_only = _changed(sample, _converter("s2t").convert(sample))
     return TRADITIONAL if traditional_only >= 2 and traditional_only > 2 * simplified_only else SIMPLIFIED
 
 
