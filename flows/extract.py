@@ -13,7 +13,7 @@ from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
-from transforms.pipeline import DumpProcessor
+from transforms.pipeline import DumpProcessor, Survey
 
 
 @dataclass(slots=True)
@@ -70,11 +70,11 @@ def extract_files(
     """
     dump_processor = processor(profile_dirs)
     read = [_read(item, known.get(item.file_id)) for item in items]
-    surveyed = [dump_processor.survey(r[1].text) for r in read if not isinstance(r, FileResult)]
-    stats = (line_stats or LineStats()).merged(surveyed)
+    surveys = {i: dump_processor.survey(r[1].text) for i, r in enumerate(read) if not isinstance(r, FileResult)}
+    stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
     return [
-        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats)
-        for item, r in zip(items, read, strict=True)
+        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i])
+        for i, (item, r) in enumerate(zip(items, read, strict=True))
     ]
 
 
@@ -94,13 +94,13 @@ def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, De
 
 
 def _process(
-    item: InputFile, digest: str, decoded: Decoded, dump_processor: DumpProcessor, stats: LineStats
+    item: InputFile, digest: str, decoded: Decoded, dump_processor: DumpProcessor, stats: LineStats, survey: Survey
 ) -> FileResult:
     try:
         reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
     except OSError:
         reference = None
-    extract = dump_processor.process(decoded.text, reference, stats)
+    extract = dump_processor.process(decoded.text, reference, stats, survey)
     result = FileResult(
         item,
         "loaded",

@@ -55,6 +55,7 @@ class LineStats:
 
     site_files: Mapping[str, int] = field(default_factory=dict)
     line_files: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    _repeated: dict[tuple[str, int, float], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def merged(self, dumps: Iterable[tuple[str, frozenset[str]]]) -> LineStats:
         """These counts plus those of more dumps, given as (site, line hashes) pairs."""
@@ -68,9 +69,16 @@ class LineStats:
 
     def repeated(self, site: str, min_files: int = MIN_FILES, min_share: float = MIN_SHARE) -> frozenset[str]:
         """Hashes of lines in at least `min_files` of the site's files and `min_share` of them."""
-        total = self.site_files.get(site, 0)
-        if total < min_files:
-            return frozenset()
-        return frozenset(
-            h for (s, h), n in self.line_files.items() if s == site and n >= min_files and n / total >= min_share
-        )
+        key = (site, min_files, min_share)
+        if key not in self._repeated:  # asked once per dump: compute once per site
+            total = self.site_files.get(site, 0)
+            self._repeated[key] = (
+                frozenset(
+                    h
+                    for (s, h), n in self.line_files.items()
+                    if s == site and n >= min_files and n / total >= min_share
+                )
+                if total >= min_files
+                else frozenset()
+            )
+        return self._repeated[key]

@@ -21,7 +21,7 @@ from transforms.normalize.identity import document_id
 from transforms.normalize.outlets import OutletResolver
 from transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
 from transforms.normalize.text import nfc
-from transforms.profiles import ProfileSet
+from transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
 MAX_BODY_CHARS = 1_000_000  # documents longer than this are cut, and flagged `body_truncated`
@@ -40,6 +40,18 @@ class DumpExtract:
     line_hashes: frozenset[str] = frozenset()  # candidate-line hashes, for the corpus counts
 
 
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A first look at a dump: the rules that apply to it and its candidate-line hashes."""
+
+    rules: Rulebook
+    line_hashes: frozenset[str]
+
+    @property
+    def site(self) -> str:
+        return self.rules.site
+
+
 def to_lines(text: str) -> list[Line]:
     """Numbered lines of a text (line ends already normalized to `\\n`)."""
     return [Line(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
@@ -53,20 +65,27 @@ class DumpProcessor:
         self.cleaners = build_cleaners(cleaners)
         self.outlets = OutletResolver(profiles.outlet_aliases())
 
-    def survey(self, text: str) -> tuple[str, frozenset[str]]:
-        """The dump's site and the hashes of its candidate lines (what the corpus counts hold)."""
+    def survey(self, text: str) -> Survey:
+        """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
         lines = nfc(text).split("\n")
-        return self.profiles.rulebook_for(lines).site, dump_line_hashes(lines)
+        return Survey(self.profiles.rulebook_for(lines), dump_line_hashes(lines))
 
-    def process(self, text: str, reference: dt.date | None = None, line_stats: LineStats | None = None) -> DumpExtract:
+    def process(
+        self,
+        text: str,
+        reference: dt.date | None = None,
+        line_stats: LineStats | None = None,
+        survey: Survey | None = None,
+    ) -> DumpExtract:
         """The documents of one decoded dump.
 
         `reference` (e.g. the file's date) dates `12月2日` without a year; `line_stats` are the
-        corpus counts the `corpus_repeat` rule removes repeated lines by.
+        corpus counts the `corpus_repeat` rule removes repeated lines by; `survey` is this
+        text's survey when the caller already made it.
         """
         lines = to_lines(nfc(text))
-        rules = self.profiles.rulebook_for([line.text for line in lines])
-        hashes = dump_line_hashes(line.text for line in lines)
+        survey = survey or self.survey(text)
+        rules, hashes = survey.rules, survey.line_hashes
         if line_stats is not None:
             rules = replace(rules, repeated_lines=line_stats.repeated(rules.site))
         split = split_dump(lines, rules)
