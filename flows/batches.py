@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.extract import FileOutcome, FileResult, extract_file
+from flows.extract import FileOutcome, FileResult, extract_files
 from flows.inputs import InputFile
+from transforms.corpus_lines import LineStats
 from warehouse.parquet import write_batch
 from warehouse.records import document_row, removed_row, sighting_row
 
@@ -41,7 +42,9 @@ def batch_key(results: list[FileResult]) -> str:
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
     """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {t: [] for t in ("files", "documents", "sightings", "removed_lines", "file_events")}
+    rows: dict[str, list[dict]] = {
+        t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")
+    }
     for r in results:
         rows["file_events"].append(
             {
@@ -75,6 +78,9 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["documents"].extend(document_row(d) for d in r.documents)
         rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
         rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
+        rows["line_hashes"].extend(
+            {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
+        )
     return rows
 
 
@@ -94,11 +100,16 @@ def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dic
 
 
 def run_batch(
-    files: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], data_dir: str, load_id: str
+    files: list[InputFile],
+    known: dict[str, str],
+    profile_dirs: tuple[str, ...],
+    data_dir: str,
+    load_id: str,
+    line_stats: LineStats | None = None,
 ) -> BatchOutput:
     """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does."""
     t0 = time.perf_counter()
-    results = [extract_file(item, known.get(item.file_id), profile_dirs) for item in files]
+    results = extract_files(files, known, profile_dirs, line_stats)
     t1 = time.perf_counter()
     parquet = write_results(results, data_dir, load_id)
     t2 = time.perf_counter()

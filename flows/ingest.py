@@ -22,6 +22,7 @@ from flows.extract import FileOutcome, FileResult, check_unchanged
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
+from transforms.corpus_lines import LineStats
 from warehouse.store import Warehouse
 
 
@@ -78,10 +79,15 @@ class RunSummary:
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(
-    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], data_dir: str, load_id: str
+    batch: list[InputFile],
+    known: dict[str, str],
+    profile_dirs: tuple[str, ...],
+    data_dir: str,
+    load_id: str,
+    line_stats: LineStats | None = None,
 ) -> BatchOutput:
     """Decode, split, clean and normalize a batch of files and write its Parquet files (runs in a worker)."""
-    return run_batch(batch, known, profile_dirs, data_dir, load_id)
+    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats)
 
 
 @flow(name="zhnews-ingest")
@@ -128,6 +134,10 @@ def ingest_flow(
                 if task_runner == "process" and len(batches) < 2:
                     workers = 1  # one batch: starting worker processes would cost more than it saves
                 work = {"known": {}, "profile_dirs": profiles, "data_dir": str(root), "load_id": load_id}
+                if batches:
+                    # The warehouse's corpus line counts as the run starts (each batch adds its own): every
+                    # batch gets the same, so batches are independent and run in any order on any worker.
+                    work["line_stats"] = warehouse.line_stats()
                 runner = make_task_runner(task_runner, workers, dask_address)
                 in_flight = 2 * (workers or default_workers())
                 for output in _run_batches(batches, work, runner, in_flight, summary.stage_seconds):
