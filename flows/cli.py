@@ -87,6 +87,12 @@ def ingest(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    if task_runner not in ("process", "dask"):
+        raise fail(f"unknown --task-runner {task_runner!r}; choose one of process, dask")
+    if dask_address and task_runner != "dask":
+        raise fail("--dask-address needs --task-runner dask")
+    if workers is not None and workers < 1:
+        raise fail("--workers must be at least 1")
     _quiet_prefect(verbose)
     from flows.ingest import ingest_flow
     from flows.lock import DataDirBusy

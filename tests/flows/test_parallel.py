@@ -93,3 +93,30 @@ def test_a_rerun_reads_only_files_whose_size_or_mtime_changed(ingest, tmp_path):
     edited.write_text(writer.any_dump(1).text, encoding="utf-8")
     again = ingest([inbox], tmp_path / "data")
     assert (again.files_unchanged, again.files_loaded) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--task-runner", "spark"], "unknown --task-runner 'spark'; choose one of process, dask"),
+        (["--dask-address", "tcp://127.0.0.1:8786"], "--dask-address needs --task-runner dask"),
+        (["--workers", "0"], "--workers must be at least 1"),
+    ],
+)
+def test_cli_refuses_bad_runner_options_in_one_line(tmp_path, options, message):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", str(SAMPLES), "--data-dir", str(tmp_path), *options],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "zhnews.duckdb").exists()
