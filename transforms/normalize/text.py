@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
 def nfc(text: str) -> str:
     """Display form: NFC, with fullwidth ASCII letters/digits folded and odd spaces made plain."""
     text = unicodedata.normalize("NFC", text)
-    return text.translate(_FOLD)
+    # str.translate looks every character up in a dict: only pay that when there is something to fold
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def canonical(text: str | None) -> str:
@@ -19,3 +21,4 @@ def canonical(text: str | None) -> str:
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
 _FOLD.update({0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None, 0xFEFF: None})
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _FOLD) + "]")
