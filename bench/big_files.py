@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHAPES = {
+SHAPES = {  # name: repeated unit (None: the bundled samples)
     "many-lines": "日本首相高市早苗1月2日与美国总统特朗普举行电话，中方对此有何评论。\n",
     "one-line-text": "日本首相高市早苗1月2日与美国总统特朗普举行电话，中方对此有何评论 ",
     "one-line-spaces": " \u3000 \t ",

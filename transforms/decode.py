@@ -106,7 +106,10 @@ def _detect(data: bytes, first_bad: int) -> Decoded:
     """Decode non-UTF-8 bytes with the detector's most plausible candidate that decodes them all."""
     start = 0 if first_bad < SAMPLE_BYTES // 2 else first_bad  # legacy text starts at its first non-ASCII byte
     sample = data[start : start + SAMPLE_BYTES]
-    candidates, tied = _candidates(sample, cut=start + len(sample) < len(data))
+    for trim in range(4):  # the sample (or the file) may end inside a multibyte character
+        candidates, tied = _candidates(sample[: len(sample) - trim])
+        if candidates:
+            break
     if not candidates:
         raise UndecodableInput(f"undecodable bytes at offset {first_bad} (not UTF-8, no encoding fits)")
     failure: UndecodableInput | None = None
@@ -127,7 +130,7 @@ def _detect(data: bytes, first_bad: int) -> Decoded:
     raise failure
 
 
-def _candidates(sample: bytes, cut: bool) -> tuple[list[tuple[float, str]], list[str]]:
+def _candidates(sample: bytes) -> tuple[list[tuple[float, str]], list[str]]:
     """Plausible (chaos, encoding) decodings, best first, and the encodings tied for best.
 
     Ties (messiness within TIE_CHAOS of the best) go to the reading with the most Chinese text,
@@ -141,7 +144,7 @@ def _candidates(sample: bytes, cut: bool) -> tuple[list[tuple[float, str]], list
             continue
         if encoding in found or match.chaos > MAX_CHAOS:
             continue
-        text = _decode_sample(sample, encoding, cut)
+        text = _decode_sample(sample, encoding)
         if text is None or _odd_share(text) > MAX_ODD_SHARE:
             continue
         preference = PREFERRED.index(encoding) if encoding in PREFERRED else len(PREFERRED)
@@ -154,12 +157,12 @@ def _candidates(sample: bytes, cut: bool) -> tuple[list[tuple[float, str]], list
     return [(found[e][0], e) for e in tied + rest], tied
 
 
-def _decode_sample(sample: bytes, encoding: str, cut: bool) -> str | None:
-    """The sample decoded, allowing a character cut by the sample's end; None if it does not decode."""
+def _decode_sample(sample: bytes, encoding: str) -> str | None:
+    """The sample decoded, allowing a character cut by its end; None if it does not decode."""
     try:
         return sample.decode(encoding)
     except UnicodeDecodeError as exc:
-        if cut and exc.start >= len(sample) - 4:
+        if exc.start >= len(sample) - 4:
             return sample[: exc.start].decode(encoding, errors="replace")
         return None
 
@@ -210,16 +213,14 @@ def _require_text(text: str, what: str) -> None:
 
 
 def _as_bomless_utf16(data: bytes) -> Decoded | None:
-    """The text when NULs sit on one byte parity and UTF-16 decodes it to plausible text."""
+    """The text when the bytes are UTF-16 without a byte order mark (NULs mostly on one parity)."""
     sample = data[:65536]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if min(even, odd) * 20 > max(even, odd):
-        return None
-    encoding = "utf-16-le" if odd > even else "utf-16-be"
-    try:
-        text, note = _strict(data, encoding, encoding)
-    except UndecodableInput:
-        return None
-    if _odd_share(text) > MAX_ODD_SHARE:
-        return None
-    return Decoded(normalize_newlines(text), "utf-16", 0.9, note)
+    for encoding in ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le"):
+        try:
+            text, note = _strict(data, encoding, encoding)
+        except UndecodableInput:
+            continue
+        if _odd_share(text) <= MAX_ODD_SHARE:
+            return Decoded(normalize_newlines(text), "utf-16", 0.9, note)
+    return None

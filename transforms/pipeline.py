@@ -21,7 +21,7 @@ from transforms.normalize.text import nfc
 from transforms.profiles import ProfileSet
 
 _SPACES = re.compile(r"[ \t\u3000]+")
-MAX_BODY_CHARS = 1_000_000  # documents longer than this are cut, and flagged `body_truncated`
+MAX_BODY_CHARS = 1_000_000  # documents (and single lines) longer than this are cut, and flagged `body_truncated`
 
 
 @dataclass(slots=True)
@@ -40,6 +40,19 @@ def to_lines(text: str) -> list[Line]:
     return [Line(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
 
 
+def cut_long_lines(lines: list[Line], limit: int = MAX_BODY_CHARS) -> set[int]:
+    """Cut lines longer than `limit` (no document may be longer anyway); returns their numbers.
+
+    Done before splitting and cleaning, so a file of one huge line costs no more than the limit.
+    """
+    cut = set()
+    for line in lines:
+        if len(line.text) > limit:
+            line.text = line.text[:limit]
+            cut.add(line.no)
+    return cut
+
+
 class DumpProcessor:
     """Splits, cleans and normalizes dumps with one set of profiles and cleaners."""
 
@@ -51,12 +64,15 @@ class DumpProcessor:
     def process(self, text: str) -> DumpExtract:
         """The documents of one decoded dump."""
         lines = to_lines(nfc(text))
+        cut = cut_long_lines(lines)
         rules = self.profiles.rulebook_for([line.text for line in lines])
         split = split_dump(lines, rules)
         stats: Counter[str] = Counter()
         documents = []
         removed = list(split.chrome)
         for draft in split.drafts:
+            if cut and any(line.no in cut for line in draft.lines):
+                draft.flags.add("body_truncated")
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
             document = self.finish(draft)
