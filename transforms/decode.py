@@ -111,7 +111,7 @@ def _detect(data: bytes, first_bad: int) -> Decoded:
         if candidates:
             break
     if not candidates:
-        raise UndecodableInput(f"undecodable bytes at offset {first_bad} (not UTF-8, no encoding fits)")
+        raise UndecodableInput(_furthest_failure(data, first_bad))
     failure: UndecodableInput | None = None
     for chaos, encoding in candidates:
         try:
@@ -128,6 +128,18 @@ def _detect(data: bytes, first_bad: int) -> Decoded:
         return Decoded(normalize_newlines(text), encoding, confidence, note)
     assert failure is not None
     raise failure
+
+
+def _furthest_failure(data: bytes, first_bad: int) -> str:
+    """The reason for bytes no encoding fits, at the offset where the best reading breaks down."""
+    offset, encoding = first_bad, "utf-8"
+    for candidate in PREFERRED:
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError as exc:
+            if exc.start > offset:
+                offset, encoding = exc.start, candidate
+    return f"undecodable bytes at offset {offset} (no encoding fits; {encoding} reads furthest)"
 
 
 def _candidates(sample: bytes) -> tuple[list[tuple[float, str]], list[str]]:
