@@ -43,7 +43,11 @@ def bad_inbox(folder: Path) -> dict[str, tuple[str, str | None]]:
     gbk_broken = ARTICLE.encode("gb18030")
     files: dict[str, tuple[bytes, str, str | None]] = {
         "gbk.txt": (UNTITLED.encode("gbk"), "loaded", None),
-        "big5.txt": (("聯合新聞網報導，台北市長今天表示，明年預算將增加，市議會下週審查。\n" * 30).encode("big5"), "loaded", None),
+        "big5.txt": (
+            ("聯合新聞網報導，台北市長今天表示，明年預算將增加，市議會下週審查。\n" * 30).encode("big5"),
+            "loaded",
+            None,
+        ),
         "utf8-bom.txt": (codecs.BOM_UTF8 + ARTICLE.encode(), "loaded", None),
         "utf16-bom.txt": (ARTICLE.encode("utf-16"), "loaded", None),
         "utf16-no-bom.txt": (ARTICLE.encode("utf-16-le"), "loaded", None),
@@ -239,7 +243,9 @@ def test_a_second_run_on_the_same_data_dir_refuses_or_waits_and_the_warehouse_st
     data = tmp_path / "data"
     release = tmp_path / "release"
     args = ("ingest", inbox, "--data-dir", data, "--batch-files", 2, "--no-progress")
-    first = cli(*args, extra_env={"ZHNEWS_FAULT": "after-load:1:pause", "ZHNEWS_FAULT_RELEASE": str(release)}, wait=False)
+    first = cli(
+        *args, extra_env={"ZHNEWS_FAULT": "after-load:1:pause", "ZHNEWS_FAULT_RELEASE": str(release)}, wait=False
+    )
     try:
         while not Path(f"{release}.paused").exists():  # the first run holds the lock, one batch loaded
             assert first.poll() is None, first.communicate()

@@ -93,7 +93,9 @@ def test_a_character_cut_off_by_the_end_of_the_file_is_dropped_with_a_note(encod
     decoded = decode_dump(data)
     assert decoded.encoding == encoding
     assert decoded.text == (NEWS * 10).rstrip("\n")[:-1]
-    assert re.match(r"incomplete character at the end of the file \(\d bytes, as (utf-8|gb18030)\) dropped", decoded.note)
+    assert re.match(
+        r"incomplete character at the end of the file \(\d bytes, as (utf-8|gb18030)\) dropped", decoded.note
+    )
 
 
 def test_short_chinese_text_is_read_as_chinese_and_the_tie_break_is_noted():
