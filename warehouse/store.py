@@ -77,10 +77,10 @@ class Warehouse:
     def begin_load(self, load_id: str) -> None:
         """Record a new load as running; earlier loads still marked running died, so say so.
 
-        Their half-written Parquet temporaries (a kill skips the writer's cleanup) are removed.
+        What they left behind in `parquet/` is removed: half-written temporaries (a kill skips
+        the writer's cleanup) and batch files whose DuckDB transaction never committed.
         """
-        for leftover in (self.data_dir / "parquet").glob("*/.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        self.remove_uncommitted_parquet()
         self.con.execute(
             "UPDATE loads SET status = 'failed', message = 'interrupted (process ended before finishing)'"
             " WHERE status = 'running'"
@@ -89,6 +89,23 @@ class Warehouse:
             "INSERT INTO loads (load_id, started_at, status) VALUES (?, ?, 'running')",
             [load_id, dt.datetime.now(dt.UTC)],
         )
+
+    def remove_uncommitted_parquet(self) -> list[Path]:
+        """Delete Parquet files of batches that were never committed; returns them."""
+        folder = self.data_dir / "parquet"
+        leftovers = list(folder.glob("*/.*.tmp"))
+        committed = {row[0] for row in self.con.execute("SELECT path FROM parquet_files").fetchall()}
+        legacy = (
+            not committed and self.con.execute("SELECT count(*) FROM loads WHERE status = 'completed'").fetchone()[0]
+        )
+        if not legacy:  # a warehouse from before parquet_files existed keeps its files
+            leftovers += [p for p in folder.glob("*/*.parquet") if self._relative(p) not in committed]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return leftovers
+
+    def _relative(self, path: Path) -> str:
+        return Path(path).resolve().relative_to(self.data_dir.resolve()).as_posix()
 
     def finish_load(self, load_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
         """Close a load record with its counts."""
@@ -184,6 +201,11 @@ class Warehouse:
                 con.execute(
                     "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
                     " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
+                )
+            for path in parquet.values():
+                con.execute(
+                    "INSERT INTO parquet_files SELECT $p WHERE $p NOT IN (SELECT path FROM parquet_files)",
+                    {"p": self._relative(path)},
                 )
             if before_commit is not None:
                 before_commit()
