@@ -32,7 +32,7 @@ def _quiet_prefect(verbose: bool) -> None:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -75,7 +75,7 @@ def ingest(
     try:
         check_inputs(paths)
         root = prepare_data_dir(data_dir)
-        with data_dir_lock(root, wait, on_wait=console.print):
+        with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
             check_warehouse(root)
             _quiet_prefect(verbose)
             from flows.ingest import ingest_flow

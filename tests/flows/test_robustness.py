@@ -189,7 +189,8 @@ def cli(prefect_harness, tmp_path):
     """Run `python -m flows.cli ...` in a subprocess: `cli(*args, env=..., wait=True)`."""
     from prefect.settings import PREFECT_API_URL
 
-    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), COLUMNS="400")
+    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
+    env.pop("COLUMNS", None)  # errors must stay one line at a terminal's default width
     env.pop("PREFECT_LOGGING_LEVEL", None)  # the CLI's own default: quiet
     env.pop("ZHNEWS_FAULT", None)
 
@@ -324,7 +325,7 @@ def test_quarantined_files_do_not_fail_the_run_and_are_listed_in_the_summary(cli
     inbox.mkdir()
     (inbox / "good.txt").write_bytes((SAMPLES / "002_842cd329f54bcaf9.txt").read_bytes())
     (inbox / "photo.txt").write_bytes(b"\xff\xd8\xff\xe0" + bytes(300))
-    proc = cli("ingest", inbox, "--data-dir", tmp_path / "data", "--no-progress")
+    proc = cli("ingest", inbox, "--data-dir", tmp_path / "data", "--no-progress", extra_env={"COLUMNS": "400"})
     assert proc.returncode == 0, proc.stderr
     assert "quarantined" in proc.stdout and "photo.txt" in proc.stdout
     assert "binary content (jpeg signature)" in proc.stdout
