@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,10 +106,15 @@ def run_batch(
     data_dir: str,
     load_id: str,
     line_stats: LineStats | None = None,
+    done: Sequence[FileResult] = (),
 ) -> BatchOutput:
-    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does."""
+    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does.
+
+    `done` are results the driver already has for other files of the batch (unchanged files): they
+    are written with it.
+    """
     t0 = time.perf_counter()
-    results = extract_files(files, known, profile_dirs, line_stats)
+    results = extract_files(files, known, profile_dirs, line_stats) + list(done)
     t1 = time.perf_counter()
     parquet = write_results(results, data_dir, load_id)
     t2 = time.perf_counter()

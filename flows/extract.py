@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,7 @@ from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
-from transforms.pipeline import DumpProcessor, Survey
+from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
 
 
 @dataclass(slots=True)
@@ -74,6 +76,42 @@ def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
     return _processors[profile_dirs]
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a file is held in memory while processed (peak ≈ 5× its size)
+
+
+class Unreadable(OSError):
+    """An input path that cannot be read as a file; the message is the quarantine reason."""
+
+
+def read_input(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, or Unreadable with a reason (never blocks on a FIFO or device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise Unreadable(
+            "unreadable: broken symbolic link" if os.path.islink(path) else "unreadable: file vanished"
+        ) from None
+    except OSError as exc:
+        raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(f"not a regular file ({_file_kind(info.st_mode)})")
+        if info.st_size > max_bytes:
+            raise Unreadable(f"too large: {info.st_size / 2**20:.0f} MiB (limit {max_bytes / 2**20:.0f} MiB per file)")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device")):
+        if test(mode):
+            return kind
+    return "block device" if stat.S_ISBLK(mode) else "directory" if stat.S_ISDIR(mode) else "special file"
+
+
 def extract_file(
     item: InputFile,
     known_hash: str | None,
@@ -97,22 +135,16 @@ def extract_files(
     so lines repeated across the batch's dumps of one site are found on a first run too. The
     file's modification date dates `12月2日`-style dates that show no year.
     """
-    dump_processor = processor(profile_dirs)
     read = [_read(item, known.get(item.file_id)) for item in items]
+    if all(isinstance(r, FileResult) for r in read):
+        return read  # nothing to process (an unchanged re-run): no processor is built
+    dump_processor = processor(profile_dirs)
     surveys = {i: dump_processor.survey(r[1].text) for i, r in enumerate(read) if not isinstance(r, FileResult)}
     stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
     return [
         r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i])
         for i, (item, r) in enumerate(zip(items, read, strict=True))
     ]
-
-
-def read_input(item: InputFile) -> bytes | FileResult:
-    """The file's bytes, or the quarantine result when it cannot be read."""
-    try:
-        return Path(item.path).read_bytes()
-    except OSError as exc:
-        return FileResult(item, "quarantined", reason=f"unreadable: {exc.strerror or exc}")
 
 
 def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
@@ -126,17 +158,19 @@ def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] |
     known_hash, size, mtime_ns = known
     if item.mtime_ns and (size, mtime_ns) == (item.size, item.mtime_ns):
         return FileResult(item, "unchanged", content_hash=known_hash)
-    data = read_input(item)
-    if isinstance(data, FileResult) or content_hash(data) != known_hash:
-        return None
-    return FileResult(item, "unchanged", content_hash=known_hash)
+    try:
+        data = read_input(item.path)
+    except Unreadable:
+        return None  # the worker quarantines it with the reason
+    return FileResult(item, "unchanged", content_hash=known_hash) if content_hash(data) == known_hash else None
 
 
 def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, Decoded]:
     """The file's content hash and text, or its result when it is unchanged or unreadable."""
-    data = read_input(item)
-    if isinstance(data, FileResult):
-        return data
+    try:
+        data = read_input(item.path)
+    except Unreadable as exc:
+        return FileResult(item, "quarantined", reason=str(exc))
     digest = content_hash(data)
     if digest == known_hash:
         return FileResult(item, "unchanged", content_hash=digest)
@@ -168,8 +202,12 @@ def _process(
         site=extract.site,
         line_hashes=extract.line_hashes,
     )
+    warnings = [decoded.note] if decoded.note else []
     if not extract.documents:
-        result.outcome, result.reason = "quarantined", "no documents found"
+        result.outcome, warnings = "quarantined", ["no documents found", *warnings]
     elif extract.layout == "generic":
-        result.reason = "unknown layout: loaded with the generic title + body fallback"
+        warnings.append("unknown layout: loaded with the generic title + body fallback")
+    if any("body_truncated" in d.flags for d in extract.documents):
+        warnings.append(f"a document longer than {MAX_BODY_CHARS:,} characters was cut (flag body_truncated)")
+    result.reason = "; ".join(warnings) or None
     return result

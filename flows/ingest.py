@@ -15,10 +15,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
 from flows.extract import FileOutcome, FileResult, check_unchanged
+from flows.faults import fault_point
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
@@ -85,9 +86,10 @@ def extract_batch(
     data_dir: str,
     load_id: str,
     line_stats: LineStats | None = None,
+    done: list[FileResult] | None = None,
 ) -> BatchOutput:
     """Decode, split, clean and normalize a batch of files and write its Parquet files (runs in a worker)."""
-    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats)
+    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats, done or [])
 
 
 @flow(name="zhnews-ingest")
@@ -129,19 +131,23 @@ def ingest_flow(
         try:
             with _progress(console, show_progress) as progress:
                 bar = progress.add_task("ingesting", total=len(inputs))
-                changed = list(_changed_files(inputs, warehouse, root, load_id, summary, progress, bar))
-                batches = list(batched(changed, batch_files, batch_bytes))
-                if task_runner == "process" and len(batches) < 2:
-                    workers = 1  # one batch: starting worker processes would cost more than it saves
+                batches = list(_checked_batches(inputs, warehouse, batch_files, batch_bytes, summary.stage_seconds))
+                busy = sum(1 for batch in batches if batch.changed)
+                if task_runner == "process" and busy < 2:
+                    workers = 1  # one batch to extract: starting worker processes would cost more than it saves
                 work = {"known": {}, "profile_dirs": profiles, "data_dir": str(root), "load_id": load_id}
-                if batches:
+                if busy:
                     # The warehouse's corpus line counts as the run starts (each batch adds its own): every
                     # batch gets the same, so batches are independent and run in any order on any worker.
                     work["line_stats"] = warehouse.line_stats()
                 runner = make_task_runner(task_runner, workers, dask_address)
                 in_flight = 2 * (workers or default_workers())
-                for output in _run_batches(batches, work, runner, in_flight, summary.stage_seconds):
-                    _load(warehouse, output, summary)
+                outputs = _run_batches(batches, work, runner, in_flight, summary.stage_seconds)
+                for batch_no, output in enumerate(outputs, start=1):
+                    fault_point("after-extract", batch_no)
+                    fault_point("after-parquet", batch_no)
+                    _load(warehouse, output, summary, batch_no)
+                    fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
@@ -152,25 +158,55 @@ def ingest_flow(
     return summary
 
 
+@dataclass(slots=True)
+class CheckedBatch:
+    """A batch of input files, split into those the warehouse already holds and those to extract."""
+
+    unchanged: list[FileResult]
+    changed: list[InputFile]
+
+
 def _run_batches(
-    batches: list[list[InputFile]], work: dict, runner: TaskRunner, in_flight: int, waited: Counter[str]
+    batches: list[CheckedBatch], work: dict, runner: TaskRunner, in_flight: int, waited: Counter[str]
 ) -> Iterator[BatchOutput]:
     """Each batch's output, in batch order, while the runner's workers go on with the next batches.
 
-    At most `in_flight` batches are submitted and not yet taken: enough to keep every worker busy,
-    few enough that memory stays flat however many batches there are.
+    A batch with files to extract is one task on a worker (its unchanged files ride along, for the
+    run log); a batch of unchanged files only is written here. At most `in_flight` tasks are
+    submitted and not yet taken: enough to keep every worker busy, few enough that memory stays
+    flat however many batches there are. The runner (worker processes, a Dask cluster) is started
+    only when there is something to extract.
     """
-    if not batches:
+    if not any(batch.changed for batch in batches):
+        for batch in batches:
+            yield _written_here(batch.unchanged, work)
         return
     share_prefect_api_with_workers()
     with runner:
-        pending: deque[PrefectFuture[BatchOutput]] = deque()
+        pending: deque[CheckedBatch | PrefectFuture[BatchOutput]] = deque()
+        queued = 0
         for batch in batches:
-            pending.append(runner.submit(extract_batch, {"batch": batch, **work}))
-            if len(pending) >= in_flight:
-                yield _result(pending.popleft(), waited)
+            if batch.changed:
+                pending.append(runner.submit(extract_batch, {"batch": batch.changed, "done": batch.unchanged, **work}))
+                queued += 1
+            else:
+                pending.append(batch)
+            while queued >= in_flight or (pending and isinstance(pending[0], CheckedBatch)):
+                head = pending.popleft()
+                if isinstance(head, CheckedBatch):
+                    yield _written_here(head.unchanged, work)
+                else:
+                    queued -= 1
+                    yield _result(head, waited)
         while pending:
-            yield _result(pending.popleft(), waited)
+            head = pending.popleft()
+            yield _written_here(head.unchanged, work) if isinstance(head, CheckedBatch) else _result(head, waited)
+
+
+def _written_here(unchanged: list[FileResult], work: dict) -> BatchOutput:
+    """The output of a batch of unchanged files: only their run-log rows, written in this process."""
+    parquet = write_results(unchanged, work["data_dir"], work["load_id"])
+    return BatchOutput(parquet, [FileOutcome.of(r) for r in unchanged], {})
 
 
 def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOutput:
@@ -183,7 +219,6 @@ def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOu
 # DuckDB's cache would otherwise grow with the warehouse (up to 80 % of RAM): a batch load needs
 # little, so the driver's memory stays flat however large the warehouse gets.
 LOAD_MEMORY_LIMIT = "256MB"
-CHECK_CHUNK = 2000  # files whose known hashes are looked up (and unchanged ones recorded) at a time
 
 
 def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
@@ -195,41 +230,29 @@ def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
             yield item
 
 
-def _changed_files(
-    inputs: list[InputFile],
-    warehouse: Warehouse,
-    root: Path,
-    load_id: str,
-    summary: RunSummary,
-    progress: Progress,
-    bar: TaskID,
-) -> Iterator[InputFile]:
-    """The files whose content the warehouse does not hold yet; unchanged ones are recorded on the way."""
-    for start in range(0, len(inputs), CHECK_CHUNK):
-        t0 = time.perf_counter()
-        chunk = inputs[start : start + CHECK_CHUNK]
-        known = warehouse.known_files([item.file_id for item in chunk])
-        unchanged: list[FileResult] = []
-        changed: list[InputFile] = []
-        for item in chunk:
+def _checked_batches(
+    inputs: list[InputFile], warehouse: Warehouse, max_files: int, max_bytes: int, seconds: Counter[str]
+) -> Iterator[CheckedBatch]:
+    """The run's batches, each split into unchanged files (recorded as such) and files to extract."""
+    for batch in batched(inputs, max_files, max_bytes):
+        started = time.perf_counter()
+        known = warehouse.known_files([item.file_id for item in batch])
+        checked = CheckedBatch([], [])
+        for item in batch:
             result = check_unchanged(item, known.get(item.file_id))
             if result is None:
-                changed.append(item)
+                checked.changed.append(item)
             else:
-                unchanged.append(result)
-        if unchanged:
-            parquet = write_results(unchanged, str(root), load_id)
-            output = BatchOutput(parquet, [FileOutcome.of(r) for r in unchanged], {})
-            _load(warehouse, output, summary)
-            progress.advance(bar, len(unchanged))
-        summary.stage_seconds["check unchanged"] += time.perf_counter() - t0
-        yield from changed
+                checked.unchanged.append(result)
+        seconds["check unchanged"] += time.perf_counter() - started
+        yield checked
 
 
-def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary) -> None:
+def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary, batch_no: int) -> None:
     """Load one batch's Parquet files into DuckDB and count its files into the summary."""
     t0 = time.perf_counter()
-    summary.documents_new += warehouse.load_batch({table: Path(path) for table, path in output.parquet.items()})
+    parquet = {table: Path(path) for table, path in output.parquet.items()}
+    summary.documents_new += warehouse.load_batch(parquet, before_commit=lambda: fault_point("mid-load", batch_no))
     summary.stage_seconds["load"] += time.perf_counter() - t0
     summary.stage_seconds.update(output.seconds)
     for outcome in output.files:

@@ -35,14 +35,16 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = DUMP_SUFFI
     """Input files under the given files and folders, in a stable (sorted) order.
 
     A file named directly is taken whatever its suffix; inside folders only `suffixes` count,
-    and hidden files and folders are skipped. Raises FileNotFoundError for a missing path.
+    and hidden files and folders are skipped. Whatever is not a folder is yielded, broken links
+    and named pipes included, so that extraction records why it cannot be read instead of the
+    file vanishing silently. Raises FileNotFoundError for a missing path.
     """
     for raw in paths:
         root = Path(raw).expanduser().resolve()
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {raw}")
-        if root.is_file():
-            yield _input(str(root), root.stat())
+        if not root.is_dir():
+            yield _input(str(root))
             continue
         yield from _walk(str(root), suffixes)
 
@@ -52,11 +54,17 @@ def _walk(folder: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     with os.scandir(folder) as it:
         entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     for entry in entries:
-        if entry.is_dir() and not entry.is_symlink():  # as Path.rglob: no loops through linked folders
-            yield from _walk(entry.path, suffixes)
-        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in suffixes:
-            yield _input(entry.path, entry.stat())
+        if entry.is_dir():
+            if not entry.is_symlink():  # as Path.rglob: no loops through linked folders
+                yield from _walk(entry.path, suffixes)
+        elif os.path.splitext(entry.name)[1].lower() in suffixes:
+            yield _input(entry.path, entry)
 
 
-def _input(path: str, stat: os.stat_result) -> InputFile:
-    return InputFile(path, file_id_for(Path(path)), stat.st_size, stat.st_mtime_ns)
+def _input(path: str, entry: os.DirEntry | None = None) -> InputFile:
+    try:
+        info = entry.stat() if entry is not None else os.stat(path)
+        size, mtime_ns = info.st_size, info.st_mtime_ns
+    except OSError:  # a broken link: extraction quarantines it with the reason
+        size, mtime_ns = 0, 0
+    return InputFile(path, file_id_for(Path(path)), size, mtime_ns)

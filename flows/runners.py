@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from typing import Literal
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -32,7 +34,9 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
     if kind == "process":
         if dask_address:
             raise ValueError("--dask-address needs --task-runner dask")
-        return ThreadPoolTaskRunner(max_workers=1) if workers == 1 else ProcessPoolTaskRunner(max_workers=workers)
+        if workers == 1:
+            return ThreadPoolTaskRunner(max_workers=1)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),))
     if kind == "dask":
         try:
             from prefect_dask import DaskTaskRunner
@@ -50,6 +54,21 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
             },
         )
     raise ValueError(f"unknown task runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker process as soon as the ingest that started it is gone.
+
+    A pool's workers otherwise outlive a driver killed with SIGKILL (or the OOM killer), holding
+    its output pipes open and its memory.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="zhnews-exit-with-parent", daemon=True).start()
 
 
 def share_prefect_api_with_workers() -> None:

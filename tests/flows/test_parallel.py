@@ -70,7 +70,8 @@ def test_a_two_worker_dask_cluster_builds_the_same_warehouse(inbox, sequential, 
 def test_an_unchanged_rerun_with_workers_records_every_file_as_unchanged(inbox, ingest, tmp_path):
     ingest([inbox], tmp_path, batch_files=4, workers=1)
     again = ingest([inbox, inbox / "synth_000001.txt"], tmp_path, batch_files=4, workers=2)
-    assert (again.files_seen, again.files_unchanged, again.files_loaded) == (32, 32, 0)  # named twice, counted once
+    assert (again.files_seen, again.files_unchanged, again.files_loaded) == (32, 31, 0)  # named twice, counted once
+    assert [reason for _, reason in again.quarantined] == ["binary content (zip signature)"]  # checked again
 
 
 def test_unknown_task_runner_is_refused_with_the_choices(ingest, tmp_path):
@@ -120,3 +121,16 @@ def test_cli_refuses_bad_runner_options_in_one_line(tmp_path, options, message):
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "zhnews.duckdb").exists()
+
+
+def test_a_pool_worker_ends_itself_once_the_ingest_that_started_it_is_gone():
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    started = time.monotonic()
+    code = "from flows.runners import exit_with_parent; exit_with_parent(-1); import time; time.sleep(30)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=25, check=False)
+    assert proc.returncode == 1 and time.monotonic() - started < 20  # parent -1 is never ours: gone at once
