@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from flows.extract import FileResult
 from flows.inputs import InputFile
-from warehouse.records import document_row, removed_row, sighting_row
+from warehouse.records import BATCH_TABLES, analytics_rows, document_row, removed_row, sighting_row
 
 BATCH_FILES = 200
 BATCH_BYTES = 32 * 1024 * 1024
@@ -37,7 +37,8 @@ def batch_key(results: list[FileResult]) -> str:
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
     """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {t: [] for t in ("files", "documents", "sightings", "removed_lines", "file_events")}
+    rows: dict[str, list[dict]] = {t: [] for t in BATCH_TABLES}
+    analysed: set[tuple[str, str]] = set()
     for r in results:
         rows["file_events"].append(
             {
@@ -70,4 +71,9 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["documents"].extend(document_row(d) for d in r.documents)
         rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
         rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
+        for analysis in r.analyses:
+            if (analysis.doc_id, analysis.version) not in analysed:
+                analysed.add((analysis.doc_id, analysis.version))
+                for table, table_rows in analytics_rows(analysis).items():
+                    rows[table].extend(table_rows)
     return rows

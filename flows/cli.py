@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,11 +24,26 @@ ProfilesOpt = Annotated[
     typer.Option("--profiles", help="Extra folder of site profiles (*.toml, outlets*.tsv); repeatable."),
 ]
 
+SegmenterOpt = Annotated[
+    str,
+    typer.Option(
+        "--segmenter",
+        help="Word segmentation engine: rjieba (jieba-rs, fast, same tokens) or jieba (the reference).",
+    ),
+]
+
 
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect logs only warnings unless asked; set before prefect is imported."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _check_segmenter(engine: str) -> None:
+    from transforms.segment import ENGINES
+
+    if engine not in ENGINES:
+        raise fail(f"unknown --segmenter {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -49,6 +65,7 @@ def ingest(
     batch_files: Annotated[int, typer.Option(help="Files per batch (one Parquet file + one transaction).")] = 200,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    segmenter: SegmenterOpt = "rjieba",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Load dumps into the warehouse: split, clean, normalize, write Parquet, load DuckDB.
@@ -60,6 +77,7 @@ def ingest(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    _check_segmenter(segmenter)
     _quiet_prefect(verbose)
     from flows.ingest import ingest_flow
     from flows.lock import DataDirBusy
@@ -73,6 +91,7 @@ def ingest(
             batch_files=batch_files,
             wait_seconds=wait,
             show_progress=progress,
+            segmenter=segmenter,
         )
     except (FileNotFoundError, DataDirBusy, PermissionError, ValueError) as exc:
         raise fail(str(exc)) from None
@@ -103,6 +122,54 @@ def examples(
             for row in cursor.fetchmany(limit):
                 table.add_row(*("" if v is None else str(v) for v in row))
             out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='Words to look for, e.g. "日美同盟 特朗普" (segmented like the documents).')
+    ],
+    data_dir: DataDir = Path("data"),
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 10,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only this outlet (Chinese name or as written).")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only published on or after (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
+    profiles: ProfilesOpt = None,
+    segmenter: SegmenterOpt = "rjieba",
+) -> None:
+    """Rank documents by BM25 over their jieba terms; prints title, outlet, date and a snippet."""
+    import json
+
+    import duckdb
+
+    from flows.config import load_segmenter
+    from flows.search import query_terms
+    from flows.search import search as run_search
+
+    _check_segmenter(segmenter)
+    db = data_dir / "zhnews.duckdb"
+    if not db.exists():
+        raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    try:
+        words = load_segmenter([str(p) for p in profiles or ()], segmenter)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    terms = query_terms(words, query)
+    if not terms:
+        raise fail(f"the query {query!r} has no searchable words (only stopwords or punctuation)")
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        hits = run_search(con, terms, limit=limit, source=source, since=since.date() if since else None)
+    if as_json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    from flows.search_view import print_hits
+
+    print_hits(Console(), query, terms, hits)
 
 
 if __name__ == "__main__":

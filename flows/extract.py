@@ -6,11 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import load_profiles
+from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.decode import UndecodableInput, decode_dump
+from transforms.doc_text import DocAnalysis, analyse_document, version_of
 from transforms.model import Document, RemovedLine
 from transforms.pipeline import DumpProcessor
+from transforms.segment import DEFAULT_ENGINE
 
 
 @dataclass(slots=True)
@@ -27,6 +29,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
+    analyses: list[DocAnalysis] = field(default_factory=list)  # terms, keywords, signature per document
     stats: Counter[str] = field(default_factory=Counter)
 
 
@@ -40,7 +43,9 @@ def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
     return _processors[profile_dirs]
 
 
-def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[str, ...] = ()) -> FileResult:
+def extract_file(
+    item: InputFile, known_hash: str | None, profile_dirs: tuple[str, ...] = (), segmenter: str = DEFAULT_ENGINE
+) -> FileResult:
     """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
     try:
         data = Path(item.path).read_bytes()
@@ -67,6 +72,9 @@ def extract_file(item: InputFile, known_hash: str | None, profile_dirs: tuple[st
         removed=extract.removed,
         stats=extract.stats,
     )
+    words = load_segmenter(profile_dirs, segmenter)
+    distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
+    result.analyses = [analyse_document(doc, words) for doc in distinct.values()]
     if not extract.documents:
         result.outcome, result.reason = "quarantined", "no documents found"
     elif extract.layout == "generic":

@@ -18,8 +18,10 @@ from flows.batches import batch_key, batch_rows, batched
 from flows.extract import FileResult, extract_file
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
+from transforms.segment import DEFAULT_ENGINE
 from warehouse.parquet import write_batch
 from warehouse.store import Warehouse
+from warehouse.stories import rebuild_stories
 
 
 @dataclass
@@ -74,9 +76,11 @@ class RunSummary:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_batch(batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...]) -> list[FileResult]:
-    """Decode, split, clean and normalize a batch of files."""
-    return [extract_file(item, known.get(item.file_id), profile_dirs) for item in batch]
+def extract_batch(
+    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], segmenter: str = DEFAULT_ENGINE
+) -> list[FileResult]:
+    """Decode, split, clean, normalize and segment a batch of files."""
+    return [extract_file(item, known.get(item.file_id), profile_dirs, segmenter) for item in batch]
 
 
 @task(name="write-parquet", cache_policy=NO_CACHE)
@@ -91,6 +95,12 @@ def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path]) -> int:
     return warehouse.load_batch(parquet)
 
 
+@task(name="stories", cache_policy=NO_CACHE)
+def cluster_stories(warehouse: Warehouse) -> int:
+    """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
+    return rebuild_stories(warehouse.con)
+
+
 @flow(name="zhnews-ingest")
 def ingest_flow(
     paths: list[str],
@@ -99,6 +109,7 @@ def ingest_flow(
     batch_files: int = 200,
     wait_seconds: float = 0.0,
     show_progress: bool = False,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> RunSummary:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`."""
     logger = get_run_logger()
@@ -118,7 +129,9 @@ def ingest_flow(
                 bar = progress.add_task("ingesting", total=len(inputs))
                 for batch in batched(inputs, batch_files):
                     t0 = time.perf_counter()
-                    results = extract_batch(batch, warehouse.known_hashes([i.file_id for i in batch]), profiles)
+                    results = extract_batch(
+                        batch, warehouse.known_hashes([i.file_id for i in batch]), profiles, segmenter
+                    )
                     t1 = time.perf_counter()
                     parquet = write_parquet(root, results, load_id)
                     t2 = time.perf_counter()
@@ -128,6 +141,10 @@ def ingest_flow(
                     for result in results:
                         summary.add(result)
                     progress.advance(bar, len(batch))
+            if summary.files_loaded:
+                t0 = time.perf_counter()
+                cluster_stories(warehouse)
+                summary.stage_seconds["stories"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from transforms.doc_text import DocAnalysis
 from transforms.model import Document, RemovedLine
 
 FILES = pa.schema(
@@ -66,6 +67,37 @@ FILE_EVENTS = pa.schema(
     ]
 )
 
+# Text analytics, one set of rows per version of a document (`version`: see transforms.doc_text);
+# the loader keeps the rows of the version the warehouse keeps and does not load `version`.
+DOC_TERMS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("term", pa.string()),
+        ("tf", pa.int32()),
+        ("in_title", pa.bool_()),
+    ]
+)
+DOC_KEYWORDS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("keyword", pa.string()),
+        ("weight", pa.float64()),
+        ("rank", pa.int16()),
+    ]
+)
+DOC_SIGNATURES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("term_count", pa.int32()),
+        ("shingles", pa.int32()),
+        ("minhash", pa.list_(pa.uint32())),
+    ]
+)
+ANALYTICS_TABLES = ("doc_terms", "doc_keywords", "doc_signatures")
+
 # Tables a batch writes, in load order.
 BATCH_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
@@ -73,6 +105,9 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "sightings": SIGHTINGS,
     "removed_lines": REMOVED_LINES,
     "file_events": FILE_EVENTS,
+    "doc_terms": DOC_TERMS,
+    "doc_keywords": DOC_KEYWORDS,
+    "doc_signatures": DOC_SIGNATURES,
 }
 
 
@@ -104,3 +139,22 @@ def sighting_row(doc: Document, file_id: str) -> dict:
 def removed_row(line: RemovedLine, file_id: str) -> dict:
     """A removed_lines row."""
     return {"file_id": file_id, "line_no": line.line_no, "text": line.text, "rule": line.rule}
+
+
+def analytics_rows(a: DocAnalysis) -> dict[str, list[dict]]:
+    """doc_terms, doc_keywords and doc_signatures rows of one analysed document version."""
+    key = {"doc_id": a.doc_id, "version": a.version}
+    return {
+        "doc_terms": [
+            {**key, "term": term, "tf": tf, "in_title": term in a.terms.in_title} for term, tf in a.terms.tf.items()
+        ],
+        "doc_keywords": [{**key, "keyword": k.keyword, "weight": k.weight, "rank": k.rank} for k in a.terms.keywords],
+        "doc_signatures": [
+            {
+                **key,
+                "term_count": a.terms.term_count,
+                "shingles": a.signature.shingles,
+                "minhash": a.signature.hashvalues,
+            }
+        ],
+    }
