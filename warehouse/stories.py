@@ -25,18 +25,17 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     best: dict[str, tuple[float, str]] = {}
     edges = []
     for c in candidates:
-        if c.contained:
-            similarity, relation = containment(texts[c.a], texts[c.b]), "excerpt"
-            ok = similarity >= CONTAINMENT_THRESHOLD
-        else:
-            similarity, relation = jaccard(texts[c.a], texts[c.b]), "repost"
-            ok = similarity >= JACCARD_THRESHOLD
-        if not ok:
-            continue
+        similarity, relations = jaccard(texts[c.a], texts[c.b]), ("repost", "repost")
+        if similarity < JACCARD_THRESHOLD:
+            if not c.contained:
+                continue
+            similarity, relations = containment(texts[c.a], texts[c.b]), ("excerpt", "contains")
+            if similarity < CONTAINMENT_THRESHOLD:
+                continue
         edges.append((c.a, c.b))
-        for doc_id, rel in ((c.a, relation), (c.b, "contains" if c.contained else relation)):
+        for doc_id, relation in zip((c.a, c.b), relations, strict=True):
             if similarity > best.get(doc_id, (-1.0, ""))[0]:
-                best[doc_id] = (similarity, rel)
+                best[doc_id] = (similarity, relation)
     members = clusters(edges)
     first = _earliest(con, members)
     rows = [
