@@ -21,6 +21,7 @@ from dataclasses import dataclass
 ENGINES = ("rjieba", "jieba")
 DEFAULT_ENGINE = "rjieba"
 TOP_KEYWORDS = 10
+_MEMO_LIMIT = 1_000_000  # distinct tokens remembered by term_of (a cache: results never depend on it)
 
 _WORDISH = re.compile(r"[^\W_]")  # a term holds at least one letter, digit or CJK character
 _LETTER = re.compile(r"[^\W\d_]")  # a keyword holds at least one letter or CJK character
@@ -95,6 +96,7 @@ class Segmenter:
         self.idf = idf or {}
         self.median_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
         self._cut = _build_engine(engine, user_dict)
+        self._memo: dict[str, tuple[str, bool]] = {}
 
     def cut(self, text: str) -> list[str]:
         """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
@@ -104,26 +106,57 @@ class Segmenter:
         """Whether a (case-folded) token is worth indexing: not a stopword, not punctuation or space."""
         return bool(_WORDISH.search(token)) and token not in self.stopwords and not _SINGLE_LATIN.match(token)
 
+    def _classify(self, token: str) -> tuple[str, bool]:
+        """(the search term a token stands for or "", whether it may be a keyword). Memoized."""
+        known = self._memo.get(token)
+        if known is None:
+            folded = token.strip().casefold()
+            known = (
+                folded if folded and self.is_term(folded) else "",
+                len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
+            )
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[token] = known
+        return known
+
+    def term_of(self, token: str) -> str:
+        """The search term a token stands for (case-folded), or "" if it is not one."""
+        return self._classify(token)[0]
+
     def terms(self, text: str) -> list[str]:
         """Search terms of `text`, in order: tokens case-folded, stopwords and punctuation dropped."""
-        return [t for t in (token.strip().casefold() for token in self.cut(text)) if t and self.is_term(t)]
+        return [t for t in map(self.term_of, self.cut(text)) if t]
+
+    def tally(self, token_counts: Counter[str]) -> tuple[Counter[str], dict[str, int]]:
+        """From occurrences of each token: occurrences of each term, and of each keyword candidate
+        (in the tokens' first-occurrence order)."""
+        memo, classify = self._memo, self._classify
+        terms: dict[str, int] = {}
+        candidates: dict[str, int] = {}
+        for token, n in token_counts.items():
+            term, candidate = memo.get(token) or classify(token)
+            if term:
+                terms[term] = terms.get(term, 0) + n
+            if candidate:
+                candidates[token] = n
+        return Counter(terms), candidates
 
     def keywords(self, tokens: Sequence[str], top: int = TOP_KEYWORDS) -> list[Keyword]:
-        """TF-IDF keywords, computed as `jieba.analyse.extract_tags` does, from already-cut tokens.
+        """TF-IDF keywords of already-cut tokens, computed as `jieba.analyse.extract_tags` does."""
+        return self.keywords_from(self.tally(Counter(tokens))[1], top)
+
+    def keywords_from(self, candidates: dict[str, int], top: int = TOP_KEYWORDS) -> list[Keyword]:
+        """TF-IDF keywords from keyword candidates' counts (see `tally`).
 
         Words shorter than two characters, stopwords, and (unlike jieba) numbers and punctuation are
-        skipped; weight = tf × idf / total (idf from jieba's table, its median for unknown words);
-        ties keep first-occurrence order.
+        not candidates; weight = tf × idf / total (idf from jieba's table, its median for unknown
+        words); ties keep first-occurrence order.
         """
-        freq: dict[str, float] = {}
-        for token in tokens:
-            if len(token.strip()) < 2 or token.casefold() in self.stopwords or not _LETTER.search(token):
-                continue
-            freq[token] = freq.get(token, 0.0) + 1.0
-        total = sum(freq.values())
+        total = sum(candidates.values())
         if not total:
             return []
-        weights = {w: f * self.idf.get(w, self.median_idf) / total for w, f in freq.items()}
+        idf, median = self.idf, self.median_idf
+        weights = {w: n * idf.get(w, median) / total for w, n in candidates.items()}
         ranked = sorted(weights.items(), key=lambda kv: kv[1], reverse=True)[:top]
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
 
@@ -163,13 +196,12 @@ def analyse_text(segmenter: Segmenter, title: str | None, body: str) -> TextTerm
     """Segment a document's title and body once; derive its terms and keywords from the tokens."""
     title_tokens = segmenter.cut(title) if title else []
     body_tokens = segmenter.cut(body) if body else []
-    title_terms = [t for t in (tok.strip().casefold() for tok in title_tokens) if t and segmenter.is_term(t)]
-    body_terms = [t for t in (tok.strip().casefold() for tok in body_tokens) if t and segmenter.is_term(t)]
-    tf = Counter(title_terms)
-    tf.update(body_terms)
+    counts = Counter(title_tokens)
+    counts.update(body_tokens)
+    tf, candidates = segmenter.tally(counts)
     return TextTerms(
         tf=tf,
-        in_title=frozenset(title_terms),
-        keywords=segmenter.keywords([*title_tokens, *body_tokens]),
-        term_count=len(title_terms) + len(body_terms),
+        in_title=frozenset(segmenter.tally(Counter(title_tokens))[0]),
+        keywords=segmenter.keywords_from(candidates),
+        term_count=sum(tf.values()),
     )

@@ -106,7 +106,10 @@ def test_searching_takaichi_and_trump_ranks_documents_about_both_first(con):
            ORDER BY z.score DESC LIMIT 5"""
     ).fetchall()
     assert all(matched == 2 for _, matched in hits)
-    assert {title for title, _ in hits[:2]} == {"通话后,高市都笑裂了,特朗普转头就见驻华大使", "参考消息:高市早苗面临艰难抉择"}
+    assert {title for title, _ in hits[:2]} == {
+        "通话后,高市都笑裂了,特朗普转头就见驻华大使",
+        "参考消息:高市早苗面临艰难抉择",
+    }
 
 
 def test_searching_nato_puts_the_nato_article_and_its_repost_first(con):
@@ -222,3 +225,23 @@ def test_the_jieba_engine_builds_the_same_terms_as_rjieba(warehouse, tmp_path, p
     assert reference.execute(query).fetchall() == fast.execute(query).fetchall()
     keywords = "SELECT doc_id, keyword, rank FROM doc_keywords WHERE doc_id IN (SELECT doc_id FROM sightings s JOIN files f USING (file_id) WHERE f.path LIKE '%/samples/%') ORDER BY ALL"
     assert reference.execute(keywords).fetchall() == fast.execute(keywords).fetchall()
+
+
+def readme_block(after: str, language: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"```{language}\n", readme.index(after)) + len(language) + 4
+    return readme[start : readme.index("```", start)]
+
+
+def test_the_readme_story_query_runs_as_written(con):
+    rows = con.execute(readme_block("**Near-duplicate stories, biggest first**", "sql")).fetchall()
+    assert len(rows) == 2 and all(r[1] == 2 for r in rows)
+
+
+def test_a_bi_tool_opens_the_warehouse_with_the_readme_sqlalchemy_url(warehouse):
+    code = readme_block("**Connecting a BI tool.**", "python") + "print(len(rows))\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=warehouse.parent, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.strip()) > 5

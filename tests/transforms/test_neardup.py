@@ -101,3 +101,16 @@ def test_signatures_have_128_values_and_count_distinct_shingles():
 def test_clusters_are_connected_components_named_by_their_smallest_member():
     groups = clusters([("b", "c"), ("c", "d"), ("x", "y")])
     assert groups == {"b": "b", "c": "b", "d": "b", "x": "x", "y": "x"}
+
+
+def test_the_vectorized_minhash_equals_datasketch_update_batch():
+    from datasketch import MinHash
+
+    from tests.conftest import SAMPLES
+    from transforms.neardup import _PERMUTATIONS, minhash_of, shingle_hashes
+
+    hashes = shingle_hashes("".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))))
+    assert len(hashes) > 4096  # more than one chunk
+    reference = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
+    reference.update_batch(hashes.tolist())
+    assert minhash_of(hashes).hashvalues.tolist() == reference.hashvalues.tolist()
