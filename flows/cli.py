@@ -138,6 +138,9 @@ def search(
         datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only published on or after (YYYY-MM-DD).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
+    synonyms: Annotated[
+        bool, typer.Option(help="Also match synonyms from synonyms*.tsv (日美同盟 finds 美日同盟 too).")
+    ] = True,
     profiles: ProfilesOpt = None,
     segmenter: SegmenterOpt = "rjieba",
 ) -> None:
@@ -146,8 +149,8 @@ def search(
 
     import duckdb
 
-    from flows.config import load_segmenter
-    from flows.search import query_terms
+    from flows.config import load_segmenter, load_synonyms
+    from flows.search import query_terms, with_synonyms
     from flows.search import search as run_search
 
     _check_segmenter(segmenter)
@@ -156,6 +159,7 @@ def search(
         raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
     try:
         words = load_segmenter([str(p) for p in profiles or ()], segmenter)
+        concepts = load_synonyms([str(p) for p in profiles or ()]) if synonyms else {}
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
     terms = query_terms(words, query)
@@ -163,13 +167,15 @@ def search(
         raise fail(f"the query {query!r} has no searchable words (only stopwords or punctuation)")
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute("SET TimeZone = 'Asia/Shanghai'")
-        hits = run_search(con, terms, limit=limit, source=source, since=since.date() if since else None)
+        hits = run_search(
+            con, with_synonyms(terms, concepts), limit=limit, source=source, since=since.date() if since else None
+        )
     if as_json:
         print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     from flows.search_view import print_hits
 
-    print_hits(Console(), query, terms, hits)
+    print_hits(Console(), query, [w for c in with_synonyms(terms, concepts) for w in c.split("|")], hits)
 
 
 if __name__ == "__main__":

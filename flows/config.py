@@ -8,7 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.profiles import BUILTIN_DIR, ProfileSet, SiteProfile, parse_outlets_tsv, parse_profile
-from transforms.segment import DEFAULT_ENGINE, DictEntry, Segmenter, parse_idf, parse_user_dict, parse_word_list
+from transforms.segment import (
+    DEFAULT_ENGINE,
+    DictEntry,
+    Segmenter,
+    parse_idf,
+    parse_synonyms,
+    parse_user_dict,
+    parse_word_list,
+)
 
 
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> ProfileSet:
@@ -57,3 +65,17 @@ def jieba_idf_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("jieba is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "analyse" / "idf.txt"
+
+
+def load_synonyms(extra_dirs: Iterable[str | Path] = ()) -> dict[str, tuple[str, ...]]:
+    """Search synonyms (`synonyms*.tsv` of the built-in and extra folders): term → its concept's terms."""
+    concepts: dict[str, tuple[str, ...]] = {}
+    for folder in (BUILTIN_DIR, *map(Path, extra_dirs)):
+        if not folder.is_dir():
+            raise FileNotFoundError(f"profiles folder not found: {folder}")
+        for path in sorted(folder.glob("synonyms*.tsv")):
+            for group in parse_synonyms(path.read_text(encoding="utf-8")):
+                merged = tuple(dict.fromkeys(w for word in group for w in concepts.get(word, (word,))))
+                for word in merged:
+                    concepts[word] = merged
+    return concepts

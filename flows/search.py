@@ -34,6 +34,11 @@ def query_terms(segmenter: Segmenter, query: str) -> list[str]:
     return list(dict.fromkeys(segmenter.terms(query)))
 
 
+def with_synonyms(terms: list[str], synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+    """Each term as a concept for `zh_search`: its synonyms joined by `|` (`日美同盟|美日同盟`)."""
+    return list(dict.fromkeys("|".join(synonyms.get(t, (t,))) for t in terms))
+
+
 def search(
     con: duckdb.DuckDBPyConnection,
     terms: list[str],
@@ -41,7 +46,10 @@ def search(
     source: str | None = None,
     since: dt.date | None = None,
 ) -> list[Hit]:
-    """Documents ranked by BM25 (the `zh_search` macro), best first, optionally filtered."""
+    """Documents ranked by BM25 (the `zh_search` macro), best first, optionally filtered.
+
+    `terms` are query terms or concepts (synonyms joined by `|`, see `with_synonyms`).
+    """
     if not terms:
         return []
     rows = con.execute(
@@ -53,6 +61,7 @@ def search(
            LIMIT ?""",
         [terms, source, source, source, since, since, limit],
     ).fetchall()
+    words = [w for concept in terms for w in concept.split("|")]
     return [
         Hit(
             doc_id=doc_id,
@@ -61,7 +70,7 @@ def search(
             published_at=_beijing_iso(published),
             score=round(float(score), 4),
             matched_terms=list(matched),
-            snippet=snippet(body or "", terms),
+            snippet=snippet(body or "", words),
         )
         for doc_id, title, outlet, published, score, matched, body in rows
     ]

@@ -62,6 +62,17 @@ def parse_word_list(text: str) -> list[str]:
     return [unicodedata.normalize("NFC", w) for w in words if w]
 
 
+def parse_synonyms(text: str) -> list[tuple[str, ...]]:
+    """Concepts of a synonyms table: one a line, spellings separated by tabs, case-folded."""
+    groups = []
+    for raw in text.splitlines():
+        words = tuple(unicodedata.normalize("NFC", w.strip()).casefold() for w in raw.split("#", 1)[0].split("\t"))
+        words = tuple(w for w in words if w)
+        if len(words) > 1:
+            groups.append(words)
+    return groups
+
+
 def parse_idf(text: str) -> dict[str, float]:
     """jieba's IDF table (`word idf` a line)."""
     table = {}

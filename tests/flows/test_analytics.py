@@ -62,11 +62,12 @@ def con(warehouse):
     connection.close()
 
 
-def top_titles(con, query: str, n: int = 3) -> list[str]:
-    from flows.config import load_segmenter
-    from flows.search import query_terms, search
+def top_titles(con, query: str, n: int = 3, synonyms: bool = False) -> list[str]:
+    from flows.config import load_segmenter, load_synonyms
+    from flows.search import query_terms, search, with_synonyms
 
-    return [h.title for h in search(con, query_terms(load_segmenter(), query), limit=n)]
+    terms = with_synonyms(query_terms(load_segmenter(), query), load_synonyms() if synonyms else {})
+    return [h.title for h in search(con, terms, limit=n)]
 
 
 def test_every_document_has_terms_keywords_and_a_signature(con):
@@ -98,6 +99,23 @@ def test_searching_the_alliance_finds_the_articles_about_it_first(con):
         "SELECT title FROM documents WHERE coalesce(title, '') || body LIKE '%日美同盟%'"
     ).fetchall()
     assert sorted(top, key=str) == sorted((t for (t,) in mentioning), key=str)  # all of them and only them
+
+
+def test_with_synonyms_the_alliance_also_finds_documents_that_write_it_the_other_way_round(con):
+    top = top_titles(con, "日美同盟", 50, synonyms=True)
+    assert top[0] == "日本首相石破茂:确认将进一步巩固日美同盟关系。"
+    assert "外交部:美日同盟是冷战产物 不应针对第三方" in top[:3]
+    mentioning = con.execute(
+        "SELECT title FROM documents WHERE regexp_matches(coalesce(title, '') || body, '日美同盟|美日同盟')"
+    ).fetchall()
+    assert sorted(top, key=str) == sorted((t for (t,) in mentioning), key=str)
+
+
+def test_synonyms_count_as_one_term_in_sql(con):
+    both = con.execute(
+        "SELECT matched_terms, terms FROM zh_search(zh_query('日美同盟|美日同盟')) WHERE len(terms) = 2"
+    ).fetchall()
+    assert both and all(matched == 1 and terms == ["日美同盟", "美日同盟"] for matched, terms in both)
 
 
 def test_searching_takaichi_and_trump_ranks_documents_about_both_first(con):

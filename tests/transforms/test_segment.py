@@ -10,7 +10,7 @@ from bench.synth import Writer
 from flows.config import load_segmenter
 from tests.conftest import SAMPLES
 from transforms.profiles import BUILTIN_DIR
-from transforms.segment import DictEntry, Segmenter, analyse_text, parse_user_dict, parse_word_list
+from transforms.segment import DictEntry, Segmenter, analyse_text, parse_synonyms, parse_user_dict, parse_word_list
 
 SHIPPED = parse_user_dict((BUILTIN_DIR / "userdict.txt").read_text(encoding="utf-8"))
 
@@ -137,3 +137,23 @@ def test_user_dictionary_lines_parse_like_jieba_and_bad_lines_are_reported():
 def test_an_unknown_engine_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown segmentation engine"):
         Segmenter("hanlp")
+
+
+def test_synonym_tables_group_spellings_and_extra_folders_extend_them(tmp_path):
+    from flows.config import load_synonyms
+
+    assert parse_synonyms("# c\n日美同盟\t美日同盟\nG7\t七国集团\n孤单\n") == [
+        ("日美同盟", "美日同盟"),
+        ("g7", "七国集团"),
+    ]
+    (tmp_path / "synonyms-mine.tsv").write_text("美日同盟\t美日安保体制\n", encoding="utf-8")
+    concepts = load_synonyms([tmp_path])
+    assert concepts["日美同盟"] == concepts["美日安保体制"] == ("日美同盟", "美日同盟", "美日安保体制")
+
+
+def test_every_synonym_is_a_single_term(both):
+    from flows.config import load_synonyms
+
+    fast, _ = both
+    for word in load_synonyms():
+        assert fast.terms(word) == [word], word

@@ -38,28 +38,33 @@ CREATE TABLE IF NOT EXISTS doc_stories (
     relation    VARCHAR NOT NULL            -- first (the story's earliest document) | repost | excerpt | contains
 );
 
--- zh_query('日美同盟 特朗普'): the words of a query typed with spaces, case-folded, as a list.
+-- zh_query('日美同盟|美日同盟 特朗普'): the words of a query typed with spaces, case-folded, as a list;
+-- words joined by | are synonyms (one concept: a document may use either).
 CREATE OR REPLACE MACRO zh_query(q) AS list_filter(string_split_regex(lower(trim(q)), '\s+'), x -> x <> '');
 
--- zh_search(terms): documents ranked by BM25 over doc_terms (k1 1.2, b 0.75; a title hit counts
--- as `title_weight` extra occurrences). Use: SELECT * FROM zh_search(zh_query('日美同盟 特朗普')).
+-- zh_search(concepts): documents ranked by BM25 over doc_terms (k1 1.2, b 0.75; a title hit counts
+-- as `title_weight` extra occurrences; synonyms of one concept add up as if one term).
+-- Use: SELECT * FROM zh_search(zh_query('日美同盟 特朗普')). Returns doc_id, score,
+-- matched_terms (how many of the query's concepts the document has) and terms (the terms found).
 CREATE OR REPLACE MACRO zh_search(query_terms, k1 := 1.2, b := 0.75, title_weight := 2) AS TABLE
-WITH q AS (
-    SELECT DISTINCT lower(trim(t)) AS term FROM (SELECT unnest(query_terms) AS t) WHERE trim(t) <> ''
+WITH concepts AS (
+    SELECT concept, unnest(string_split(concept, '|')) AS term
+    FROM (SELECT DISTINCT lower(trim(c)) AS concept FROM (SELECT unnest(query_terms) AS c))
 ),
+q AS (SELECT DISTINCT concept, trim(term) AS term FROM concepts WHERE trim(term) <> ''),
 corpus AS (SELECT count(*) AS n, greatest(avg(term_count), 1) AS avgdl FROM doc_signatures),
-df AS (SELECT term, count(*) AS df FROM doc_terms WHERE term IN (SELECT term FROM q) GROUP BY term),
 hits AS (
-    SELECT t.doc_id, t.term, t.tf + title_weight * CAST(t.in_title AS INTEGER) AS tf, s.term_count
-    FROM doc_terms t JOIN doc_signatures s USING (doc_id)
-    WHERE t.term IN (SELECT term FROM q)
-)
+    SELECT t.doc_id, q.concept, sum(t.tf + title_weight * CAST(t.in_title AS INTEGER)) AS tf, list(t.term) AS terms
+    FROM doc_terms t JOIN q USING (term)
+    GROUP BY t.doc_id, q.concept
+),
+df AS (SELECT concept, count(*) AS df FROM hits GROUP BY concept)
 SELECT h.doc_id,
        sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5))
-           * h.tf * (k1 + 1) / (h.tf + k1 * (1 - b + b * h.term_count / c.avgdl))) AS score,
+           * h.tf * (k1 + 1) / (h.tf + k1 * (1 - b + b * s.term_count / c.avgdl))) AS score,
        count(*) AS matched_terms,
-       list(h.term ORDER BY h.term) AS terms
-FROM hits h JOIN df USING (term) CROSS JOIN corpus c
+       list_sort(flatten(list(h.terms))) AS terms
+FROM hits h JOIN df USING (concept) JOIN doc_signatures s USING (doc_id) CROSS JOIN corpus c
 GROUP BY h.doc_id;
 
 -- One row per document for BI tools: Beijing date, first file it was seen in, keywords, story.
