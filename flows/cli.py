@@ -167,6 +167,11 @@ def search(
         raise fail(f"the query {query!r} has no searchable words (only stopwords or punctuation)")
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute("SET TimeZone = 'Asia/Shanghai'")
+        if (
+            not con.execute("SELECT count(*) FROM doc_signatures").fetchone()[0]
+            and con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        ):
+            raise fail(f"the documents have no search terms yet; run `zhnews reindex --data-dir {data_dir}`")
         hits = run_search(
             con, with_synonyms(terms, concepts), limit=limit, source=source, since=since.date() if since else None
         )
@@ -176,6 +181,52 @@ def search(
     from flows.search_view import print_hits
 
     print_hits(Console(), query, [w for c in with_synonyms(terms, concepts) for w in c.split("|")], hits)
+
+
+@app.command()
+def reindex(
+    data_dir: DataDir = Path("data"),
+    profiles: ProfilesOpt = None,
+    segmenter: SegmenterOpt = "rjieba",
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
+) -> None:
+    """Re-segment every document with the current dictionaries, then rebuild the stories.
+
+    Ingest segments each document once; unchanged files are skipped, so after you edit a user
+    dictionary or stopword list (or to index a warehouse built before text analytics), run this.
+    """
+    from rich.progress import Progress
+
+    from flows.config import load_segmenter
+    from flows.lock import DataDirBusy, data_dir_lock
+    from transforms.doc_text import analyse_stored
+    from warehouse.records import analytics_rows
+    from warehouse.reindex import reindex_all
+    from warehouse.store import Warehouse
+    from warehouse.stories import rebuild_stories
+
+    _check_segmenter(segmenter)
+    root = data_dir.expanduser().resolve()
+    if not (root / "zhnews.duckdb").exists():
+        raise fail(f"no warehouse at {root / 'zhnews.duckdb'}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    try:
+        words = load_segmenter([str(p) for p in profiles or ()], segmenter)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+    def analyse(doc_id: str, title: str | None, body: str) -> dict[str, list[dict]]:
+        return analytics_rows(analyse_stored(doc_id, title, body, words))
+
+    try:
+        with data_dir_lock(root, wait, on_wait=console.print), Warehouse(root) as warehouse:
+            total = warehouse.con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            with Progress(console=console, transient=True) as progress:
+                bar = progress.add_task("segmenting", total=total)
+                done = reindex_all(warehouse.con, analyse, on_chunk=lambda n: progress.advance(bar, n))
+            stories = rebuild_stories(warehouse.con)
+    except DataDirBusy as exc:
+        raise fail(str(exc)) from None
+    Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories")
 
 
 if __name__ == "__main__":

@@ -34,9 +34,24 @@ class DocAnalysis:
 def analyse_document(doc: Document, segmenter: Segmenter) -> DocAnalysis:
     """Segment the document once and fingerprint it."""
     title, body = analysis_text(doc)
+    return analyse_stored(doc.doc_id, doc.title, doc.body, segmenter, title, body)
+
+
+def analyse_stored(
+    doc_id: str,
+    title: str | None,
+    body: str,
+    segmenter: Segmenter,
+    text_title: str | None = None,
+    text_body: str | None = None,
+) -> DocAnalysis:
+    """Analyse a document version given by its stored title and body (`text_*`: the text to analyse
+    when it differs from the stored one, e.g. a Simplified-normalized body)."""
+    text_title = title if text_title is None else text_title
+    text_body = body if text_body is None else text_body
     return DocAnalysis(
-        doc_id=doc.doc_id,
-        version=version_of(doc.title, doc.body),
-        terms=analyse_text(segmenter, title, body),
-        signature=signature(f"{title or ''}\n{body}"),
+        doc_id=doc_id,
+        version=version_of(title, body),
+        terms=analyse_text(segmenter, text_title, text_body),
+        signature=signature(f"{text_title or ''}\n{text_body}"),
     )

@@ -263,3 +263,36 @@ def test_a_bi_tool_opens_the_warehouse_with_the_readme_sqlalchemy_url(warehouse)
     )
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) > 5
+
+
+def test_reindex_applies_an_edited_user_dictionary_to_documents_already_loaded(warehouse, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(warehouse, data)
+    words = tmp_path / "words"
+    words.mkdir()
+    (words / "userdict-people.txt").write_text("周永生 nr\n", encoding="utf-8")
+    db = data / "zhnews.duckdb"
+
+    def has_term(term):
+        with duckdb.connect(str(db), read_only=True) as c:
+            return c.execute("SELECT count(*) FROM doc_terms WHERE term = ?", [term]).fetchone()[0]
+
+    assert has_term("周永生") == 0
+    with duckdb.connect(str(db), read_only=True) as c:
+        documents = c.execute("SELECT count(*) FROM documents").fetchone()[0]
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "reindex", "--data-dir", str(data), "--profiles", str(words)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"re-segmented {documents} documents" in proc.stdout
+    assert has_term("周永生") == 1
+    with duckdb.connect(str(db), read_only=True) as c:
+        assert c.execute("SELECT count(*) FROM doc_signatures").fetchone()[0] == documents
+        assert c.execute("SELECT count(DISTINCT story_id) FROM doc_stories").fetchone()[0] == 2
