@@ -15,8 +15,9 @@ re-wrapped or `...`-truncated copies still match.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,41 +109,95 @@ def containment(part: str, whole: str) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """A pair LSH proposes: `a` may be a near copy of `b`, or (`contained`) a part of `b`."""
+class SignedDoc:
+    """What story search needs of a document: its signature, size, and whether it is partial
+    (a listing snippet or summary, which may be an excerpt of a full article)."""
+
+    doc_id: str
+    minhash: Sequence[int]
+    shingles: int
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """`a` is a near copy of `b` (`repost`), or a part of it (`excerpt`), with that similarity."""
 
     a: str
     b: str
-    contained: bool
+    relation: str
+    similarity: float
 
 
-def candidate_pairs(signatures: Iterable[tuple[str, Sequence[int], int]]) -> list[Candidate]:
-    """Pairs of documents whose signatures suggest a near copy or a containment.
+ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
+MAX_PROPOSALS = 256  # LSH Ensemble proposals read per excerpt (bounds the work on look-alike corpora)
+EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 
-    `signatures` yields (doc_id, hashvalues, shingle count). Candidates still need an exact check
-    (`jaccard`, `containment`); LSH is tuned to miss few true pairs, not to be exact.
+# exact([(a, b), ...]) -> exact containment of a's shingles in b's, for each pair
+ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
+
+
+def find_matches(docs: Iterable[SignedDoc], exact: ExactContainment) -> list[Match]:
+    """Near-duplicate links, found in one pass over the documents in the order given (oldest first).
+
+    **Reposts** — leader clustering: each document is compared (MinHashLSH, then the MinHash
+    Jaccard estimate) with the *first* document of every story so far; it joins the most similar
+    story whose first document it matches with Jaccard ≥ `JACCARD_THRESHOLD`, or starts a new story.
+    Comparing with story leaders only keeps stories from drifting through chains of small edits
+    and keeps the work near-linear even when many documents look alike.
+
+    **Excerpts** — a partial document (snippet, summary) is linked to the full document that
+    contains it best (LSH Ensemble proposes, the containment is then computed exactly by `exact`,
+    called once with every pair), with containment ≥ `CONTAINMENT_THRESHOLD`.
     """
-    entries = [
-        (doc_id, LeanMinHash(seed=_SEED, hashvalues=np.asarray(values, dtype=np.uint64), scheme=_SCHEME), size)
-        for doc_id, values, size in signatures
-        if size >= MIN_SHINGLES
-    ]
-    if len(entries) < 2:
+    kept = [d for d in docs if d.shingles >= MIN_SHINGLES]
+    if len(kept) < 2:
         return []
-    pairs: dict[tuple[str, str], bool] = {}
-    lsh = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
-    for doc_id, m, _ in entries:
-        for other in lsh.query(m):
-            pairs[tuple(sorted((doc_id, other)))] = False
-        lsh.insert(doc_id, m)
+    signatures = np.asarray([d.minhash for d in kept], dtype=np.uint32)
+    sizes = np.asarray([d.shingles for d in kept], dtype=np.float64)
+    lean = [LeanMinHash(seed=_SEED, hashvalues=row.astype(np.uint64), scheme=_SCHEME) for row in signatures]
+    position = {d.doc_id: i for i, d in enumerate(kept)}
+    matches: list[Match] = []
+
+    leaders = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
+    for i, d in enumerate(kept):
+        others = np.fromiter((position[o] for o in leaders.query(lean[i])), dtype=np.int64)
+        if others.size:
+            j = (signatures[others] == signatures[i]).mean(axis=1)
+            best = int(np.argmax(j))
+            if j[best] >= JACCARD_THRESHOLD:
+                matches.append(Match(d.doc_id, kept[int(others[best])].doc_id, "repost", float(j[best])))
+                continue
+        leaders.insert(d.doc_id, lean[i])
+
+    full = [(d.doc_id, lean[i], d.shingles) for i, d in enumerate(kept) if not d.partial]
+    if not full or len(full) == len(kept):
+        return matches
     ensemble = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
-    ensemble.index(entries)
-    contained: list[Candidate] = []
-    for doc_id, m, size in entries:
-        for other in ensemble.query(m, size):
-            if other != doc_id:
-                contained.append(Candidate(doc_id, other, True))
-    return [Candidate(a, b, False) for a, b in pairs] + contained
+    ensemble.index(full)
+    proposals: list[tuple[int, int]] = []
+    for i, d in enumerate(kept):
+        if not d.partial:
+            continue
+        proposed = itertools.islice(ensemble.query(lean[i], d.shingles), MAX_PROPOSALS)
+        others = np.fromiter((position[o] for o in proposed), dtype=np.int64)
+        if not others.size:
+            continue
+        j = (signatures[others] == signatures[i]).mean(axis=1)
+        estimate = j * (sizes[i] + sizes[others]) / ((1 + j) * sizes[i])
+        likely = np.argsort(-estimate, kind="stable")[:EXACT_CHECKS_PER_DOC]
+        proposals.extend((i, int(others[k])) for k in likely if estimate[k] >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN)
+    if not proposals:
+        return matches
+    checked = exact([(kept[i].doc_id, kept[o].doc_id) for i, o in proposals])
+    best_source: dict[int, tuple[float, int]] = {}
+    for (i, other), value in zip(proposals, checked, strict=True):
+        if value >= CONTAINMENT_THRESHOLD and value > best_source.get(i, (0.0, -1))[0]:
+            best_source[i] = (value, other)
+    matches.extend(
+        Match(kept[i].doc_id, kept[other].doc_id, "excerpt", value) for i, (value, other) in best_source.items()
+    )
+    return matches
 
 
 def clusters(edges: Iterable[tuple[str, str]]) -> dict[str, str]:

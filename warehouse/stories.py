@@ -1,45 +1,39 @@
 """Near-duplicate stories: cluster the warehouse's documents from their stored MinHash signatures.
 
 Runs after loading (it needs every document). Signatures were computed once at ingest and are read
-back from `doc_signatures`; LSH proposes candidate pairs, which are checked exactly on the texts
-(`transforms.neardup`), and the connected components become `doc_stories`.
+back from `doc_signatures`, oldest document first; `transforms.neardup.find_matches` links reposts
+to their story's first document and excerpts to the full article containing them (checked exactly
+on the texts), and the linked groups become `doc_stories`.
 """
 
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 
-from transforms.neardup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, candidate_pairs, clusters, containment, jaccard
+from transforms.neardup import SignedDoc, clusters, find_matches, shingle_hashes
 
 _TEXT = "coalesce(title, '') || chr(10) || coalesce(body, '')"
 
 
 def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2)."""
-    signatures = con.execute(
-        "SELECT s.doc_id, s.minhash, s.shingles FROM doc_signatures s SEMI JOIN documents d USING (doc_id)"
-        " ORDER BY s.doc_id"
+    signed = con.execute(
+        "SELECT s.doc_id, s.minhash, s.shingles, d.body_kind <> 'full' OR coalesce(d.truncated, false)"
+        " FROM doc_signatures s JOIN documents d USING (doc_id) ORDER BY d.published_at NULLS LAST, s.doc_id"
     ).fetchall()
-    candidates = candidate_pairs(signatures)
-    texts = _texts(con, {c.a for c in candidates} | {c.b for c in candidates})
-    best: dict[str, tuple[float, str]] = {}
-    edges = []
-    for c in candidates:
-        similarity, relations = jaccard(texts[c.a], texts[c.b]), ("repost", "repost")
-        if similarity < JACCARD_THRESHOLD:
-            if not c.contained:
-                continue
-            similarity, relations = containment(texts[c.a], texts[c.b]), ("excerpt", "contains")
-            if similarity < CONTAINMENT_THRESHOLD:
-                continue
-        edges.append((c.a, c.b))
-        for doc_id, relation in zip((c.a, c.b), relations, strict=True):
-            if similarity > best.get(doc_id, (-1.0, ""))[0]:
-                best[doc_id] = (similarity, relation)
-    members = clusters(edges)
+    texts = _TextCache(con)
+    matches = find_matches((SignedDoc(*row) for row in signed), texts.exact)
+    del signed
+    best = {m.a: (m.similarity, m.relation) for m in matches if m.relation == "repost"}
+    best.update({m.a: (m.similarity, m.relation) for m in matches if m.relation == "excerpt"})
+    for m in matches:
+        if m.relation == "excerpt":
+            best.setdefault(m.b, (m.similarity, "contains"))
+    members = clusters((m.a, m.b) for m in matches)
     first = _earliest(con, members)
     rows = [
-        (doc_id, first[root], 1.0 if doc_id == first[root] else best[doc_id][0], _relation(doc_id, first[root], best))
+        (doc_id, first[root], *best.get(doc_id, (1.0, "first" if doc_id == first[root] else "repost")))
         for doc_id, root in members.items()
     ]
     con.execute("BEGIN TRANSACTION")
@@ -54,17 +48,28 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     return len(set(first.values()))
 
 
-def _relation(doc_id: str, story_id: str, best: dict[str, tuple[float, str]]) -> str:
-    return "first" if doc_id == story_id else best[doc_id][1]
+class _TextCache:
+    """Exact similarity checks on the stored texts, fetched in chunks and shingled once each."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk: int = 2000):
+        self.con = con
+        self.chunk = chunk
+
+    def exact(self, pairs: list[tuple[str, str]]) -> list[float]:
+        needed = sorted({d for pair in pairs for d in pair})
+        shingles: dict[str, np.ndarray] = {}
+        for start in range(0, len(needed), self.chunk):
+            rows = self.con.execute(
+                f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                [needed[start : start + self.chunk]],
+            ).fetchall()
+            shingles.update((doc_id, shingle_hashes(text)) for doc_id, text in rows)
+        empty = np.zeros(0, dtype=np.uint64)
+        return [_containment(shingles.get(a, empty), shingles.get(b, empty)) for a, b in pairs]
 
 
-def _texts(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> dict[str, str]:
-    if not doc_ids:
-        return {}
-    rows = con.execute(
-        f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(doc_ids)]
-    ).fetchall()
-    return dict(rows)
+def _containment(x: np.ndarray, y: np.ndarray) -> float:
+    return len(np.intersect1d(x, y, assume_unique=True)) / len(x) if len(x) else 0.0
 
 
 def _earliest(con: duckdb.DuckDBPyConnection, members: dict[str, str]) -> dict[str, str]:

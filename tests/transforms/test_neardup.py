@@ -12,9 +12,10 @@ from bench.synth import Writer
 from transforms.neardup import (
     CONTAINMENT_THRESHOLD,
     JACCARD_THRESHOLD,
-    candidate_pairs,
+    SignedDoc,
     clusters,
     containment,
+    find_matches,
     jaccard,
     signature,
 )
@@ -75,21 +76,39 @@ def test_a_heavily_rewritten_article_is_not_a_repost():
     assert jaccard(original, heavily_rewritten(original, writer)) < JACCARD_THRESHOLD
 
 
-def test_lsh_proposes_the_true_pairs_from_stored_signatures():
+def test_reposts_join_their_original_and_snippets_the_article_they_come_from():
     writer, rng = Writer(seed=15), random.Random(15)
-    originals = {f"a{i}": article(writer) for i in range(30)}
+    originals = {f"a{i:02}": article(writer) for i in range(30)}
     texts = dict(originals)
-    texts.update({f"r{i}": lightly_edited(originals[f"a{i}"], rng) for i in range(10)})
-    texts.update({f"s{i}": listing_snippet(originals[f"a{i}"]) for i in range(10, 20)})
-    signatures = []
-    for doc_id, text in texts.items():
+    texts.update({f"r{i:02}": lightly_edited(originals[f"a{i:02}"], rng) for i in range(10)})
+    texts.update({f"s{i:02}": listing_snippet(originals[f"a{i:02}"]) for i in range(10, 20)})
+    docs = []
+    for doc_id, text in texts.items():  # originals first: the order stands for publication time
         sig = signature(text)
-        signatures.append((doc_id, sig.hashvalues, sig.shingles))
-    proposed = {(c.a, c.b) for c in candidate_pairs(signatures)} | {(c.b, c.a) for c in candidate_pairs(signatures)}
-    for i in range(10):
-        assert (f"a{i}", f"r{i}") in proposed
-    for i in range(10, 20):
-        assert (f"s{i}", f"a{i}") in proposed
+        docs.append(SignedDoc(doc_id, sig.hashvalues, sig.shingles, partial=doc_id.startswith("s")))
+
+    def exact(pairs):
+        return [containment(texts[a], texts[b]) for a, b in pairs]
+
+    links = {(m.a, m.b, m.relation) for m in find_matches(docs, exact)}
+    expected = {(f"r{i:02}", f"a{i:02}", "repost") for i in range(10)}
+    expected |= {(f"s{i:02}", f"a{i:02}", "excerpt") for i in range(10, 20)}
+    assert links == expected
+
+
+def test_a_chain_of_small_edits_does_not_drift_into_one_story():
+    """Each copy is close to the previous one, but the last is far from the first."""
+    writer = Writer(seed=17)
+    paragraphs = [writer.paragraph(4) for _ in range(8)]
+    versions = []
+    for step in range(8):  # every step replaces one more paragraph
+        paragraphs[step] = writer.paragraph(4)
+        versions.append("\n".join(paragraphs))
+    docs = [SignedDoc(f"v{i}", *(lambda s: (s.hashvalues, s.shingles))(signature(t))) for i, t in enumerate(versions)]
+    links = find_matches(docs, lambda pairs: [0.0] * len(pairs))
+    leaders = {m.b for m in links}
+    assert all(jaccard(versions[int(m.a[1:])], versions[int(m.b[1:])]) >= JACCARD_THRESHOLD - 0.1 for m in links)
+    assert len(leaders) >= 2  # not everything hangs off v0
 
 
 def test_signatures_have_128_values_and_count_distinct_shingles():

@@ -28,9 +28,9 @@ CREATE TABLE IF NOT EXISTS doc_signatures (
     minhash     UINTEGER[] NOT NULL         -- 128 values (datasketch, scheme affine32, seed 1)
 );
 
--- Near-duplicate stories: documents that are reposts with small edits of each other (Jaccard of
--- 5-gram sets >= 0.6) or a listing snippet contained in a full article (containment >= 0.8).
--- story_id is the doc_id of the story's earliest document; similarity is the document's best match.
+-- Near-duplicate stories: reposts with small edits of a story's first document (Jaccard of 5-gram
+-- sets >= 0.6) and listing snippets contained in a full article (containment >= 0.8).
+-- story_id is the doc_id of the story's earliest document; similarity is what linked the document.
 CREATE TABLE IF NOT EXISTS doc_stories (
     doc_id      VARCHAR NOT NULL,
     story_id    VARCHAR NOT NULL,
