@@ -71,6 +71,9 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["documents"].extend(document_row(d) for d in r.documents)
         rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
         rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
+        rows["line_hashes"].extend(
+            {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
+        )
         for analysis in r.analyses:
             if (analysis.doc_id, analysis.version) not in analysed:
                 analysed.add((analysis.doc_id, analysis.version))

@@ -38,6 +38,9 @@ DOCUMENTS = pa.schema(
         ("flags", pa.list_(pa.string())),
         ("extra", pa.map_(pa.string(), pa.string())),
         ("char_count", pa.int32()),
+        ("script", pa.string()),
+        ("title_simplified", pa.string()),
+        ("body_simplified", pa.string()),
     ]
 )
 SIGHTINGS = pa.schema(
@@ -55,6 +58,13 @@ REMOVED_LINES = pa.schema(
         ("line_no", pa.int32()),
         ("text", pa.string()),
         ("rule", pa.string()),
+    ]
+)
+LINE_HASHES = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("site", pa.string()),
+        ("line_hash", pa.string()),
     ]
 )
 FILE_EVENTS = pa.schema(
@@ -104,6 +114,7 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "sightings": SIGHTINGS,
     "removed_lines": REMOVED_LINES,
+    "line_hashes": LINE_HASHES,
     "file_events": FILE_EVENTS,
     "doc_terms": DOC_TERMS,
     "doc_keywords": DOC_KEYWORDS,
@@ -128,6 +139,9 @@ def document_row(doc: Document) -> dict:
         "flags": list(doc.flags),
         "extra": sorted(doc.extra.items()),
         "char_count": len(doc.body),
+        "script": doc.script,
+        "title_simplified": doc.title_simplified,
+        "body_simplified": doc.body_simplified,
     }
 
 
