@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from flows.extract import FileResult
 from flows.inputs import InputFile
-from warehouse.records import BATCH_TABLES, analytics_rows, document_row, removed_row, sighting_row
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, analytics_columns, document_row, removed_row, sighting_row
 
 BATCH_FILES = 200
 BATCH_BYTES = 32 * 1024 * 1024
@@ -35,10 +35,11 @@ def batch_key(results: list[FileResult]) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
 
 
-def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
-    """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {t: [] for t in BATCH_TABLES}
-    analysed: set[tuple[str, str]] = set()
+def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | dict[str, list]]:
+    """Table rows for a batch's results (analytics tables as columns). Unchanged files only add a
+    file_events row."""
+    rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
+    analysed = {}
     for r in results:
         rows["file_events"].append(
             {
@@ -74,9 +75,5 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
         )
-        for analysis in r.analyses:
-            if (analysis.doc_id, analysis.version) not in analysed:
-                analysed.add((analysis.doc_id, analysis.version))
-                for table, table_rows in analytics_rows(analysis).items():
-                    rows[table].extend(table_rows)
-    return rows
+        analysed.update(((a.doc_id, a.version), a) for a in r.analyses)  # one copy of each version
+    return {**rows, **analytics_columns(analysed.values())}

@@ -199,8 +199,7 @@ def reindex(
 
     from flows.config import load_segmenter
     from flows.lock import DataDirBusy, data_dir_lock
-    from transforms.doc_text import analyse_stored
-    from warehouse.records import analytics_rows
+    from transforms.doc_text import DocAnalysis, analyse_stored
     from warehouse.reindex import reindex_all
     from warehouse.store import Warehouse
     from warehouse.stories import rebuild_stories
@@ -214,8 +213,8 @@ def reindex(
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
 
-    def analyse(doc_id: str, title: str | None, body: str) -> dict[str, list[dict]]:
-        return analytics_rows(analyse_stored(doc_id, title, body, words))
+    def analyse(doc_id: str, title: str | None, body: str) -> DocAnalysis:
+        return analyse_stored(doc_id, title, body, words)
 
     try:
         with data_dir_lock(root, wait, on_wait=console.print), Warehouse(root) as warehouse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyarrow as pa
 
 from transforms.doc_text import DocAnalysis
@@ -155,20 +157,27 @@ def removed_row(line: RemovedLine, file_id: str) -> dict:
     return {"file_id": file_id, "line_no": line.line_no, "text": line.text, "rule": line.rule}
 
 
-def analytics_rows(a: DocAnalysis) -> dict[str, list[dict]]:
-    """doc_terms, doc_keywords and doc_signatures rows of one analysed document version."""
-    key = {"doc_id": a.doc_id, "version": a.version}
-    return {
-        "doc_terms": [
-            {**key, "term": term, "tf": tf, "in_title": term in a.terms.in_title} for term, tf in a.terms.tf.items()
-        ],
-        "doc_keywords": [{**key, "keyword": k.keyword, "weight": k.weight, "rank": k.rank} for k in a.terms.keywords],
-        "doc_signatures": [
-            {
-                **key,
-                "term_count": a.terms.term_count,
-                "shingles": a.signature.shingles,
-                "minhash": a.signature.hashvalues,
-            }
-        ],
-    }
+def analytics_columns(analyses: Iterable[DocAnalysis]) -> dict[str, dict[str, list]]:
+    """doc_terms, doc_keywords and doc_signatures of analysed documents, as columns (a document has
+    hundreds of terms: building column lists is far cheaper than a dict per row)."""
+    tables: dict[str, dict[str, list]] = {t: {c: [] for c in BATCH_TABLES[t].names} for t in ANALYTICS_TABLES}
+    terms, keywords, signatures = (tables[t] for t in ANALYTICS_TABLES)
+    for a in analyses:
+        n = len(a.terms.tf)
+        terms["doc_id"] += [a.doc_id] * n
+        terms["version"] += [a.version] * n
+        terms["term"] += a.terms.tf.keys()
+        terms["tf"] += a.terms.tf.values()
+        terms["in_title"] += [t in a.terms.in_title for t in a.terms.tf]
+        k = len(a.terms.keywords)
+        keywords["doc_id"] += [a.doc_id] * k
+        keywords["version"] += [a.version] * k
+        keywords["keyword"] += [kw.keyword for kw in a.terms.keywords]
+        keywords["weight"] += [kw.weight for kw in a.terms.keywords]
+        keywords["rank"] += [kw.rank for kw in a.terms.keywords]
+        signatures["doc_id"].append(a.doc_id)
+        signatures["version"].append(a.version)
+        signatures["term_count"].append(a.terms.term_count)
+        signatures["shingles"].append(a.signature.shingles)
+        signatures["minhash"].append(a.signature.hashvalues)
+    return tables

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 import duckdb
 import pyarrow as pa
 
-from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+from transforms.doc_text import DocAnalysis
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, analytics_columns
 
 
 def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str | None, str]]]:
@@ -24,14 +25,14 @@ def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[l
         last = rows[-1][0]
 
 
-def replace_analytics(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) -> None:
-    """Replace the analytics rows of the documents in `rows["doc_signatures"]`, in one transaction."""
-    doc_ids = sorted({r["doc_id"] for r in rows["doc_signatures"]})
+def replace_analytics(con: duckdb.DuckDBPyConnection, columns: dict[str, dict[str, list]]) -> None:
+    """Replace the analytics rows of the documents in `columns["doc_signatures"]`, in one transaction."""
+    doc_ids = sorted(set(columns["doc_signatures"]["doc_id"]))
     con.execute("BEGIN TRANSACTION")
     try:
         for table in ANALYTICS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
-            arrow = pa.Table.from_pylist(rows.get(table, []), schema=BATCH_TABLES[table]).drop_columns(["version"])
+            arrow = pa.Table.from_pydict(columns[table], schema=BATCH_TABLES[table]).drop_columns(["version"])
             con.register("reindexed", arrow)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reindexed")
             con.unregister("reindexed")
@@ -43,18 +44,14 @@ def replace_analytics(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]
 
 def reindex_all(
     con: duckdb.DuckDBPyConnection,
-    analyse: Callable[[str, str | None, str], dict[str, list[dict]]],
+    analyse: Callable[[str, str | None, str], DocAnalysis],
     chunk: int = 2000,
     on_chunk: Callable[[int], None] | None = None,
 ) -> int:
-    """Re-analyse every document (`analyse(doc_id, title, body)` → analytics rows); returns the count."""
+    """Re-analyse every document (`analyse(doc_id, title, body)`); returns the count."""
     done = 0
     for docs in documents_in_chunks(con, chunk):
-        rows: dict[str, list[dict]] = {t: [] for t in ANALYTICS_TABLES}
-        for doc_id, title, body in docs:
-            for table, table_rows in analyse(doc_id, title, body).items():
-                rows[table].extend(table_rows)
-        replace_analytics(con, rows)
+        replace_analytics(con, analytics_columns(analyse(*doc) for doc in docs))
         done += len(docs)
         if on_chunk:
             on_chunk(len(docs))

@@ -7,22 +7,22 @@ from tests.warehouse.test_store import doc, load, rows
 from transforms.doc_text import DocAnalysis, version_of
 from transforms.neardup import signature
 from transforms.segment import analyse_text
-from warehouse.records import analytics_rows
+from warehouse.records import analytics_columns
 
 
 def with_analytics(batch):
     """Add the analytics rows a worker computes for each document of the batch."""
     words = load_segmenter()
-    for d in batch["documents"]:
-        analysis = DocAnalysis(
+    analyses = [
+        DocAnalysis(
             d["doc_id"],
             version_of(d["title"], d["body"]),
             analyse_text(words, d["title"], d["body"]),
             signature(d["body"]),
         )
-        for table, table_rows in analytics_rows(analysis).items():
-            batch.setdefault(table, []).extend(table_rows)
-    return batch
+        for d in batch["documents"]
+    ]
+    return {**batch, **analytics_columns(analyses)}
 
 
 def terms(tmp_path):
