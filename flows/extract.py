@@ -7,15 +7,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
-from transforms.doc_text import DocAnalysis, analyse_document, version_of
+from transforms.doc_text import analyse_document, version_of
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import DumpProcessor, Survey
 from transforms.segment import DEFAULT_ENGINE, Segmenter
+from warehouse.records import analytics_tables
 
 
 @dataclass(slots=True)
@@ -32,7 +35,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
-    analyses: list[DocAnalysis] = field(default_factory=list)  # terms, keywords, signature per document
+    analytics: dict[str, pa.Table] = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()
@@ -130,7 +133,7 @@ def _process(
         line_hashes=extract.line_hashes,
     )
     distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
-    result.analyses = [analyse_document(doc, words) for doc in distinct.values()]
+    result.analytics = analytics_tables(analyse_document(doc, words) for doc in distinct.values())
     if not extract.documents:
         result.outcome, result.reason = "quarantined", "no documents found"
     elif extract.layout == "generic":

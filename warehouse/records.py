@@ -181,3 +181,8 @@ def analytics_columns(analyses: Iterable[DocAnalysis]) -> dict[str, dict[str, li
         signatures["shingles"].append(a.signature.shingles)
         signatures["minhash"].append(a.signature.hashvalues)
     return tables
+
+
+def analytics_tables(analyses: Iterable[DocAnalysis]) -> dict[str, pa.Table]:
+    """The analytics columns as Arrow tables: compact, and opaque to Prefect's parameter walk."""
+    return {t: pa.Table.from_pydict(cols, schema=BATCH_TABLES[t]) for t, cols in analytics_columns(analyses).items()}

@@ -168,8 +168,8 @@ class Warehouse:
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
 
-        A batch carries them for every version it saw; where the kept version is one of them, its
-        rows replace the document's earlier ones (same version: the same rows again).
+        A batch carries them for every version it saw (a version seen twice: twice, hence DISTINCT);
+        where the kept version is one of them, its rows replace the document's earlier ones.
         """
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE analysed AS
@@ -182,7 +182,7 @@ class Warehouse:
             if table in src:
                 columns = ", ".join(f"s.{c}" for c in BATCH_TABLES[table].names if c != "version")
                 self.con.execute(
-                    f"INSERT INTO {table} BY NAME SELECT {columns} FROM {src[table]} s"
+                    f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
 
