@@ -34,8 +34,8 @@ SegmenterOpt = Annotated[
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """Prefect logs only warnings unless asked; set before prefect is imported."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    """Prefect logs nothing unless asked (zhnews prints its own one-line errors); set before prefect is imported."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
@@ -48,8 +48,20 @@ def _check_segmenter(engine: str) -> None:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
+
+
+def _one_line(exc: BaseException, verbose: bool) -> str:
+    """An exception as one line: zhnews' own errors by message, anything else with its type."""
+    from flows.lock import DataDirBusy
+    from flows.preflight import CannotRun
+    from warehouse.store import WarehouseUnavailable
+
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, CannotRun | DataDirBusy | WarehouseUnavailable | FileNotFoundError):
+        return message
+    return f"{type(exc).__name__}: {message}" + ("" if verbose else " (run with --verbose to see the traceback)")
 
 
 @app.callback()
@@ -74,27 +86,35 @@ def ingest(
     their earlier rows. Files that are not readable text are quarantined with a reason and the
     run goes on; the exit code is non-zero only when the run itself fails.
     """
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise fail(f"no such file or folder: {', '.join(missing)}")
+    from flows.lock import data_dir_lock
+    from flows.preflight import check_inputs, check_warehouse, prepare_data_dir
+
     _check_segmenter(segmenter)
-    _quiet_prefect(verbose)
-    from flows.ingest import ingest_flow
-    from flows.lock import DataDirBusy
+    try:
+        check_inputs(paths)
+        root = prepare_data_dir(data_dir)
+        with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
+            check_warehouse(root)
+            _quiet_prefect(verbose)
+            from flows.ingest import ingest_flow
+
+            summary = ingest_flow(
+                paths=[str(p) for p in paths],
+                data_dir=str(root),
+                profile_dirs=[str(p) for p in profiles or ()],
+                batch_files=batch_files,
+                wait_seconds=wait,
+                show_progress=progress,
+                segmenter=segmenter,
+            )
+    except KeyboardInterrupt:
+        raise fail("interrupted; the batch in progress was rolled back, run again to finish", 130) from None
+    except Exception as exc:
+        if verbose:
+            console.print_exception()
+        raise fail(_one_line(exc, verbose)) from None
     from flows.summary import print_summary
 
-    try:
-        summary = ingest_flow(
-            paths=[str(p) for p in paths],
-            data_dir=str(data_dir),
-            profile_dirs=[str(p) for p in profiles or ()],
-            batch_files=batch_files,
-            wait_seconds=wait,
-            show_progress=progress,
-            segmenter=segmenter,
-        )
-    except (FileNotFoundError, DataDirBusy, PermissionError, ValueError) as exc:
-        raise fail(str(exc)) from None
     print_summary(summary, Console())
 
 

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flows.batches import batch_key, batch_rows, batched
 from flows.extract import FileResult, extract_files
+from flows.faults import fault_point
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from transforms.corpus_lines import LineStats
@@ -95,9 +96,9 @@ def write_parquet(data_dir: Path, results: list[FileResult], load_id: str) -> di
 
 
 @task(name="load-duckdb", cache_policy=NO_CACHE)
-def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path]) -> int:
+def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path], batch_no: int = 0) -> int:
     """Load the batch's Parquet files into DuckDB in one transaction; returns new documents."""
-    return warehouse.load_batch(parquet)
+    return warehouse.load_batch(parquet, before_commit=lambda: fault_point("mid-load", batch_no))
 
 
 @task(name="stories", cache_policy=NO_CACHE)
@@ -132,14 +133,17 @@ def ingest_flow(
         try:
             with _progress(console, show_progress) as progress:
                 bar = progress.add_task("ingesting", total=len(inputs))
-                for batch in batched(inputs, batch_files):
+                for batch_no, batch in enumerate(batched(inputs, batch_files), start=1):
                     t0 = time.perf_counter()
                     known = warehouse.known_hashes([i.file_id for i in batch])
                     results = extract_batch(batch, known, profiles, warehouse.line_stats(), segmenter)
+                    fault_point("after-extract", batch_no)
                     t1 = time.perf_counter()
                     parquet = write_parquet(root, results, load_id)
+                    fault_point("after-parquet", batch_no)
                     t2 = time.perf_counter()
-                    summary.documents_new += load_duckdb(warehouse, parquet)
+                    summary.documents_new += load_duckdb(warehouse, parquet, batch_no)
+                    fault_point("after-load", batch_no)
                     t3 = time.perf_counter()
                     summary.stage_seconds.update({"extract": t1 - t0, "parquet": t2 - t1, "load": t3 - t2})
                     for result in results:
