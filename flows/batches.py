@@ -8,11 +8,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from flows.extract import FileOutcome, FileResult, extract_files
 from flows.inputs import InputFile
 from transforms.corpus_lines import LineStats
+from transforms.segment import DEFAULT_ENGINE
 from warehouse.parquet import write_batch
-from warehouse.records import document_row, removed_row, sighting_row
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, document_row, removed_row, sighting_row
 
 BATCH_FILES = 2000
 BATCH_BYTES = 4_000_000
@@ -40,11 +43,12 @@ def batch_key(results: list[FileResult]) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
 
 
-def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
-    """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {
-        t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")
-    }
+def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
+    """Table rows for a batch's results (analytics tables as the workers' Arrow tables; a document
+    seen in two files of the batch is there twice, the loader keeps one). Unchanged files only add
+    a file_events row."""
+    rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
+    analytics: dict[str, list] = {t: [] for t in ANALYTICS_TABLES}
     for r in results:
         rows["file_events"].append(
             {
@@ -81,7 +85,9 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
         )
-    return rows
+        for table, arrow in r.analytics.items():
+            analytics[table].append(arrow)
+    return {**rows, **{t: pa.concat_tables(parts) for t, parts in analytics.items() if parts}}
 
 
 @dataclass(slots=True)
@@ -107,6 +113,7 @@ def run_batch(
     load_id: str,
     line_stats: LineStats | None = None,
     done: Sequence[FileResult] = (),
+    segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
     """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does.
 
@@ -114,7 +121,7 @@ def run_batch(
     are written with it.
     """
     t0 = time.perf_counter()
-    results = extract_files(files, known, profile_dirs, line_stats) + list(done)
+    results = extract_files(files, known, profile_dirs, line_stats, segmenter) + list(done)
     t1 = time.perf_counter()
     parquet = write_results(results, data_dir, load_id)
     t2 = time.perf_counter()

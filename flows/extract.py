@@ -9,13 +9,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import load_profiles
+import pyarrow as pa
+
+from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
+from transforms.doc_text import analyse_document, version_of
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
+from transforms.segment import DEFAULT_ENGINE, Segmenter
+from warehouse.records import analytics_tables
 
 
 @dataclass(slots=True)
@@ -32,6 +37,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
+    analytics: dict[str, pa.Table] = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()
@@ -117,9 +123,11 @@ def extract_file(
     known_hash: str | None,
     profile_dirs: tuple[str, ...] = (),
     line_stats: LineStats | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> FileResult:
     """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
-    return extract_files([item], {item.file_id: known_hash} if known_hash else {}, profile_dirs, line_stats)[0]
+    known = {item.file_id: known_hash} if known_hash else {}
+    return extract_files([item], known, profile_dirs, line_stats, segmenter)[0]
 
 
 def extract_files(
@@ -127,22 +135,25 @@ def extract_files(
     known: dict[str, str],
     profile_dirs: tuple[str, ...] = (),
     line_stats: LineStats | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> list[FileResult]:
     """Process a batch of files in two passes; `known` maps file ids to the hashes the warehouse holds.
 
     Pass one reads and decodes every changed file and counts its candidate lines; pass two
     processes each file with the warehouse's corpus line counts (`line_stats`) plus this batch's,
     so lines repeated across the batch's dumps of one site are found on a first run too. The
-    file's modification date dates `12月2日`-style dates that show no year.
+    file's modification date dates `12月2日`-style dates that show no year. Each document is
+    segmented once here, with the `segmenter` engine and the profiles' dictionaries.
     """
     read = [_read(item, known.get(item.file_id)) for item in items]
     if all(isinstance(r, FileResult) for r in read):
         return read  # nothing to process (an unchanged re-run): no processor is built
     dump_processor = processor(profile_dirs)
+    words = load_segmenter(profile_dirs, segmenter)
     surveys = {i: dump_processor.survey(r[1].text) for i, r in enumerate(read) if not isinstance(r, FileResult)}
     stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
     return [
-        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i])
+        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i], words)
         for i, (item, r) in enumerate(zip(items, read, strict=True))
     ]
 
@@ -181,7 +192,13 @@ def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, De
 
 
 def _process(
-    item: InputFile, digest: str, decoded: Decoded, dump_processor: DumpProcessor, stats: LineStats, survey: Survey
+    item: InputFile,
+    digest: str,
+    decoded: Decoded,
+    dump_processor: DumpProcessor,
+    stats: LineStats,
+    survey: Survey,
+    words: Segmenter,
 ) -> FileResult:
     try:
         reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
@@ -202,6 +219,8 @@ def _process(
         site=extract.site,
         line_hashes=extract.line_hashes,
     )
+    distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
+    result.analytics = analytics_tables(analyse_document(doc, words) for doc in distinct.values())
     warnings = [decoded.note] if decoded.note else []
     if not extract.documents:
         result.outcome, warnings = "quarantined", ["no documents found", *warnings]

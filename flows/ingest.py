@@ -24,7 +24,9 @@ from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
 from transforms.corpus_lines import LineStats
+from transforms.segment import DEFAULT_ENGINE
 from warehouse.store import Warehouse
+from warehouse.stories import rebuild_stories
 
 
 @dataclass
@@ -87,9 +89,16 @@ def extract_batch(
     load_id: str,
     line_stats: LineStats | None = None,
     done: list[FileResult] | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
-    """Decode, split, clean and normalize a batch of files and write its Parquet files (runs in a worker)."""
-    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats, done or [])
+    """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a worker)."""
+    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
+
+
+@task(name="stories", cache_policy=NO_CACHE)
+def cluster_stories(warehouse: Warehouse) -> int:
+    """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
+    return rebuild_stories(warehouse.con)
 
 
 @flow(name="zhnews-ingest")
@@ -104,6 +113,7 @@ def ingest_flow(
     dask_address: str | None = None,
     wait_seconds: float = 0.0,
     show_progress: bool = False,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> RunSummary:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
@@ -135,7 +145,13 @@ def ingest_flow(
                 busy = sum(1 for batch in batches if batch.changed)
                 if task_runner == "process" and busy < 2:
                     workers = 1  # one batch to extract: starting worker processes would cost more than it saves
-                work = {"known": {}, "profile_dirs": profiles, "data_dir": str(root), "load_id": load_id}
+                work = {
+                    "known": {},
+                    "profile_dirs": profiles,
+                    "data_dir": str(root),
+                    "load_id": load_id,
+                    "segmenter": segmenter,
+                }
                 if busy:
                     # The warehouse's corpus line counts as the run starts (each batch adds its own): every
                     # batch gets the same, so batches are independent and run in any order on any worker.
@@ -149,6 +165,10 @@ def ingest_flow(
                     _load(warehouse, output, summary, batch_no)
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
+            if summary.files_loaded:
+                t0 = time.perf_counter()
+                cluster_stories(warehouse)
+                summary.stage_seconds["stories"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.corpus_lines import LineStats
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
 DB_NAME = "zhnews.duckdb"
 TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
@@ -214,11 +215,18 @@ class Warehouse:
             for table in ("sightings", "removed_lines", "line_hashes", "file_events"):
                 if table in src:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
+            if "doc_signatures" in src:
+                self._merge_analytics(src)
             if "files" in src:
                 con.execute(
                     "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
                     " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
                 )
+                for table in (*ANALYTICS_TABLES, "doc_stories"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
+                        " AND doc_id NOT IN (SELECT doc_id FROM documents)"
+                    )
             for path in parquet.values():
                 con.execute(
                     "INSERT INTO parquet_files SELECT $p WHERE $p NOT IN (SELECT path FROM parquet_files)",
@@ -231,6 +239,27 @@ class Warehouse:
             con.execute("ROLLBACK")
             raise
         return int(new_docs)
+
+    def _merge_analytics(self, src: dict[str, str]) -> None:
+        """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
+
+        A batch carries them for every version it saw (a version seen twice: twice, hence DISTINCT);
+        where the kept version is one of them, its rows replace the document's earlier ones.
+        """
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE analysed AS
+                SELECT d.doc_id, s.version FROM documents d JOIN {src["doc_signatures"]} s
+                  ON s.doc_id = d.doc_id
+                 AND s.version = md5(coalesce(d.title, '') || chr(10) || coalesce(d.body, ''))"""
+        )
+        for table in ANALYTICS_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM analysed)")
+            if table in src:
+                columns = ", ".join(f"s.{c}" for c in BATCH_TABLES[table].names if c != "version")
+                self.con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
+                    " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
+                )
 
 
 def _sql_path(path: Path) -> str:
