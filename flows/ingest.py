@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from flows.artifacts import publish_summary
 from flows.batches import batch_key, batch_rows, batched
 from flows.extract import FileResult, extract_file
 from flows.inputs import InputFile, discover
@@ -134,6 +135,7 @@ def ingest_flow(
         summary.wall_seconds = time.perf_counter() - started
         warehouse.finish_load(load_id, "completed", summary.counts())
     logger.info("load %s completed: %s", load_id, summary.counts())
+    publish_summary(summary)
     return summary
 
 
