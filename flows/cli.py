@@ -105,5 +105,28 @@ def examples(
             out.print(table)
 
 
+@app.command()
+def report(
+    data_dir: DataDir = Path("data"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+) -> None:
+    """Write one self-contained HTML report of the warehouse: charts and tables that open offline.
+
+    Documents per day by outlet, top terms per week, boilerplate removed per rule and per site,
+    layouts and encodings, quarantined files, near-duplicate stories.
+    """
+    import duckdb
+
+    from reports.build import NoWarehouse, build_report
+
+    try:
+        written = build_report(data_dir, out)
+    except NoWarehouse as exc:
+        raise fail(str(exc)) from None
+    except duckdb.IOException as exc:
+        raise fail(f"cannot read {data_dir / 'zhnews.duckdb'} (is an ingest writing it?): {exc}") from None
+    console.print(f"report written: [bold]{written}[/] ({written.stat().st_size / 1e6:.1f} MB, opens offline)")
+
+
 if __name__ == "__main__":
     app()
