@@ -128,5 +128,41 @@ def report(
     console.print(f"report written: [bold]{written}[/] ({written.stat().st_size / 1e6:.1f} MB, opens offline)")
 
 
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Folder to ingest on each run (created if missing).")],
+    cron: Annotated[str, typer.Option(help="When to run: a cron expression.")] = "*/30 * * * *",
+    data_dir: DataDir = Path("data"),
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "inbox",
+) -> None:
+    """Serve the ingest flow on a schedule from this process (no work pool needed); Ctrl-C stops it.
+
+    Each run ingests the inbox folder into the warehouse and publishes its summary as Prefect
+    artifacts. Point PREFECT_API_URL at a `prefect server start` to watch the runs in the UI.
+    """
+    _quiet_prefect(verbose=True)
+    from flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
+
+    if inbox.exists() and not inbox.is_dir():
+        raise fail(f"--inbox must be a folder: {inbox}")
+    try:
+        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name)
+    except ValueError as exc:
+        raise fail(f"invalid schedule: {exc}") from None
+    if not prefect_api_url():
+        raise fail(
+            "serving on a schedule needs a Prefect server (its scheduler creates the runs): start one with "
+            "`prefect server start` and `export PREFECT_API_URL=http://127.0.0.1:4200/api`, then run this again"
+        )
+    if not inbox.exists():
+        inbox.mkdir(parents=True)
+        console.print(f"created the inbox folder {inbox.resolve()}")
+    console.print(
+        f"serving [bold]zhnews-ingest/{name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
+    )
+    serve_inbox(deployment)
+
+
 if __name__ == "__main__":
     app()

@@ -70,9 +70,9 @@ def print_summary(summary: RunSummary, console: Console) -> None:
 
 def summary_markdown(summary: RunSummary) -> str:
     """The same summary as Markdown, for a Prefect markdown artifact."""
-    lines = [f"# zhnews ingest · load `{summary.load_id}`", "", "| | |", "|---|---:|"]
+    lines = [f"# zhnews ingest · load `{summary.load_id}`", "", "| figure | value |", "|---|---:|"]
     lines += [
-        f"| {_md('&emsp;' + label[1:] if label.startswith(' ') else label)} | {_md(value)} |"
+        f"| {_md('↳ ' + label[1:] if label.startswith(' ') else label)} | {_md(value)} |"
         for label, value in summary_rows(summary)
     ]
     if summary.rules:

@@ -81,19 +81,17 @@ def test_the_terminal_summary_shows_every_figure_and_each_quarantined_file(inges
 
 def test_each_run_publishes_its_summary_as_prefect_artifacts(ingest, inbox, tmp_path):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.objects import Artifact
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
     state = ingest([inbox], tmp_path / "data", return_state=True)
     summary = state.result()
-    run_filter = {"flow_run_id": {"any_": [str(state.state_details.flow_run_id)]}}
+    run_filter = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]))
     with get_client(sync_client=True) as client:
-        # the REST call itself: prefect 3.8's read_artifacts sends null for omitted filters, which its server refuses
-        response = client.request("POST", "/artifacts/filter", json={"artifacts": run_filter, "limit": 10})
-    artifacts = {a.key: a for a in Artifact.model_validate_list(response.json())}
+        artifacts = {a.key: a for a in client.read_artifacts(artifact_filter=run_filter)}
     assert set(artifacts) == {SUMMARY_KEY, TABLE_KEY}
     markdown = artifacts[SUMMARY_KEY]
     assert markdown.type == "markdown" and markdown.data == summary_markdown(summary)
-    assert "| files seen | 7 |" in markdown.data and "| &emsp;new to the warehouse | 20 |" in markdown.data
+    assert "| files seen | 7 |" in markdown.data and "| ↳ new to the warehouse | 20 |" in markdown.data
     table = artifacts[TABLE_KEY]
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     figures = {(row["section"], row["item"]): row["value"] for row in rows}
