@@ -28,6 +28,7 @@ def _quiet_prefect(verbose: bool) -> None:
     """Prefect logs only warnings unless asked; set before prefect is imported."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # the client's telemetry notice would sit above the summary
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -14,7 +15,8 @@ from reports.page import Section, cards, esc, figure, note, page, table, unavail
 from warehouse.store import DB_NAME, TIMEZONE
 
 TOP_OUTLETS = 12
-DAILY_UP_TO_DAYS = 120  # longer spans are drawn per week: a year of daily bars is unreadable
+DAILY_UP_TO_DAYS = 120  # longer spans are drawn per week, then per month: years of daily bars are unreadable
+WEEKLY_UP_TO_DAYS = 730
 TOP_RULES = 25
 TERM_WEEKS = 12
 TOP_TERMS = 20
@@ -36,7 +38,7 @@ def build_report(data_dir: Path, out: Path) -> Path:
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"SET TimeZone = '{TIMEZONE}'")
         sections = [make(con) for make in SECTIONS]
-    generated = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    generated = dt.datetime.now(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M Beijing time")
     text = page("zhnews report", f"Warehouse {db.resolve()} · generated {generated}", sections)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -58,23 +60,24 @@ def overview(con: Con) -> Section:
             ("files", o["files"]),
             ("quarantined files", o["quarantined"]),
             ("published", span),
-            ("loads · last completed", f"{o['loads']} · {last_load}"),
+            ("loads", o["loads"]),
+            ("last completed load (Beijing time)", last_load),
         ]
     )
     loads = queries.recent_loads(con, LOADS_SHOWN)
     if loads:
-        body += f"<details open><summary>Last {len(loads.rows)} loads</summary>{table(loads, 'loads')}</details>"
+        body += f"<details open><summary>Last {len(loads.rows)} loads</summary>{table(loads, 'loads', {'started_at': 'started (Beijing time)'})}</details>"
     return Section("overview", "Overview", body)
 
 
 def documents_per_day(con: Con) -> Section:
     span = queries.published_span_days(con)
-    unit = "week" if span > DAILY_UP_TO_DAYS else "day"
+    unit = "day" if span <= DAILY_UP_TO_DAYS else "week" if span <= WEEKLY_UP_TO_DAYS else "month"
     rows = queries.documents_per_period(con, unit, TOP_OUTLETS)
     undated = queries.undated_documents(con)
     text = f"Publication {unit} in Beijing time; the {TOP_OUTLETS} largest outlets, others grouped."
-    if unit == "week":
-        text += f" Dates span {span} days, so bars are weeks (starting Monday); zoom in for detail."
+    if unit != "day":
+        text += f" Dates span {span} days, so bars are {unit}s (by their first day); zoom in for detail."
     if undated:
         text += f" {undated} documents have no publication time and are not drawn."
     body = note(text) + (

@@ -30,9 +30,9 @@ section h2 { margin: 0 0 6px; font-size: 19px; }
 section > p.note { margin: 0 0 10px; color: var(--muted); font-size: 13px; }
 section.unavailable { background: #fafbfc; }
 section.unavailable p.missing { color: var(--warn); font-weight: 600; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 8px 0 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 12px; margin: 8px 0 14px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
-.card b { display: block; font-size: 22px; }
+.card b { display: block; font-size: 19px; }
 .card span { color: var(--muted); font-size: 12px; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 @media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }

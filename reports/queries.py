@@ -60,9 +60,9 @@ def published_span_days(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def documents_per_period(con: duckdb.DuckDBPyConnection, unit: str, top_outlets: int) -> Rows:
-    """(day, outlet, documents) per Beijing `unit` (day or week, given by its first day); outlets past
+    """(day, outlet, documents) per Beijing `unit` (day, week or month, given by its first day); outlets past
     the `top_outlets` largest are grouped."""
-    if unit not in ("day", "week"):
+    if unit not in ("day", "week", "month"):
         raise ValueError(f"not a period the report draws: {unit}")
     return fetch(
         con,
