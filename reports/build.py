@@ -24,6 +24,12 @@ TOP_STORIES = 20
 LOADS_SHOWN = 10
 
 Con = duckdb.DuckDBPyConnection
+STORY_HEADERS = {
+    "first_published": "first published",
+    "last_published": "last published",
+    "min_similarity": "lowest similarity",
+    "published_at": "published",
+}
 
 
 class NoWarehouse(FileNotFoundError):
@@ -144,13 +150,13 @@ def near_duplicates(con: Con) -> Section:
     body = note(f"Groups of documents that are reposts or excerpts of one another; the {TOP_STORIES} largest.")
     body += figure(charts.story_sizes(rows), "stories")
     shown = queries.Rows(rows.columns[1:], [row[1:] for row in rows.rows])
-    body += table(shown, "stories", {"min_similarity": "lowest similarity"})
+    body += table(shown, "stories", STORY_HEADERS)
     by_story: dict[str, list[tuple]] = {}
     for row in members.rows:
         by_story.setdefault(row[0], []).append(row[1:])
     details = "".join(
         f"<details><summary>{esc(title_)} ({len(by_story.get(sid, []))})</summary>"
-        f"{table(queries.Rows(members.columns[1:], by_story.get(sid, [])), f'story-{i}')}</details>"
+        f"{table(queries.Rows(members.columns[1:], by_story.get(sid, [])), f'story-{i}', STORY_HEADERS)}</details>"
         for i, (sid, title_) in enumerate(zip(rows.column("story_id"), rows.column("title"), strict=True), 1)
     )
     return Section("stories", title, body + details)
