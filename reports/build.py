@@ -43,7 +43,7 @@ def build_report(data_dir: Path, out: Path) -> Path:
         raise NoWarehouse(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"SET TimeZone = '{TIMEZONE}'")
-        sections = [make(con) for make in SECTIONS]
+        sections = [_drawn(key, title, make, con) for key, title, make in SECTIONS]
     generated = dt.datetime.now(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M Beijing time")
     text = page("zhnews report", f"Warehouse {db.resolve()} · generated {generated}", sections)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +51,15 @@ def build_report(data_dir: Path, out: Path) -> Path:
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)
     return out
+
+
+def _drawn(key: str, title: str, make: Callable[[Con], Section], con: Con) -> Section:
+    """The section, or one that shows why it could not be drawn (e.g. a view of another zhnews version)."""
+    try:
+        return make(con)
+    except duckdb.Error as exc:
+        body = f'<p class="missing">Could not be drawn from this warehouse.</p><p class="note">{esc(exc)}</p>'
+        return Section(key, title, body, available=False)
 
 
 def overview(con: Con) -> Section:
@@ -162,12 +171,13 @@ def near_duplicates(con: Con) -> Section:
     return Section("stories", title, body + details)
 
 
-SECTIONS: list[Callable[[Con], Section]] = [
-    overview,
-    documents_per_day,
-    top_terms,
-    boilerplate,
-    layouts_and_encodings,
-    quarantined,
-    near_duplicates,
+# (anchor, title if it fails, builder), in page order
+SECTIONS: list[tuple[str, str, Callable[[Con], Section]]] = [
+    ("overview", "Overview", overview),
+    ("documents-per-day", "Documents per day by outlet", documents_per_day),
+    ("top-terms", "Top terms per week", top_terms),
+    ("boilerplate", "Boilerplate removed per rule and per site", boilerplate),
+    ("layouts", "Layouts and encodings seen", layouts_and_encodings),
+    ("quarantined", "Quarantined files", quarantined),
+    ("stories", "Near-duplicate stories", near_duplicates),
 ]

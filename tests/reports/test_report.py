@@ -187,3 +187,18 @@ def test_cli_writes_the_report_and_explains_a_missing_warehouse(warehouse, tmp_p
         check=False,
     )
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_section_whose_query_fails_shows_the_error_and_the_rest_is_drawn(warehouse, tmp_path):
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    shutil.copy(warehouse / "zhnews.duckdb", odd / "zhnews.duckdb")
+    con = duckdb.connect(str(odd / "zhnews.duckdb"))
+    con.execute("CREATE OR REPLACE VIEW v_term_trends AS SELECT 1 AS unrelated")  # another version's view
+    con.close()
+    html = build_report(odd, tmp_path / "report.html").read_text(encoding="utf-8")
+    part = section(html, "top-terms")
+    assert 'data-status="unavailable"' in part and "Could not be drawn" in part
+    assert "Binder Error" in part
+    for chart in CHARTS:
+        assert chart_data(html, chart)
