@@ -37,7 +37,9 @@ def batch_key(results: list[FileResult]) -> str:
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
     """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {t: [] for t in ("files", "documents", "sightings", "removed_lines", "file_events")}
+    rows: dict[str, list[dict]] = {
+        t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")
+    }
     for r in results:
         rows["file_events"].append(
             {
@@ -70,4 +72,7 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["documents"].extend(document_row(d) for d in r.documents)
         rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
         rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
+        rows["line_hashes"].extend(
+            {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
+        )
     return rows

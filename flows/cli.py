@@ -165,5 +165,41 @@ def serve(
     serve_inbox(deployment)
 
 
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="One dump file.")],
+    profiles: ProfilesOpt = None,
+    width: Annotated[int, typer.Option(help="Characters of each line to show.")] = 60,
+) -> None:
+    """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule)."""
+    from rich.markup import escape
+
+    from flows.config import load_profiles
+    from transforms.decode import UndecodableInput, decode_dump
+    from transforms.explain import explain_lines
+    from transforms.pipeline import DumpProcessor
+
+    if not file.is_file():
+        raise fail(f"no such file: {file}")
+    try:
+        decoded = decode_dump(file.read_bytes())
+        processor = DumpProcessor(load_profiles([str(p) for p in profiles or ()]))
+    except (UndecodableInput, FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    extract = processor.process(decoded.text)
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(
+        f"[bold]{escape(str(file))}[/]: {decoded.encoding}, layout {extract.layout}, "
+        f"profiles {', '.join(extract.profiles)}, {len(extract.documents)} document(s)"
+    )
+    styles = {"kept": "green", "field": "cyan", "removed": "red", "blank": "dim", "unaccounted": "bold magenta"}
+    for v in explain_lines(decoded.text, extract):
+        shown = v.text.strip()[:width]
+        out.print(f"{v.line_no:5d} [{styles[v.status]}]{v.status:<11}[/] {escape(v.rule):<28} {escape(shown)}")
+    for doc in extract.documents:
+        when = doc.published_at.isoformat() if doc.published_at else "-"
+        out.print(f"[bold]doc {doc.ordinal}[/]: {escape(doc.title or '-')} | {escape(doc.source or '-')} | {when}")
+
+
 if __name__ == "__main__":
     app()

@@ -16,9 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flows.artifacts import publish_summary
 from flows.batches import batch_key, batch_rows, batched
-from flows.extract import FileResult, extract_file
+from flows.extract import FileResult, extract_files
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
+from transforms.corpus_lines import LineStats
 from warehouse.parquet import write_batch
 from warehouse.store import Warehouse
 
@@ -75,9 +76,11 @@ class RunSummary:
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_batch(batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...]) -> list[FileResult]:
+def extract_batch(
+    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], line_stats: LineStats | None = None
+) -> list[FileResult]:
     """Decode, split, clean and normalize a batch of files."""
-    return [extract_file(item, known.get(item.file_id), profile_dirs) for item in batch]
+    return extract_files(batch, known, profile_dirs, line_stats)
 
 
 @task(name="write-parquet", cache_policy=NO_CACHE)
@@ -119,7 +122,8 @@ def ingest_flow(
                 bar = progress.add_task("ingesting", total=len(inputs))
                 for batch in batched(inputs, batch_files):
                     t0 = time.perf_counter()
-                    results = extract_batch(batch, warehouse.known_hashes([i.file_id for i in batch]), profiles)
+                    known = warehouse.known_hashes([i.file_id for i in batch])
+                    results = extract_batch(batch, known, profiles, warehouse.line_stats())
                     t1 = time.perf_counter()
                     parquet = write_parquet(root, results, load_id)
                     t2 = time.perf_counter()

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-DUMP_SUFFIXES = (".txt", ".text", ".md")
+DUMP_SUFFIXES = (".txt", ".text")  # inside folders; a file named directly is taken whatever its suffix
 
 
 @dataclass(frozen=True, slots=True)

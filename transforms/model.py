@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class Line:
-    """One line of a dump, with its 1-based line number in the decoded file."""
+    """One line of a dump, with its 1-based line number in the decoded file.
+
+    `joined` lists the numbers of later lines merged into this one (hard-wrapped paragraphs).
+    """
 
     no: int
     text: str
+    joined: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,6 +74,10 @@ class Document:
     removed: list[RemovedLine]
     edits: dict[str, int] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    script: str | None = None  # simplified | traditional (None: no Chinese text)
+    title_simplified: str | None = None  # set when the script is traditional
+    body_simplified: str | None = None  # set when the script is traditional
+    kept_lines: list[int] = field(default_factory=list)  # dump line numbers that make up the body
 
 
 @dataclass(slots=True)

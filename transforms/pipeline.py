@@ -6,19 +6,22 @@ turns one decoded dump into a `DumpExtract` at a time, so a caller can stream a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
+from transforms.corpus_lines import LineStats, dump_line_hashes
 from transforms.layouts import split_dump
 from transforms.model import Document, Draft, Line, RemovedLine
 from transforms.normalize.body_kind import listing_body_kind
 from transforms.normalize.dates import find_datetime
 from transforms.normalize.identity import document_id
 from transforms.normalize.outlets import OutletResolver
+from transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
 from transforms.normalize.text import nfc
-from transforms.profiles import ProfileSet
+from transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
 MAX_BODY_CHARS = 1_000_000  # documents longer than this are cut, and flagged `body_truncated`
@@ -33,6 +36,20 @@ class DumpExtract:
     documents: list[Document]
     removed: list[RemovedLine]
     stats: Counter[str] = field(default_factory=Counter)
+    site: str = "*"
+    line_hashes: frozenset[str] = frozenset()  # candidate-line hashes, for the corpus counts
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A first look at a dump: the rules that apply to it and its candidate-line hashes."""
+
+    rules: Rulebook
+    line_hashes: frozenset[str]
+
+    @property
+    def site(self) -> str:
+        return self.rules.site
 
 
 def to_lines(text: str) -> list[Line]:
@@ -48,10 +65,29 @@ class DumpProcessor:
         self.cleaners = build_cleaners(cleaners)
         self.outlets = OutletResolver(profiles.outlet_aliases())
 
-    def process(self, text: str) -> DumpExtract:
-        """The documents of one decoded dump."""
+    def survey(self, text: str) -> Survey:
+        """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
+        lines = nfc(text).split("\n")
+        return Survey(self.profiles.rulebook_for(lines), dump_line_hashes(lines))
+
+    def process(
+        self,
+        text: str,
+        reference: dt.date | None = None,
+        line_stats: LineStats | None = None,
+        survey: Survey | None = None,
+    ) -> DumpExtract:
+        """The documents of one decoded dump.
+
+        `reference` (e.g. the file's date) dates `12月2日` without a year; `line_stats` are the
+        corpus counts the `corpus_repeat` rule removes repeated lines by; `survey` is this
+        text's survey when the caller already made it.
+        """
         lines = to_lines(nfc(text))
-        rules = self.profiles.rulebook_for([line.text for line in lines])
+        survey = survey or self.survey(text)
+        rules, hashes = survey.rules, survey.line_hashes
+        if line_stats is not None:
+            rules = replace(rules, repeated_lines=line_stats.repeated(rules.site))
         split = split_dump(lines, rules)
         stats: Counter[str] = Counter()
         documents = []
@@ -59,15 +95,15 @@ class DumpProcessor:
         for draft in split.drafts:
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
-            document = self.finish(draft)
+            document = self.finish(draft, reference)
             documents.append(document)
             removed.extend(document.removed)
             stats.update(document.edits)
         stats.update(r.rule for r in removed)
         removed.sort(key=lambda r: r.line_no)
-        return DumpExtract(split.layout, rules.profiles, documents, removed, stats)
+        return DumpExtract(split.layout, rules.profiles, documents, removed, stats, rules.site, hashes)
 
-    def finish(self, draft: Draft) -> Document:
+    def finish(self, draft: Draft, reference: dt.date | None = None) -> Document:
         """Normalize a cleaned draft's fields and body into a document record."""
         fields = draft.fields
         texts = [_SPACES.sub(" ", line.text).strip() for line in draft.lines]
@@ -78,10 +114,11 @@ class DumpProcessor:
             body = body[:MAX_BODY_CHARS]
             flags.add("body_truncated")
         title = _clean_title(fields.get("title"))
-        source, known = self.outlets.resolve(fields.get("source"))
+        source_raw = self.credited_source(fields)
+        source, known = self.outlets.resolve(source_raw)
         if not known:
             flags.add("source_unresolved")
-        found = find_datetime(fields["published"]) if fields.get("published") else None
+        found = find_datetime(fields["published"], reference) if fields.get("published") else None
         published_at = found[0] if found else None
         if fields.get("published") and not found:
             flags.add("date_unparsed")
@@ -92,25 +129,51 @@ class DumpProcessor:
             if draft.layout.startswith("search_listing")
             else "full"
         )
-        extra = {k: v for k, v in fields.items() if k not in {"title", "source", "published", "topic", "author"}}
+        extra = {k: v for k, v in fields.items() if k not in _TOP_LEVEL}
+        script = detect_script((title or "") + body)
+        title_s = to_simplified(title) if script == TRADITIONAL and title else None
+        body_s = to_simplified(body) if script == TRADITIONAL else None
         return Document(
-            doc_id=document_id(title, source, published_at, body),
+            doc_id=document_id(title_s or title, source, published_at, body_s or body),
             ordinal=draft.ordinal,
             layout=draft.layout,
             title=title,
             source=source,
-            source_raw=fields.get("source"),
+            source_raw=source_raw,
             published_at=published_at,
             body=body,
             body_kind=kind,
             truncated="truncated" in flags,
             topic=fields.get("topic"),
-            author=fields.get("author"),
+            author=fields.get("author") if fields.get("author") != source_raw else fields.get("credited_author"),
             flags=sorted(flags),
             removed=draft.removed,
             edits=dict(draft.edits),
             extra=extra,
+            script=script,
+            title_simplified=title_s,
+            body_simplified=body_s,
+            kept_lines=sorted(n for line in draft.lines if line.text.strip() for n in (line.no, *line.joined)),
         )
+
+    def credited_source(self, fields: dict[str, str]) -> str | None:
+        """The outlet credited with the article, by precedence.
+
+        An explicit credit (`来源：`, `转自：`) wins; then the outlet on the date line; then a byline
+        line between title and date that names a known outlet; then the self-media account; then
+        the site's own outlet (profile `[fields] source`, or the masthead).
+        """
+        for key in ("source", "outlet"):
+            if fields.get(key):
+                return fields[key]
+        byline = fields.get("author")
+        if byline and self.outlets.is_listed(byline):
+            return byline
+        return fields.get("account") or fields.get("site")
+
+
+# Fields that have their own column, or only serve to choose one.
+_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "site"})
 
 
 def _clean_title(title: str | None) -> str | None:

@@ -2,9 +2,11 @@
 
 A profile is a TOML file (see `transforms/profiles/*.toml`): which lines tell that a dump comes from
 the site family (`[detect]`), which lines are boilerplate (`[[remove]]`), which lines start the
-trailing footer (`[footer]`), the listing interface's chrome (`[listing]`) and outlet aliases
-(`[outlets]`). Outlet names also come from `outlets*.tsv`. Users add sites by dropping files into a
-folder passed with `--profiles`.
+trailing footer (`[footer] markers`, exact lines, and `[content] end`, patterns), where the page
+names its fields (`[fields]`: dateline patterns with named groups, the line an account card puts
+after the account name, the site's own outlet, a masthead), the listing interface's chrome
+(`[listing]`) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
+add sites by dropping files into a folder passed with `--profiles`; this module is the only parser.
 """
 
 from __future__ import annotations
@@ -38,12 +40,27 @@ class SiteProfile:
     footer_markers: tuple[str, ...] = ()
     listing_chrome: tuple[str, ...] = ()
     outlet_aliases: tuple[tuple[str, str], ...] = ()
+    content_end: tuple[re.Pattern[str], ...] = ()
+    datelines: tuple[re.Pattern[str], ...] = ()
+    account_before: tuple[re.Pattern[str], ...] = ()
+    site_source: str | None = None
+    masthead: bool = False
 
     def matches(self, lines: Sequence[str]) -> bool:
         """Whether this profile applies to a dump with these (stripped) lines."""
         if self.always:
             return True
         return any(p.search(line) for p in self.detect for line in lines)
+
+
+def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of `patterns` does (None when they cannot be combined)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # e.g. the same group name in two patterns
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +71,31 @@ class Rulebook:
     remove: tuple[LineRule, ...]
     footer_markers: frozenset[str]
     listing_chrome: frozenset[str]
+    content_end: tuple[re.Pattern[str], ...] = ()
+    datelines: tuple[re.Pattern[str], ...] = ()
+    account_before: tuple[re.Pattern[str], ...] = ()
+    site_source: str | None = None
+    masthead: bool = False
+    repeated_lines: frozenset[str] = frozenset()
+    any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
+    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
+
+    def removes(self, stripped: str) -> bool:
+        """Whether a `[[remove]]` rule matches this stripped line (memoized: layouts ask repeatedly)."""
+        verdict = self.verdicts.get(stripped)
+        if verdict is None:
+            if self.any_remove is not None:
+                verdict = self.any_remove.search(stripped) is not None
+            else:
+                verdict = any(rule.pattern.search(stripped) for rule in self.remove)
+            self.verdicts[stripped] = verdict
+        return verdict
+
+    @property
+    def site(self) -> str:
+        """The site family the dump belongs to: its most specific profile (`*` when none applies)."""
+        specific = [p for p in self.profiles if p != "common"]
+        return specific[0] if specific else "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +104,29 @@ class ProfileSet:
 
     profiles: tuple[SiteProfile, ...]
     outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    any_detect: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_detect", any_of([d for p in self.profiles for d in p.detect]))
 
     def rulebook_for(self, lines: Sequence[str]) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines."""
         stripped = [line.strip() for line in lines]
+        if self.any_detect is not None:  # only lines that some profile's detect pattern matches
+            stripped = [line for line in stripped if self.any_detect.search(line)]
         active = [p for p in self.profiles if p.matches(stripped)]
+        remove = tuple(r for p in active for r in p.remove)
         return Rulebook(
             profiles=tuple(p.name for p in active),
-            remove=tuple(r for p in active for r in p.remove),
+            remove=remove,
+            any_remove=any_of([r.pattern for r in remove]),
             footer_markers=frozenset(m for p in active for m in p.footer_markers),
             listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
+            content_end=tuple(e for p in active for e in p.content_end),
+            datelines=tuple(d for p in active for d in p.datelines),
+            account_before=tuple(a for p in active for a in p.account_before),
+            site_source=next((p.site_source for p in active if p.site_source), None),
+            masthead=any(p.masthead for p in active),
         )
 
     def outlet_aliases(self) -> dict[str, str]:
@@ -100,6 +155,17 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         except re.error as exc:
             raise ValueError(f"{origin}: bad pattern {pattern!r} ({exc})") from exc
 
+    known = {"name", "description", "always", "detect", "remove", "footer", "listing", "outlets", "content", "fields"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    fields = data.get("fields", {})
+    for pattern in fields.get("dateline", []):
+        if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
+            raise ValueError(
+                f"{origin}: [fields] dateline pattern {pattern!r} lacks a (?P<published>...) group"
+                " (or the (?P<y>...) (?P<m>...) (?P<d>...) groups of a date format of its own)"
+            )
     return SiteProfile(
         name=name,
         always=bool(data.get("always", False)),
@@ -108,6 +174,11 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         footer_markers=tuple(data.get("footer", {}).get("markers", [])),
         listing_chrome=tuple(data.get("listing", {}).get("chrome", [])),
         outlet_aliases=tuple((str(k), str(v)) for k, v in data.get("outlets", {}).items()),
+        content_end=tuple(compile_(p) for p in data.get("content", {}).get("end", [])),
+        datelines=tuple(compile_(p) for p in fields.get("dateline", [])),
+        account_before=tuple(compile_(p) for p in fields.get("account_before", [])),
+        site_source=fields.get("source"),
+        masthead=bool(fields.get("masthead", False)),
     )
 
 

@@ -37,6 +37,9 @@ DOCUMENTS = pa.schema(
         ("flags", pa.list_(pa.string())),
         ("extra", pa.map_(pa.string(), pa.string())),
         ("char_count", pa.int32()),
+        ("script", pa.string()),
+        ("title_simplified", pa.string()),
+        ("body_simplified", pa.string()),
     ]
 )
 SIGHTINGS = pa.schema(
@@ -56,6 +59,13 @@ REMOVED_LINES = pa.schema(
         ("rule", pa.string()),
     ]
 )
+LINE_HASHES = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("site", pa.string()),
+        ("line_hash", pa.string()),
+    ]
+)
 FILE_EVENTS = pa.schema(
     [
         ("load_id", pa.string()),
@@ -72,6 +82,7 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "sightings": SIGHTINGS,
     "removed_lines": REMOVED_LINES,
+    "line_hashes": LINE_HASHES,
     "file_events": FILE_EVENTS,
 }
 
@@ -93,6 +104,9 @@ def document_row(doc: Document) -> dict:
         "flags": list(doc.flags),
         "extra": sorted(doc.extra.items()),
         "char_count": len(doc.body),
+        "script": doc.script,
+        "title_simplified": doc.title_simplified,
+        "body_simplified": doc.body_simplified,
     }
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.corpus_lines import LineStats
+
 DB_NAME = "zhnews.duckdb"
 TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
 
@@ -92,6 +94,17 @@ class Warehouse:
         ).fetchall()
         return dict(rows)
 
+    def line_stats(self, min_files: int = 2) -> LineStats:
+        """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
+
+        Lines seen in one file only are left out (most lines; a batch's own counts are added to these).
+        """
+        sites = dict(self.con.execute("SELECT site, count(DISTINCT file_id) FROM line_hashes GROUP BY site").fetchall())
+        rows = self.con.execute(
+            "SELECT site, line_hash, files FROM line_stats WHERE files >= ?", [min_files]
+        ).fetchall()
+        return LineStats(site_files=sites, line_files={(site, h): n for site, h, n in rows})
+
     # --- the batch load -------------------------------------------------------------------------
     def load_batch(self, parquet: dict[str, Path]) -> int:
         """Load one batch's Parquet files in a single transaction; returns new documents.
@@ -110,7 +123,7 @@ class Warehouse:
                     "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
                     " WHERE file_id IN (SELECT file_id FROM batch_files)"
                 )
-                for table in ("sightings", "removed_lines", "files"):
+                for table in ("sightings", "removed_lines", "line_hashes", "files"):
                     con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
                 con.execute(f"INSERT INTO files BY NAME SELECT * FROM {src['files']}")
             if "documents" in src:
@@ -130,7 +143,7 @@ class Warehouse:
                     "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
                     " WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
                 )
-            for table in ("sightings", "removed_lines", "file_events"):
+            for table in ("sightings", "removed_lines", "line_hashes", "file_events"):
                 if table in src:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
             if "files" in src:

@@ -107,3 +107,47 @@ def test_readme_shows_every_example_query_and_each_runs(ingest, tmp_path):
     for name, sql in queries:
         assert sql in readme, f"README lacks the example query {name!r}"
         assert con.execute(sql).fetchall(), f"example {name!r} returned no rows on the seeds"
+
+
+PAGE = (
+    "快讯网首页\n要闻{n}号：各地推进冬季供暖保障工作\n2025-12-0{n} 10:00\n"
+    "记者从有关部门获悉，第{n}批供暖保障措施已经落实到位，居民家中室温普遍达标。\n"
+    "快讯网 · 让新闻更快一步\n有关负责人表示，将继续做好巡检和应急抢修工作。\n"
+)
+
+
+def corpus_repeat_lines(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT regexp_extract(f.path, '[^/]+$'), r.text FROM removed_lines r JOIN files f USING (file_id)"
+            " WHERE r.rule = 'corpus_repeat' ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_line_repeated_in_a_first_runs_dumps_of_one_site_is_removed_from_all(ingest, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(1, 7):
+        (inbox / f"page{n}.txt").write_text(PAGE.format(n=n), encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    db = tmp_path / "data" / "zhnews.duckdb"
+    assert corpus_repeat_lines(db) == [(f"page{n}.txt", "快讯网 · 让新闻更快一步") for n in range(1, 7)]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT max(files) FROM line_stats").fetchone()[0] == 6
+    bodies = [b for (b,) in con.execute("SELECT body FROM documents").fetchall()]
+    assert len(bodies) == 6 and all("更快一步" not in b and "巡检和应急抢修" in b for b in bodies)
+
+
+def test_line_counts_kept_in_the_warehouse_carry_over_to_later_runs(ingest, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(1, 5):
+        (inbox / f"page{n}.txt").write_text(PAGE.format(n=n), encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    assert corpus_repeat_lines(tmp_path / "data" / "zhnews.duckdb") == []  # 4 files: below the threshold
+    (inbox / "page5.txt").write_text(PAGE.format(n=5), encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    assert corpus_repeat_lines(tmp_path / "data" / "zhnews.duckdb") == [("page5.txt", "快讯网 · 让新闻更快一步")]

@@ -142,3 +142,43 @@ def test_cleaners_compose_from_a_list_of_names():
     assert [c.name for c in build_cleaners(DEFAULT_CLEANERS)] == list(DEFAULT_CLEANERS)
     with pytest.raises(ValueError, match="unknown cleaner"):
         build_cleaners(["no_such_cleaner"])
+
+
+def test_hard_wrapped_paragraphs_marked_by_an_indent_are_joined(rules):
+    from transforms.cleaners.hard_wraps import HardWraps
+
+    d = draft(
+        "\u3000\u3000眼下，北方地区陆续进入冬季，蔬菜生产和供应进",
+        "入季节转换期。",
+        "\u3000\u3000从生产布局看，主产区集中在南方",
+        "和北方。",
+    )
+    HardWraps()(d, rules)
+    assert [t.strip() for t in texts(d)] == [
+        "眼下，北方地区陆续进入冬季，蔬菜生产和供应进入季节转换期。",
+        "从生产布局看，主产区集中在南方和北方。",
+    ]
+    assert d.lines[0].joined == [2] and d.edits == {"hard_wraps": 2}
+
+
+def test_lines_without_indents_are_never_joined(rules):
+    from transforms.cleaners.hard_wraps import HardWraps
+
+    d = draft("第一段没有缩进", "第二段也没有")
+    HardWraps()(d, rules)
+    assert texts(d) == ["第一段没有缩进", "第二段也没有"]
+
+
+def test_trailing_widget_lines_after_the_last_paragraph_are_page_chrome(rules):
+    from transforms.cleaners.trailing_chrome import TrailingChrome
+
+    d = draft("正文第一段，说明了事情的经过。", "“明年再来！”", "举报", "评论 0", "收藏")
+    TrailingChrome()(d, rules)
+    assert texts(d) == ["正文第一段，说明了事情的经过。", "“明年再来！”"]
+    assert [r.rule for r in d.removed] == ["trailing_chrome"] * 3
+
+
+def test_a_reporter_credit_on_its_own_line_fills_the_author(rules):
+    d = draft("正文。", "新京报记者 吴迪 编辑 杨娟 校对 赵琳")
+    MetadataLines()(d, rules)
+    assert texts(d) == ["正文。"] and d.fields["author"] == "吴迪"

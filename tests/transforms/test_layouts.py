@@ -89,3 +89,43 @@ def test_unknown_structure_falls_back_to_generic_title_plus_body(profiles):
     assert detect_layout(lines, profiles.rulebook_for([text])).name == "generic"
     (d,) = split(text, profiles).drafts
     assert d.fields["title"] == "一个标题" and "unknown_layout" in d.flags
+
+
+def test_a_portal_page_behind_navigation_chrome_finds_title_date_and_outlet(profiles):
+    text = (
+        "首页\n新闻\n体育\n更多\n登录\n"
+        "河口新区首座海上风电场全容量并网\n2025-11-05 08:30 河口日报\n分享\n举报\n"
+        "海上风电场今天全部机组并网发电，年发电量预计可达十二亿千瓦时。\n"
+        "项目负责人介绍，风电场共安装五十台风机。\n举报\n评论 0"
+    )
+    result = split(text, profiles)
+    (d,) = result.drafts
+    assert result.layout == "portal_article"
+    assert d.fields["title"] == "河口新区首座海上风电场全容量并网"
+    assert (d.fields["published"], d.fields["outlet"]) == ("2025-11-05 08:30", "河口日报")
+    assert [r.rule for r in result.chrome] == ["page_chrome"] * 5
+    assert [r.rule for r in d.removed if r.rule == "header_chrome"] == ["header_chrome"] * 2
+    assert accounted(result, text)
+
+
+def test_an_e_paper_page_prints_the_date_above_the_title(profiles):
+    text = "人民日报\n2025年12月3日 星期三\n2\n要闻\n今冬明春蔬菜市场供应总体有保障\n本报记者 孙晓明\n　　眼下，北方地区陆续进入冬季。"
+    (d,) = split(text, profiles).drafts
+    assert d.fields["title"] == "今冬明春蔬菜市场供应总体有保障"
+    assert d.fields["published"] == "2025年12月3日 星期三"
+
+
+def test_baidu_style_listing_puts_the_outlet_line_after_the_snippet(profiles):
+    text = (
+        "哈尔滨 冰雪旅游\n百度一下\n"
+        "冰雪大世界开园在即\n园区总面积较上届扩大约三成，新增项目20余个...\n新华网  2025年12月2日\n"
+        "中央大街推出夜游线路\n沿街商户营业时间普遍延长至23时。\n黑龙江日报  2025年11月30日\n相关搜索\n下一页 >"
+    )
+    result = split(text, profiles)
+    assert [(d.fields["title"], d.fields["source"], d.fields["published"]) for d in result.drafts] == [
+        ("冰雪大世界开园在即", "新华网", "2025年12月2日"),
+        ("中央大街推出夜游线路", "黑龙江日报", "2025年11月30日"),
+    ]
+    assert [line.text for line in result.drafts[1].lines] == ["沿街商户营业时间普遍延长至23时。"]
+    assert [r.rule for r in result.chrome][-2:] == ["listing_footer", "listing_footer"]
+    assert {d.fields["topic"] for d in result.drafts} == {"哈尔滨 冰雪旅游"}

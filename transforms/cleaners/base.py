@@ -19,24 +19,40 @@ class Cleaner(Protocol):
 
 def _registry() -> dict[str, type]:
     from transforms.cleaners.citations import CitationMarkers
+    from transforms.cleaners.corpus_repeat import CorpusRepeat
     from transforms.cleaners.footer import TrailingFooter
+    from transforms.cleaners.hard_wraps import HardWraps
     from transforms.cleaners.line_rules import BoilerplateLines
     from transforms.cleaners.metadata_lines import MetadataLines
+    from transforms.cleaners.trailing_chrome import TrailingChrome
     from transforms.cleaners.truncation import TruncationMarker
     from transforms.cleaners.wrap_spaces import WrapSpaces
 
-    classes = (BoilerplateLines, TrailingFooter, MetadataLines, TruncationMarker, CitationMarkers, WrapSpaces)
+    classes = (
+        BoilerplateLines,
+        CorpusRepeat,
+        TrailingFooter,
+        MetadataLines,
+        HardWraps,
+        TrailingChrome,
+        TruncationMarker,
+        CitationMarkers,
+        WrapSpaces,
+    )
     return {cls.name: cls for cls in classes}
 
 
 CLEANERS = _registry()
 
 # Order matters: whole-line rules first, then footers (so a footer marker is not taken for
-# metadata), then in-line edits.
+# metadata), metadata, re-joined hard wraps, the trailing widget run, then in-line edits.
 DEFAULT_CLEANERS: tuple[str, ...] = (
     "boilerplate_lines",
+    "corpus_repeat",
     "trailing_footer",
     "metadata_lines",
+    "hard_wraps",
+    "trailing_chrome",
     "truncation_marker",
     "citation_markers",
     "wrap_spaces",

@@ -13,7 +13,8 @@ MIN_TEASER_RUN = 3
 
 
 class TrailingFooter:
-    """Everything from a footer marker line (相关内容, 热门资讯, ...) on; then a trailing teaser run.
+    """Everything from a footer marker line (相关内容, 热门资讯, ...) or a content-end pattern line
+    (参考资料：, 返回搜狐…, END) on; then a trailing teaser run.
 
     A marker counts only after the first body line, so a page cannot lose its whole body to it.
     A run of at least `MIN_TEASER_RUN` teaser lines at the end is a trending footer even without
@@ -24,13 +25,10 @@ class TrailingFooter:
 
     def __call__(self, draft: Draft, rules: Rulebook) -> None:
         lines = draft.lines
-        cut = next(
-            (i for i, line in enumerate(lines) if i > 0 and line.text.strip() in rules.footer_markers),
-            len(lines),
-        )
+        cut = next((i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), rules)), len(lines))
         if cut < len(lines):
             marker = lines[cut].text.strip()
-            self._drop_from(draft, cut, f"footer_marker:{marker}")
+            self._drop_from(draft, cut, f"footer_marker:{marker[:20]}")
         run_start = len(draft.lines)
         while run_start > 1 and _TEASER.match(draft.lines[run_start - 1].text.strip()):
             run_start -= 1
@@ -43,3 +41,7 @@ class TrailingFooter:
         for line in tail:
             draft.drop(line, rule)
         draft.lines = draft.lines[:start]
+
+
+def _ends_content(text: str, rules: Rulebook) -> bool:
+    return text in rules.footer_markers or any(p.search(text) for p in rules.content_end)

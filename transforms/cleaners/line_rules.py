@@ -15,7 +15,9 @@ class BoilerplateLines:
         kept = []
         for line in draft.lines:
             stripped = line.text.strip()
-            rule = next((r for r in rules.remove if r.pattern.search(stripped)), None)
+            rule = (
+                next((r for r in rules.remove if r.pattern.search(stripped)), None) if rules.removes(stripped) else None
+            )
             if rule is None:
                 kept.append(line)
             else:

@@ -1,7 +1,9 @@
 """Turns Chinese metadata lines (来源：, 原标题：, 作者：, 责任编辑：, 发布时间：...) into fields.
 
 A line qualifies only when it consists entirely of `label：value` pairs (optionally in brackets),
-so a sentence that merely mentions 来源 stays in the body.
+so a sentence that merely mentions 来源 stays in the body. A reporter credit standing on its own
+line (`本报记者 孙晓明`, `新京报记者 吴迪 编辑 杨娟 校对 赵琳`) is a byline and fills `author`.
+Labels are in simplified and traditional script.
 """
 
 from __future__ import annotations
@@ -20,13 +22,35 @@ LABELS: dict[str, str] = {
     "责任编辑": "editor", "責任編輯": "editor", "责编": "editor", "編輯": "editor", "编辑": "editor",
     "校对": "editor", "审核": "editor", "审校": "editor", "主编": "editor", "监制": "editor",
     "发布时间": "published", "發布時間": "published", "发表时间": "published", "時間": "published",
-    "时间": "published", "日期": "published",
+    "时间": "published", "日期": "published", "出版": "published", "發佈時間": "published",
+    "更新": "updated", "更新时间": "updated", "更新時間": "updated",
+    "文字": "author", "撰稿": "author",
+    "图片": "photo", "圖片": "photo", "摄影": "photo", "攝影": "photo", "本版责编": "editor", "本版編輯": "editor", "版式设计": "layout_designer",
+    "美编": "layout_designer", "统筹": "editor", "策划": "editor", "終審": "editor",
+    "终审": "editor", "初审": "editor", "复审": "editor", "值班编辑": "editor", "校對": "editor",
+    "文章关键词": "keywords", "关键词": "keywords", "關鍵字": "keywords", "标签": "keywords", "標籤": "keywords",
+    "原文链接": "origin_url", "原文連結": "origin_url", "本文转自": "source",
 }  # fmt: skip
+# A reporter credit standing alone: `本报记者 孙晓明`, `澎湃新闻记者 朱晓雨`, `新京报记者 吴迪 编辑 杨娟 校对 赵琳`.
+_NAME = r"(?!编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)[\u4e00-\u9fff·]{2,4}"
+BYLINE = re.compile(
+    rf"^(?P<who>[\u4e00-\u9fff]{{0,8}}?(?:记者|記者|通讯员|通訊員|实习生|實習生))\s*(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,4}})"
+    rf"(?:\s+(?:编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)\s*{_NAME}(?:[\s、]+{_NAME}){{0,2}})*$"
+)
 _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _PAIR = re.compile(rf"^(?P<label>{_LABEL})\s*[:：]\s*(?P<value>\S.{{0,60}})$")
 _SPLIT = re.compile(rf"\s+(?=(?:{_LABEL})\s*[:：])|\s{{2,}}|\s*[|丨]\s*")
 _BRACKETS = "()（）【】[]「」"
 MAX_LINE_CHARS = 120
+
+
+def byline_names(text: str) -> str | None:
+    """The names a stand-alone reporter credit line gives (`本报记者 孙晓明` → `孙晓明`), else None."""
+    stripped = text.strip()
+    if len(stripped) > 40:
+        return None
+    match = BYLINE.match(stripped)
+    return match["names"].strip() if match else None
 
 
 def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
@@ -53,8 +77,11 @@ class MetadataLines:
         for line in draft.lines:
             pairs = metadata_pairs(line.text)
             if pairs is None:
-                kept.append(line)
-                continue
+                names = byline_names(line.text)
+                if names is None:
+                    kept.append(line)
+                    continue
+                pairs = [("author", names)]
             for field, value in pairs:
                 if field in draft.fields:
                     draft.fields.setdefault(f"credited_{field}", value)

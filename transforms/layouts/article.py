@@ -1,21 +1,44 @@
-"""Single-article pages: a header (title, byline, date, counters, outlet) then the body.
+"""Single-article pages: page chrome, a header (title, byline, date line), the body, a footer.
 
-`PortalArticle` fits pages whose header carries a publication date near the title;
-`UntitledArticle` fits pages that start straight with paragraphs (self-media reposts);
-`GenericArticle` is the fallback for anything else: first short line as title, the rest body.
+`PortalArticle` fits pages whose header carries a publication date near the title, wherever the
+site puts its navigation, account card or share widgets; `UntitledArticle` fits pages that start
+straight with paragraphs (self-media reposts); `GenericArticle` is the fallback for anything else:
+first short line as title, the rest body.
+
+How a portal page is read, by structure only (site vocabulary comes from the rulebook):
+1. the body starts at the first paragraph line (one with a full stop, a long line with commas, or
+   an indented line with punctuation);
+2. the date line is the first short line before the body that carries a full date (or matches a
+   profile's `[fields] dateline` pattern);
+3. the title is the nearest heading-like line above the date line, skipping bylines, metadata
+   and outlet-sized lines (≤ 6 characters); e-paper pages print the date above the title, so
+   failing that, the first heading-like line between the date line and the body;
+4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
+   title and date are a byline (`author`, or the outlet when it names a listed one); short lines between the header and the body are header chrome
+   (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from transforms.layouts.base import DIGITS_ONLY, is_boilerplate, looks_like_heading, non_blank
+from transforms.cleaners.metadata_lines import byline_names, metadata_pairs
+from transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
 from transforms.normalize.dates import find_datetime
 from transforms.profiles import Rulebook
 
-HEADER_SPAN = 6  # non-blank lines after the title that may still be header
-_SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨]{2,20})", re.I)
+HEADER_SPAN = 6  # non-blank lines between title and date line that may still be header
+MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body
+MAX_DATE_LINE = 60
+MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
+OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
+_SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨【\[]{2,20})", re.I)
+_NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
+_PARTS = re.compile(r"\s*[／/|丨]\s*")
+_INDENT = ("\u3000", "  ", "\t")
+_DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 
 
 def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
@@ -23,63 +46,155 @@ def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
     return [line for line in non_blank(lines) if not is_boilerplate(line.text, rules)]
 
 
-def _date_line(text: str) -> bool:
-    """A short header line that carries a full date (possibly with outlet, author or views)."""
+def is_paragraph(raw: str) -> bool:
+    """A line of prose: it has a full stop, or is long with commas, or is an indented sentence part."""
+    text = raw.strip()
+    if "。" in text:
+        return True
+    if len(text) >= 60 and re.search(r"[，,；;]", text):
+        return True
+    return raw.startswith(_INDENT) and bool(re.search(r"[，。！？；]", text))
+
+
+def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
+    """Fields a date line gives (`published`, maybe `source`/`outlet`/`account`/`author`), else None."""
     stripped = text.strip()
+    for pattern in rules.datelines:
+        match = pattern.search(stripped)
+        if match:
+            groups = {k: v.strip() for k, v in match.groupdict().items() if v and v.strip()}
+            if {"y", "m", "d"} <= groups.keys():  # a site's own date format, by its parts
+                when = f"{groups['y']}-{groups['m']}-{groups['d']}"
+                if "H" in groups and "M" in groups:
+                    when += f" {groups['H']}:{groups['M']}" + (f":{groups['S']}" if "S" in groups else "")
+                groups["published"] = when
+            return {k: v for k, v in groups.items() if k in _DATELINE_FIELDS}
+    if len(stripped) > MAX_DATE_LINE or is_paragraph(text):
+        return None
     found = find_datetime(stripped)
-    return bool(found) and len(stripped) <= 60
+    if not found:
+        return None
+    fields = {"published": found[1].group(0).strip()}
+    source = _SOURCE_LABEL.search(stripped)
+    if source:
+        fields["source"] = source["name"]
+    else:
+        after = stripped[found[1].end() :].strip()
+        first = _PARTS.split(after)[0] if after else ""
+        if _NAME_PART.match(first) and not first.isdigit():
+            fields["outlet"] = first
+    return fields
+
+
+def _skippable(text: str) -> bool:
+    """Lines next to the date line that are not the title: bylines, metadata, counters, outlets."""
+    stripped = text.strip()
+    return (
+        len(stripped) <= OUTLET_SIZED
+        or bool(DIGITS_ONLY.match(stripped))
+        or metadata_pairs(stripped) is not None
+        or byline_names(stripped) is not None
+    )
+
+
+def _title_like(text: str) -> bool:
+    stripped = text.strip()
+    return looks_like_heading(stripped, max_chars=100) and ">" not in stripped
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Indexes into the content lines: title, date line, first body line."""
+
+    title_at: int
+    date_at: int
+    body_at: int
 
 
 class PortalArticle:
-    """Title line, then within a few lines a line with the publication date."""
+    """A title and, near it, a line with the publication date, above the first paragraph."""
 
     name = "portal_article"
 
-    def _header(self, content: list[Line]) -> tuple[int, int] | None:
-        """(title index, date index) within `content`, or None."""
-        if len(content) < 3 or not looks_like_heading(content[0].text, max_chars=100):
+    def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
+        if len(content) < 2:
             return None
-        for i in range(1, min(len(content), HEADER_SPAN + 1)):
-            if _date_line(content[i].text):
-                return 0, i
-            if not looks_like_heading(content[i].text, max_chars=40):
-                return None
+        body_at = next((i for i, line in enumerate(content) if is_paragraph(line.text)), len(content))
+        date_at = next(
+            (i for i in range(min(body_at, MAX_HEADER_LINES)) if _dateline(content[i].text, rules)),
+            None,
+        )
+        if date_at is None:
+            return None
+        for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
+            if _skippable(content[i].text):
+                continue
+            if _title_like(content[i].text):
+                return Header(i, date_at, body_at)
+            break
+        for i in range(date_at + 1, body_at):
+            if not _skippable(content[i].text) and _title_like(content[i].text):
+                return Header(i, date_at, body_at)
+        if date_at and _title_like(content[date_at - 1].text):  # a very short title
+            return Header(date_at - 1, date_at, body_at)
         return None
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
-        return 0.8 if self._header(_content(lines, rules)) else 0.0
+        return 0.8 if self._header(_content(lines, rules), rules) else 0.0
 
     def split(self, lines: list[Line], rules: Rulebook) -> SplitResult:
         content = _content(lines, rules)
-        title_at, date_at = self._header(content) or (0, 0)
-        header_end = date_at + 1
-        while header_end < len(content) and DIGITS_ONLY.match(content[header_end].text.strip()):
-            header_end += 1
-        header_nos = {line.no for line in content[:header_end]}
+        header = self._header(content, rules) or Header(0, 0, len(content))
+        title, date = content[header.title_at], content[header.date_at]
+        first, last = min(header.title_at, header.date_at), max(header.title_at, header.date_at)
+        first_no, last_no = content[first].no, content[last].no
+        body_no = content[header.body_at].no if header.body_at < len(content) else None
+        byline_nos = {line.no for line in content[header.title_at + 1 : header.date_at]}
         draft = Draft(ordinal=1, layout=self.name, lines=[])
-        date_text = content[date_at].text.strip()
-        found = find_datetime(date_text)
-        draft.fields["title"] = content[title_at].text.strip()
-        draft.fields["published"] = found[1].group(0).strip() if found else date_text
-        rest = (date_text[: found[1].start()] + " " + date_text[found[1].end() :]).strip() if found else ""
-        source = _SOURCE_LABEL.search(rest)
-        if source:
-            draft.fields["source"] = source["name"]
-        bylines = [line.text.strip() for line in content[title_at + 1 : date_at]]
+        draft.fields["title"] = title.text.strip()
+        draft.fields.update(_dateline(date.text, rules) or {"published": date.text.strip()})
+        self._page_fields(draft, lines, content[: header.body_at], rules)
+        removed = []
+        bylines = []
+        for line in non_blank(lines):
+            text = line.text.strip()
+            if line is title:
+                draft.drop(line, "field:title")
+            elif line is date:
+                draft.drop(line, "field:published")
+            elif line.no < first_no or (first_no < line.no < last_no and header.title_at > header.date_at):
+                removed.append(chrome(line, "page_chrome"))
+            elif line.no in byline_nos and metadata_pairs(text) is None and byline_names(text) is None:
+                bylines.append(text)
+                draft.drop(line, "field:author")
+            elif body_no is not None and last_no < line.no < body_no and _header_chrome(line, rules):
+                draft.drop(line, "page_counter" if DIGITS_ONLY.match(text) else "header_chrome")
+            else:
+                draft.lines.append(line)
         if bylines:
             draft.fields["author"] = " ".join(bylines)
-        for line in non_blank(lines):
-            if line.no not in header_nos:
-                draft.lines.append(line)
-            elif line is content[title_at]:
-                draft.drop(line, "field:title")
-            elif line is content[date_at]:
-                draft.drop(line, "field:published")
-            elif DIGITS_ONLY.match(line.text.strip()):
-                draft.drop(line, "page_counter")
-            else:
-                draft.drop(line, "field:author")
-        return SplitResult(layout=self.name, drafts=[draft], chrome=[])
+        return SplitResult(layout=self.name, drafts=[draft], chrome=removed)
+
+    @staticmethod
+    def _page_fields(draft: Draft, lines: list[Line], header: list[Line], rules: Rulebook) -> None:
+        """Fields the page states outside the header: the account card, the site, the masthead."""
+        for i, line in enumerate(header):
+            if i and any(p.search(line.text.strip()) for p in rules.account_before):
+                draft.fields.setdefault("account", header[i - 1].text.strip())
+        if rules.site_source:
+            draft.fields["site"] = rules.site_source
+        elif rules.masthead:
+            first = non_blank(lines)[0].text.strip()
+            if 2 <= len(first) <= 12 and looks_like_heading(first):
+                draft.fields["site"] = first
+
+
+def _header_chrome(line: Line, rules: Rulebook) -> bool:
+    """A short widget line between the header and the body (share, counters, `发布于…`, font size)."""
+    text = line.text.strip()
+    if metadata_pairs(text) is not None or byline_names(text) is not None or is_boilerplate(text, rules):
+        return False
+    return len(text) <= MAX_CHROME_CHARS and not re.search(r"[。！？]", text)
 
 
 class UntitledArticle:

@@ -34,8 +34,7 @@ def non_blank(lines: list[Line]) -> list[Line]:
 
 def is_boilerplate(text: str, rules: Rulebook) -> bool:
     """Whether a line-removal rule of the rulebook matches this line."""
-    stripped = text.strip()
-    return any(rule.pattern.search(stripped) for rule in rules.remove)
+    return rules.removes(text.strip())
 
 
 def looks_like_heading(text: str, max_chars: int = 80) -> bool:

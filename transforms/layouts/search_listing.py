@@ -1,20 +1,25 @@
-"""Search-result listings: blocks of title / `outlet· date` / snippet or summary.
+"""Search-result listings: blocks of a title, an `outlet· date` line and a snippet or summary.
 
-The header before the first block holds the search topic and interface chrome (listed per site
-in the profiles' `[listing] chrome`).
+Two block shapes are recognized by structure: the meta line right under the title
+(title / `outlet· date` / snippet, the seed tool) or after the snippet
+(title / snippet / `outlet  2025年12月2日`, Baidu-style news search). The meta line separates
+outlet and date by `·`, `•`, `|` or spaces. The header before the first block holds the search
+topic and interface chrome (listed per site in the profiles' `[listing] chrome`); in the
+meta-after shape, lines after the last meta line are the page's footer.
 """
 
 from __future__ import annotations
 
 import re
 
-from transforms.layouts.base import chrome, non_blank
+from transforms.layouts.base import chrome, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
 from transforms.normalize.dates import find_datetime
 from transforms.profiles import Rulebook
 
-# "Xin Lang Cai Jing· 2025-12-25 17:24", "新浪财经 · 2025年12月25日", "证券时报· 2025-11-18 09:20"
-_META = re.compile(r"^(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]\s*(?P<when>.{6,24})$")
+# "Xin Lang Cai Jing· 2025-12-25 17:24", "新浪财经 · 2025年12月25日", "证券时报· 2025-11-18 09:20",
+# "新华网  2025年12月2日" (an outlet without spaces may be separated by spaces alone)
+_META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{6,24})$")
 
 
 def meta_fields(text: str) -> tuple[str, str] | None:
@@ -25,7 +30,7 @@ def meta_fields(text: str) -> tuple[str, str] | None:
     found = find_datetime(match["when"])
     if not found or found[1].group(0).strip() != match["when"].strip():
         return None
-    return match["outlet"].strip(), match["when"].strip()
+    return (match["outlet"] or match["bare"]).strip(), match["when"].strip()
 
 
 class SearchListing:
@@ -46,12 +51,25 @@ class SearchListing:
             return 0.9
         return 0.0
 
+    @staticmethod
+    def _meta_after(content: list[Line], metas: list[int]) -> bool:
+        """Whether meta lines follow the snippet (most lines above a meta line are not headings)."""
+        above = [looks_like_heading(content[i - 1].text, max_chars=60) for i in metas]
+        return sum(not h for h in above) > len(above) / 2
+
     def split(self, lines: list[Line], rules: Rulebook) -> SplitResult:
         content = non_blank(lines)
         metas = self._blocks(content)
+        after = self._meta_after(content, metas)
+        if after:
+            first_title = metas[0] - 1
+            while first_title > 0 and not looks_like_heading(content[first_title].text, max_chars=60):
+                first_title -= 1
+        else:
+            first_title = metas[0] - 1
         removed, drafts = [], []
         topic = None
-        for line in content[: metas[0] - 1]:
+        for line in content[:first_title]:
             if line.text.strip() in rules.listing_chrome:
                 removed.append(chrome(line, "listing_chrome"))
             elif topic is None:
@@ -60,16 +78,25 @@ class SearchListing:
             else:
                 removed.append(chrome(line, "listing_header"))
         for n, meta_at in enumerate(metas):
-            title_line, meta_line = content[meta_at - 1], content[meta_at]
-            end = metas[n + 1] - 1 if n + 1 < len(metas) else len(content)
+            meta_line = content[meta_at]
+            if after:
+                title_at = first_title if n == 0 else metas[n - 1] + 1
+                body = content[title_at + 1 : meta_at]
+            else:
+                title_at = meta_at - 1
+                end = metas[n + 1] - 1 if n + 1 < len(metas) else len(content)
+                body = content[meta_at + 1 : end]
+            title_line = content[title_at]
             outlet, when = meta_fields(meta_line.text) or ("", "")
-            draft = Draft(ordinal=n + 1, layout=self.name, lines=content[meta_at + 1 : end])
+            draft = Draft(ordinal=n + 1, layout=self.name, lines=body)
             draft.fields.update(title=title_line.text.strip(), source=outlet, published=when)
             if topic:
                 draft.fields["topic"] = topic
             draft.drop(title_line, "field:title")
             draft.drop(meta_line, "field:source+published")
             drafts.append(draft)
+        if after:
+            removed.extend(chrome(line, "listing_footer") for line in content[metas[-1] + 1 :])
         return SplitResult(layout=self._variant(removed), drafts=drafts, chrome=removed)
 
     def _variant(self, header: list) -> str:

@@ -32,6 +32,10 @@ class OutletResolver:
         for alias, name in aliases.items():
             self._by_key[canonical(alias)] = name
 
+    def is_listed(self, raw: str) -> bool:
+        """Whether `raw` is an outlet of the alias table (by name, alias or pinyin)."""
+        return canonical(raw) in self._by_key
+
     def resolve(self, raw: str | None) -> tuple[str | None, bool]:
         """(name, known): the outlet's Chinese name, or the raw string itself when not in the table.
 

@@ -1,0 +1,24 @@
+"""Removes lines that recur across many dumps of the same site (see `transforms.corpus_lines`)."""
+
+from __future__ import annotations
+
+from transforms.corpus_lines import is_candidate, line_hash
+from transforms.model import Draft
+from transforms.profiles import Rulebook
+
+
+class CorpusRepeat:
+    """Drops candidate lines whose hash the rulebook lists as repeated for the dump's site."""
+
+    name = "corpus_repeat"
+
+    def __call__(self, draft: Draft, rules: Rulebook) -> None:
+        if not rules.repeated_lines:
+            return
+        kept = []
+        for line in draft.lines:
+            if is_candidate(line.text) and line_hash(line.text) in rules.repeated_lines:
+                draft.drop(line, self.name)
+            else:
+                kept.append(line)
+        draft.lines = kept
