@@ -84,7 +84,9 @@ def test_documents_per_period_add_up_to_the_dated_documents_by_outlet(report):
 def test_boilerplate_charts_count_every_removed_line_by_rule_and_site(report):
     html, con = report
     (by_rule,) = chart_data(html, "removed-by-rule")
-    expected = con.execute("SELECT rule, count(*) FROM removed_lines GROUP BY rule ORDER BY 2 DESC LIMIT 25").fetchall()
+    expected = con.execute(
+        "SELECT rule, count(*) FROM removed_lines GROUP BY rule ORDER BY 2 DESC, 1 LIMIT 25"
+    ).fetchall()
     assert dict(zip(by_rule["y"], by_rule["x"], strict=True)) == dict(expected)
     by_site = chart_data(html, "removed-by-site")
     assert sum(sum(t["x"]) for t in by_site) == con.execute("SELECT count(*) FROM removed_lines").fetchone()[0]
