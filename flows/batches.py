@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
+import pyarrow as pa
+
 from flows.extract import FileResult
 from flows.inputs import InputFile
-from warehouse.records import document_row, removed_row, sighting_row
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, document_row, removed_row, sighting_row
 
 BATCH_FILES = 200
 BATCH_BYTES = 32 * 1024 * 1024
@@ -35,11 +37,12 @@ def batch_key(results: list[FileResult]) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
 
 
-def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]:
-    """Table rows for a batch's results. Unchanged files only add a file_events row."""
-    rows: dict[str, list[dict]] = {
-        t: [] for t in ("files", "documents", "sightings", "removed_lines", "line_hashes", "file_events")
-    }
+def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
+    """Table rows for a batch's results (analytics tables as the workers' Arrow tables; a document
+    seen in two files of the batch is there twice, the loader keeps one). Unchanged files only add
+    a file_events row."""
+    rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
+    analytics: dict[str, list] = {t: [] for t in ANALYTICS_TABLES}
     for r in results:
         rows["file_events"].append(
             {
@@ -75,4 +78,6 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict]]
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
         )
-    return rows
+        for table, arrow in r.analytics.items():
+            analytics[table].append(arrow)
+    return {**rows, **{t: pa.concat_tables(parts) for t, parts in analytics.items() if parts}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,18 +24,45 @@ ProfilesOpt = Annotated[
     typer.Option("--profiles", help="Extra folder of site profiles (*.toml, outlets*.tsv); repeatable."),
 ]
 
+SegmenterOpt = Annotated[
+    str,
+    typer.Option(
+        "--segmenter",
+        help="Word segmentation engine: rjieba (jieba-rs, fast, same tokens) or jieba (the reference).",
+    ),
+]
+
 
 def _quiet_prefect(verbose: bool) -> None:
-    """Prefect logs only warnings unless asked; set before prefect is imported."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    """Prefect logs nothing unless asked (zhnews prints its own one-line errors); set before prefect is imported."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # the client's telemetry notice would sit above the summary
 
 
+def _check_segmenter(engine: str) -> None:
+    from transforms.segment import ENGINES
+
+    if engine not in ENGINES:
+        raise fail(f"unknown --segmenter {engine!r}; choose one of: {', '.join(ENGINES)}")
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
+
+
+def _one_line(exc: BaseException, verbose: bool) -> str:
+    """An exception as one line: zhnews' own errors by message, anything else with its type."""
+    from flows.lock import DataDirBusy
+    from flows.preflight import CannotRun
+    from warehouse.store import WarehouseUnavailable
+
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, CannotRun | DataDirBusy | WarehouseUnavailable | FileNotFoundError):
+        return message
+    return f"{type(exc).__name__}: {message}" + ("" if verbose else " (run with --verbose to see the traceback)")
 
 
 @app.callback()
@@ -50,6 +78,7 @@ def ingest(
     batch_files: Annotated[int, typer.Option(help="Files per batch (one Parquet file + one transaction).")] = 200,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    segmenter: SegmenterOpt = "rjieba",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Load dumps into the warehouse: split, clean, normalize, write Parquet, load DuckDB.
@@ -58,25 +87,35 @@ def ingest(
     their earlier rows. Files that are not readable text are quarantined with a reason and the
     run goes on; the exit code is non-zero only when the run itself fails.
     """
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise fail(f"no such file or folder: {', '.join(missing)}")
-    _quiet_prefect(verbose)
-    from flows.ingest import ingest_flow
-    from flows.lock import DataDirBusy
+    from flows.lock import data_dir_lock
+    from flows.preflight import check_inputs, check_warehouse, prepare_data_dir
+
+    _check_segmenter(segmenter)
+    try:
+        check_inputs(paths)
+        root = prepare_data_dir(data_dir)
+        with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
+            check_warehouse(root)
+            _quiet_prefect(verbose)
+            from flows.ingest import ingest_flow
+
+            summary = ingest_flow(
+                paths=[str(p) for p in paths],
+                data_dir=str(root),
+                profile_dirs=[str(p) for p in profiles or ()],
+                batch_files=batch_files,
+                wait_seconds=wait,
+                show_progress=progress,
+                segmenter=segmenter,
+            )
+    except KeyboardInterrupt:
+        raise fail("interrupted; the batch in progress was rolled back, run again to finish", 130) from None
+    except Exception as exc:
+        if verbose:
+            console.print_exception()
+        raise fail(_one_line(exc, verbose)) from None
     from flows.summary import print_summary
 
-    try:
-        summary = ingest_flow(
-            paths=[str(p) for p in paths],
-            data_dir=str(data_dir),
-            profile_dirs=[str(p) for p in profiles or ()],
-            batch_files=batch_files,
-            wait_seconds=wait,
-            show_progress=progress,
-        )
-    except (FileNotFoundError, DataDirBusy, PermissionError, ValueError) as exc:
-        raise fail(str(exc)) from None
     print_summary(summary, Console())
 
 
@@ -163,6 +202,110 @@ def serve(
         f"serving [bold]zhnews-ingest/{name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
     )
     serve_inbox(deployment)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='Words to look for, e.g. "日美同盟 特朗普" (segmented like the documents).')
+    ],
+    data_dir: DataDir = Path("data"),
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 10,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only this outlet (Chinese name or as written).")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only published on or after (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
+    synonyms: Annotated[
+        bool, typer.Option(help="Also match synonyms from synonyms*.tsv (日美同盟 finds 美日同盟 too).")
+    ] = True,
+    profiles: ProfilesOpt = None,
+    segmenter: SegmenterOpt = "rjieba",
+) -> None:
+    """Rank documents by BM25 over their jieba terms; prints title, outlet, date and a snippet."""
+    import json
+
+    import duckdb
+
+    from flows.config import load_segmenter, load_synonyms
+    from flows.search import query_terms, with_synonyms
+    from flows.search import search as run_search
+
+    _check_segmenter(segmenter)
+    db = data_dir / "zhnews.duckdb"
+    if not db.exists():
+        raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    try:
+        words = load_segmenter([str(p) for p in profiles or ()], segmenter)
+        concepts = load_synonyms([str(p) for p in profiles or ()]) if synonyms else {}
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    terms = query_terms(words, query)
+    if not terms:
+        raise fail(f"the query {query!r} has no searchable words (only stopwords or punctuation)")
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        if (
+            not con.execute("SELECT count(*) FROM doc_signatures").fetchone()[0]
+            and con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        ):
+            raise fail(f"the documents have no search terms yet; run `zhnews reindex --data-dir {data_dir}`")
+        hits = run_search(
+            con, with_synonyms(terms, concepts), limit=limit, source=source, since=since.date() if since else None
+        )
+    if as_json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    from flows.search_view import print_hits
+
+    print_hits(Console(), query, [w for c in with_synonyms(terms, concepts) for w in c.split("|")], hits)
+
+
+@app.command()
+def reindex(
+    data_dir: DataDir = Path("data"),
+    profiles: ProfilesOpt = None,
+    segmenter: SegmenterOpt = "rjieba",
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
+) -> None:
+    """Re-segment every document with the current dictionaries, then rebuild the stories.
+
+    Ingest segments each document once; unchanged files are skipped, so after you edit a user
+    dictionary or stopword list (or to index a warehouse built before text analytics), run this.
+    """
+    from rich.progress import Progress
+
+    from flows.config import load_segmenter
+    from flows.lock import DataDirBusy, data_dir_lock
+    from transforms.doc_text import DocAnalysis, analyse_stored
+    from warehouse.reindex import reindex_all
+    from warehouse.store import Warehouse
+    from warehouse.stories import rebuild_stories
+
+    _check_segmenter(segmenter)
+    root = data_dir.expanduser().resolve()
+    if not (root / "zhnews.duckdb").exists():
+        raise fail(f"no warehouse at {root / 'zhnews.duckdb'}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    try:
+        words = load_segmenter([str(p) for p in profiles or ()], segmenter)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+    def analyse(doc_id: str, title: str | None, body: str) -> DocAnalysis:
+        return analyse_stored(doc_id, title, body, words)
+
+    try:
+        with data_dir_lock(root, wait, on_wait=console.print), Warehouse(root) as warehouse:
+            total = warehouse.con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            with Progress(console=console, transient=True) as progress:
+                bar = progress.add_task("segmenting", total=total)
+                done = reindex_all(warehouse.con, analyse, on_chunk=lambda n: progress.advance(bar, n))
+            stories = rebuild_stories(warehouse.con)
+    except DataDirBusy as exc:
+        raise fail(str(exc)) from None
+    Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories")
 
 
 @app.command()

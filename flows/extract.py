@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import load_profiles
+import pyarrow as pa
+
+from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
+from transforms.doc_text import analyse_document, version_of
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
-from transforms.pipeline import DumpProcessor, Survey
+from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
+from transforms.segment import DEFAULT_ENGINE, Segmenter
+from warehouse.records import analytics_tables
 
 
 @dataclass(slots=True)
@@ -30,6 +37,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
+    analytics: dict[str, pa.Table] = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()
@@ -45,14 +53,52 @@ def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
     return _processors[profile_dirs]
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a file is held in memory while processed (peak ≈ 5× its size)
+
+
+class Unreadable(OSError):
+    """An input path that cannot be read as a file; the message is the quarantine reason."""
+
+
+def read_input(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, or Unreadable with a reason (never blocks on a FIFO or device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise Unreadable(
+            "unreadable: broken symbolic link" if os.path.islink(path) else "unreadable: file vanished"
+        ) from None
+    except OSError as exc:
+        raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(f"not a regular file ({_file_kind(info.st_mode)})")
+        if info.st_size > max_bytes:
+            raise Unreadable(f"too large: {info.st_size / 2**20:.0f} MiB (limit {max_bytes / 2**20:.0f} MiB per file)")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device")):
+        if test(mode):
+            return kind
+    return "block device" if stat.S_ISBLK(mode) else "directory" if stat.S_ISDIR(mode) else "special file"
+
+
 def extract_file(
     item: InputFile,
     known_hash: str | None,
     profile_dirs: tuple[str, ...] = (),
     line_stats: LineStats | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> FileResult:
     """Process one file; `known_hash` is the content hash the warehouse already holds for it."""
-    return extract_files([item], {item.file_id: known_hash} if known_hash else {}, profile_dirs, line_stats)[0]
+    known = {item.file_id: known_hash} if known_hash else {}
+    return extract_files([item], known, profile_dirs, line_stats, segmenter)[0]
 
 
 def extract_files(
@@ -60,20 +106,25 @@ def extract_files(
     known: dict[str, str],
     profile_dirs: tuple[str, ...] = (),
     line_stats: LineStats | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> list[FileResult]:
     """Process a batch of files in two passes; `known` maps file ids to the hashes the warehouse holds.
 
     Pass one reads and decodes every changed file and counts its candidate lines; pass two
     processes each file with the warehouse's corpus line counts (`line_stats`) plus this batch's,
     so lines repeated across the batch's dumps of one site are found on a first run too. The
-    file's modification date dates `12月2日`-style dates that show no year.
+    file's modification date dates `12月2日`-style dates that show no year. Each document is
+    segmented once here, with the `segmenter` engine and the profiles' dictionaries.
     """
-    dump_processor = processor(profile_dirs)
     read = [_read(item, known.get(item.file_id)) for item in items]
+    if all(isinstance(r, FileResult) for r in read):
+        return read  # nothing to process (an unchanged re-run): no processor is built
+    dump_processor = processor(profile_dirs)
+    words = load_segmenter(profile_dirs, segmenter)
     surveys = {i: dump_processor.survey(r[1].text) for i, r in enumerate(read) if not isinstance(r, FileResult)}
     stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
     return [
-        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i])
+        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i], words)
         for i, (item, r) in enumerate(zip(items, read, strict=True))
     ]
 
@@ -81,9 +132,9 @@ def extract_files(
 def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, Decoded]:
     """The file's content hash and text, or its result when it is unchanged or unreadable."""
     try:
-        data = Path(item.path).read_bytes()
-    except OSError as exc:
-        return FileResult(item, "quarantined", reason=f"unreadable: {exc.strerror or exc}")
+        data = read_input(item.path)
+    except Unreadable as exc:
+        return FileResult(item, "quarantined", reason=str(exc))
     digest = content_hash(data)
     if digest == known_hash:
         return FileResult(item, "unchanged", content_hash=digest)
@@ -94,7 +145,13 @@ def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, De
 
 
 def _process(
-    item: InputFile, digest: str, decoded: Decoded, dump_processor: DumpProcessor, stats: LineStats, survey: Survey
+    item: InputFile,
+    digest: str,
+    decoded: Decoded,
+    dump_processor: DumpProcessor,
+    stats: LineStats,
+    survey: Survey,
+    words: Segmenter,
 ) -> FileResult:
     try:
         reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
@@ -115,8 +172,14 @@ def _process(
         site=extract.site,
         line_hashes=extract.line_hashes,
     )
+    distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
+    result.analytics = analytics_tables(analyse_document(doc, words) for doc in distinct.values())
+    warnings = [decoded.note] if decoded.note else []
     if not extract.documents:
-        result.outcome, result.reason = "quarantined", "no documents found"
+        result.outcome, warnings = "quarantined", ["no documents found", *warnings]
     elif extract.layout == "generic":
-        result.reason = "unknown layout: loaded with the generic title + body fallback"
+        warnings.append("unknown layout: loaded with the generic title + body fallback")
+    if any("body_truncated" in d.flags for d in extract.documents):
+        warnings.append(f"a document longer than {MAX_BODY_CHARS:,} characters was cut (flag body_truncated)")
+    result.reason = "; ".join(warnings) or None
     return result

@@ -17,11 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from flows.artifacts import publish_summary
 from flows.batches import batch_key, batch_rows, batched
 from flows.extract import FileResult, extract_files
+from flows.faults import fault_point
 from flows.inputs import InputFile, discover
 from flows.lock import data_dir_lock
 from transforms.corpus_lines import LineStats
+from transforms.segment import DEFAULT_ENGINE
 from warehouse.parquet import write_batch
 from warehouse.store import Warehouse
+from warehouse.stories import rebuild_stories
 
 
 @dataclass
@@ -77,10 +80,14 @@ class RunSummary:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_batch(
-    batch: list[InputFile], known: dict[str, str], profile_dirs: tuple[str, ...], line_stats: LineStats | None = None
+    batch: list[InputFile],
+    known: dict[str, str],
+    profile_dirs: tuple[str, ...],
+    line_stats: LineStats | None = None,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> list[FileResult]:
-    """Decode, split, clean and normalize a batch of files."""
-    return extract_files(batch, known, profile_dirs, line_stats)
+    """Decode, split, clean, normalize and segment a batch of files."""
+    return extract_files(batch, known, profile_dirs, line_stats, segmenter)
 
 
 @task(name="write-parquet", cache_policy=NO_CACHE)
@@ -90,9 +97,15 @@ def write_parquet(data_dir: Path, results: list[FileResult], load_id: str) -> di
 
 
 @task(name="load-duckdb", cache_policy=NO_CACHE)
-def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path]) -> int:
+def load_duckdb(warehouse: Warehouse, parquet: dict[str, Path], batch_no: int = 0) -> int:
     """Load the batch's Parquet files into DuckDB in one transaction; returns new documents."""
-    return warehouse.load_batch(parquet)
+    return warehouse.load_batch(parquet, before_commit=lambda: fault_point("mid-load", batch_no))
+
+
+@task(name="stories", cache_policy=NO_CACHE)
+def cluster_stories(warehouse: Warehouse) -> int:
+    """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
+    return rebuild_stories(warehouse.con)
 
 
 @flow(name="zhnews-ingest")
@@ -103,6 +116,7 @@ def ingest_flow(
     batch_files: int = 200,
     wait_seconds: float = 0.0,
     show_progress: bool = False,
+    segmenter: str = DEFAULT_ENGINE,
 ) -> RunSummary:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`."""
     logger = get_run_logger()
@@ -120,19 +134,26 @@ def ingest_flow(
         try:
             with _progress(console, show_progress) as progress:
                 bar = progress.add_task("ingesting", total=len(inputs))
-                for batch in batched(inputs, batch_files):
+                for batch_no, batch in enumerate(batched(inputs, batch_files), start=1):
                     t0 = time.perf_counter()
                     known = warehouse.known_hashes([i.file_id for i in batch])
-                    results = extract_batch(batch, known, profiles, warehouse.line_stats())
+                    results = extract_batch(batch, known, profiles, warehouse.line_stats(), segmenter)
+                    fault_point("after-extract", batch_no)
                     t1 = time.perf_counter()
                     parquet = write_parquet(root, results, load_id)
+                    fault_point("after-parquet", batch_no)
                     t2 = time.perf_counter()
-                    summary.documents_new += load_duckdb(warehouse, parquet)
+                    summary.documents_new += load_duckdb(warehouse, parquet, batch_no)
+                    fault_point("after-load", batch_no)
                     t3 = time.perf_counter()
                     summary.stage_seconds.update({"extract": t1 - t0, "parquet": t2 - t1, "load": t3 - t2})
                     for result in results:
                         summary.add(result)
                     progress.advance(bar, len(batch))
+            if summary.files_loaded:
+                t0 = time.perf_counter()
+                cluster_stories(warehouse)
+                summary.stage_seconds["stories"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise

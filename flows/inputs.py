@@ -33,22 +33,28 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = DUMP_SUFFI
     """Input files under the given files and folders, in a stable (sorted) order.
 
     A file named directly is taken whatever its suffix; inside folders only `suffixes` count,
-    and hidden files and folders are skipped. Raises FileNotFoundError for a missing path.
+    and hidden files and folders are skipped. Whatever is not a folder is yielded, broken links
+    and named pipes included, so that extraction records why it cannot be read instead of the
+    file vanishing silently. Raises FileNotFoundError for a missing path.
     """
     for raw in paths:
         root = Path(raw).expanduser().resolve()
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {raw}")
-        if root.is_file():
+        if not root.is_dir():
             yield _input(root)
             continue
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root)
             if any(part.startswith(".") for part in rel.parts):
                 continue
-            if path.is_file() and path.suffix.lower() in suffixes:
+            if path.suffix.lower() in suffixes and not path.is_dir():
                 yield _input(path)
 
 
 def _input(path: Path) -> InputFile:
-    return InputFile(str(path), file_id_for(path), path.stat().st_size)
+    try:
+        size = path.stat().st_size
+    except OSError:  # a broken link: extraction quarantines it with the reason
+        size = 0
+    return InputFile(str(path), file_id_for(path), size)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_NAME = ".zhnews.lock"
+_held: dict[Path, int] = {}  # data dirs this process holds, with nesting depth (the CLI, then the flow)
 
 
 class DataDirBusy(RuntimeError):
@@ -20,7 +21,19 @@ class DataDirBusy(RuntimeError):
 def data_dir_lock(
     data_dir: Path, wait_seconds: float = 0.0, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[None]:
-    """Hold the data dir's lock; wait up to `wait_seconds` for another run to finish."""
+    """Hold the data dir's lock; wait up to `wait_seconds` for another run to finish.
+
+    Re-entrant within a process: the CLI takes the lock before Prefect starts (so a busy data
+    dir is reported at once), and the flow, which also runs from deployments, takes it again.
+    """
+    key = data_dir.resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     path = data_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -43,6 +56,10 @@ def data_dir_lock(
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
     finally:
         os.close(fd)

@@ -1,22 +1,26 @@
 """Bytes of a dump to text: BOMs first, then strict UTF-8, then a detector. Pure, no I/O.
 
 Refuses, with a reason a person can act on, what is not text: empty files, known binary
-signatures (zip, images, PDF...), NUL-riddled content, and bytes no candidate encoding decodes.
+signatures (zip, images, PDF...), NUL-riddled content, text full of control or unassigned
+characters, and bytes no candidate encoding decodes (`undecodable bytes at offset N`).
+Nothing is guessed silently: the encoding and a confidence are returned, and a `note` says when
+the choice was a tie-break or when an incomplete character at the end of the file was dropped.
 """
 
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_BOMS = (  # (byte order mark, codec for the bytes after it), longest marks first
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _SIGNATURES = (
     (b"PK\x03\x04", "zip"),
@@ -33,10 +37,15 @@ _SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "ms-office"),
     (b"SQLite format 3", "sqlite"),
 )
-# Detector answers that are subsets of GB18030: decode with the superset instead.
+# Detector answers that are subsets of GB18030 / Big5-HKSCS: decode with the superset instead.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "hz": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
 SAMPLE_BYTES = 256 * 1024  # the detector looks at this much; the whole file is then decoded strictly
-MIN_CONFIDENCE = 0.5
+MAX_CHAOS = 0.5  # detector candidates messier than this are not considered text in that encoding
+TIE_CHAOS = 0.02  # candidates this close in messiness are a tie, broken in favour of Chinese text
+TEXT_CHECK_CHARS = 100_000  # how much decoded text the not-text check looks at
+MAX_ODD_SHARE = 0.01  # more control / unassigned / private-use characters than this: not text
+PREFERRED = ("gb18030", "big5hkscs")  # tie-break order when the detector cannot tell
+_TRUNCATED_REASONS = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
 
 
 class UndecodableInput(ValueError):
@@ -49,11 +58,12 @@ class UndecodableInput(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """A dump's text with `\\n` line ends, and how it was decoded."""
+    """A dump's text with `\\n` line ends, how it was decoded, and anything a person should know."""
 
     text: str
     encoding: str
     confidence: float
+    note: str | None = None
 
 
 def normalize_newlines(text: str) -> str:
@@ -70,43 +80,159 @@ def decode_dump(data: bytes) -> Decoded:
             raise UndecodableInput(f"binary content ({kind} signature)")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return Decoded(normalize_newlines(_strict(data, encoding)), encoding.removesuffix("-sig"), 1.0)
+            name = encoding.removesuffix("-le").removesuffix("-be")  # recorded as utf-8 / utf-16 / utf-32
+            text, note = _strict(data, encoding, f"{name}, after a byte order mark", skip=len(bom))
+            _require_text(text, f"starts with a {name} byte order mark but is not {name} text")
+            return Decoded(normalize_newlines(text), name, 1.0, note)
     nuls = data.count(b"\x00")
     if nuls > len(data) // 100 + 1:
-        text = _as_bomless_utf16(data)
-        if text is not None:
-            return Decoded(normalize_newlines(text), "utf-16", 0.9)
+        decoded = _as_bomless_utf16(data)
+        if decoded is not None:
+            return decoded
         raise UndecodableInput(f"binary content ({nuls} NUL bytes)")
     try:
-        return Decoded(normalize_newlines(data.decode("utf-8")), "utf-8", 1.0)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        utf8_error = exc
-    best = from_bytes(data[:SAMPLE_BYTES]).best()
-    if best is None:
-        raise UndecodableInput(f"undecodable bytes at offset {utf8_error.start} (not UTF-8, no encoding fits)")
-    encoding = _SUPERSETS.get(best.encoding, best.encoding)
-    confidence = round(1.0 - float(best.chaos), 3)
-    if confidence < MIN_CONFIDENCE:
-        raise UndecodableInput(f"undecodable bytes: best guess {encoding} is only {confidence:.0%} plausible")
-    return Decoded(normalize_newlines(_strict(data, encoding)), encoding, confidence)
+        if not _truncated_at_end(exc, data):
+            return _detect(data, exc.start)
+        text, note = _strict(data, "utf-8", "utf-8")
+    else:
+        note = None
+    _require_text(text, "decodes as UTF-8 but is full of control characters")
+    return Decoded(normalize_newlines(text), "utf-8", 1.0, note)
 
 
-def _strict(data: bytes, encoding: str) -> str:
+def _detect(data: bytes, first_bad: int) -> Decoded:
+    """Decode non-UTF-8 bytes with the detector's most plausible candidate that decodes them all."""
+    start = 0 if first_bad < SAMPLE_BYTES // 2 else first_bad  # legacy text starts at its first non-ASCII byte
+    sample = data[start : start + SAMPLE_BYTES]
+    for trim in range(4):  # the sample (or the file) may end inside a multibyte character
+        candidates, tied = _candidates(sample[: len(sample) - trim])
+        if candidates:
+            break
+    if not candidates:
+        raise UndecodableInput(_furthest_failure(data, first_bad))
+    failure: UndecodableInput | None = None
+    for chaos, encoding in candidates:
+        try:
+            text, note = _strict(data, encoding, encoding)
+        except UndecodableInput as exc:
+            failure = failure or exc
+            continue
+        confidence = round(1.0 - chaos, 3)
+        if encoding in tied and len(tied) > 1:
+            confidence = round(confidence / len(tied), 3)
+            others = ", ".join(e for e in tied if e != encoding)
+            tie = f"encoding guessed: {encoding} preferred to equally plausible {others}"
+            note = f"{tie}; {note}" if note else tie
+        return Decoded(normalize_newlines(text), encoding, confidence, note)
+    assert failure is not None
+    raise failure
+
+
+def _furthest_failure(data: bytes, first_bad: int) -> str:
+    """The reason for bytes no encoding fits, at the offset where the best reading breaks down."""
+    offset, encoding = first_bad, "utf-8"
+    for candidate in PREFERRED:
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError as exc:
+            if exc.start > offset:
+                offset, encoding = exc.start, candidate
+    return f"undecodable bytes at offset {offset} (no encoding fits; {encoding} reads furthest)"
+
+
+def _candidates(sample: bytes) -> tuple[list[tuple[float, str]], list[str]]:
+    """Plausible (chaos, encoding) decodings, best first, and the encodings tied for best.
+
+    Ties (messiness within TIE_CHAOS of the best) go to the reading with the most Chinese text,
+    then to PREFERRED encodings (dumps are Chinese news), then to the detector's order.
+    """
+    found: dict[str, tuple[float, float, int, int]] = {}
+    for rank, match in enumerate(from_bytes(sample)):
+        try:
+            encoding = codecs.lookup(_SUPERSETS.get(match.encoding, match.encoding)).name
+        except LookupError:
+            continue
+        if encoding in found or match.chaos > MAX_CHAOS:
+            continue
+        text = _decode_sample(sample, encoding)
+        if text is None or _odd_share(text) > MAX_ODD_SHARE:
+            continue
+        preference = PREFERRED.index(encoding) if encoding in PREFERRED else len(PREFERRED)
+        found[encoding] = (match.chaos, -round(_chinese_share(text), 2), preference, rank)
+    if not found:
+        return [], []
+    best = min(chaos for chaos, *_ in found.values())
+    tied = sorted((e for e, (chaos, *_) in found.items() if chaos - best <= TIE_CHAOS), key=lambda e: found[e][1:])
+    rest = sorted((e for e in found if e not in tied), key=lambda e: (found[e][0], found[e][3]))
+    return [(found[e][0], e) for e in tied + rest], tied
+
+
+def _decode_sample(sample: bytes, encoding: str) -> str | None:
+    """The sample decoded, allowing a character cut by its end; None if it does not decode."""
     try:
-        return data.decode(encoding)
+        return sample.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise UndecodableInput(f"undecodable bytes at offset {exc.start} (as {encoding})") from exc
+        if exc.start >= len(sample) - 4:
+            return sample[: exc.start].decode(encoding, errors="replace")
+        return None
 
 
-def _as_bomless_utf16(data: bytes) -> str | None:
-    """The text when NULs sit on one byte parity and UTF-16 decodes it to printable text."""
+def _strict(data: bytes, encoding: str, described: str, skip: int = 0) -> tuple[str, str | None]:
+    """`data[skip:]` decoded; an incomplete character at the very end is dropped with a note.
+
+    Offsets in reasons count from the start of the file.
+    """
+    body = memoryview(data)[skip:]
+    try:
+        return str(body, encoding), None
+    except UnicodeDecodeError as exc:
+        if _truncated_at_end(exc, body):
+            dropped = len(body) - exc.start
+            text = str(body[: exc.start], encoding)
+            return text, f"incomplete character at the end of the file ({dropped} bytes, as {described}) dropped"
+        raise UndecodableInput(f"undecodable bytes at offset {skip + exc.start} (as {described})") from exc
+
+
+def _truncated_at_end(exc: UnicodeDecodeError, data: bytes | memoryview) -> bool:
+    """Whether the only problem is a multibyte character cut off by the end of the file."""
+    return exc.end >= len(data) and exc.reason in _TRUNCATED_REASONS
+
+
+def _odd_share(text: str) -> float:
+    """Share of characters no text dump has: controls (but tab, line ends, form feed), unassigned, private use."""
+    sample = text[:TEXT_CHECK_CHARS]
+    odd = sum(1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
+    return odd / max(len(sample), 1)
+
+
+def _chinese_share(text: str) -> float:
+    """Share of non-space characters that are Han ideographs, CJK punctuation, full-width forms or ASCII."""
+    sample = [ch for ch in text[:TEXT_CHECK_CHARS] if not ch.isspace()]
+    chinese = sum(
+        1
+        for ch in sample
+        if ch < "\x7f" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e"
+    )
+    return chinese / max(len(sample), 1)
+
+
+def _require_text(text: str, what: str) -> None:
+    share = _odd_share(text)
+    if share > MAX_ODD_SHARE:
+        raise UndecodableInput(f"binary content ({what}: {share:.0%} control or unassigned characters)")
+
+
+def _as_bomless_utf16(data: bytes) -> Decoded | None:
+    """The text when the bytes are UTF-16 without a byte order mark (NULs mostly on one parity)."""
     sample = data[:65536]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if min(even, odd) * 20 > max(even, odd) or len(data) % 2:
-        return None
-    try:
-        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
-    except UnicodeDecodeError:
-        return None
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:10000])
-    return text if printable >= 0.95 * min(len(text), 10000) else None
+    for encoding in ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le"):
+        try:
+            text, note = _strict(data, encoding, encoding)
+        except UndecodableInput:
+            continue
+        if _odd_share(text) <= MAX_ODD_SHARE:
+            return Decoded(normalize_newlines(text), "utf-16", 0.9, note)
+    return None

@@ -24,7 +24,7 @@ from transforms.normalize.text import nfc
 from transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
-MAX_BODY_CHARS = 1_000_000  # documents longer than this are cut, and flagged `body_truncated`
+MAX_BODY_CHARS = 1_000_000  # documents (and single lines) longer than this are cut, and flagged `body_truncated`
 
 
 @dataclass(slots=True)
@@ -57,6 +57,19 @@ def to_lines(text: str) -> list[Line]:
     return [Line(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
 
 
+def cut_long_lines(lines: list[Line], limit: int = MAX_BODY_CHARS) -> set[int]:
+    """Cut lines longer than `limit` (no document may be longer anyway); returns their numbers.
+
+    Done before splitting and cleaning, so a file of one huge line costs no more than the limit.
+    """
+    cut = set()
+    for line in lines:
+        if len(line.text) > limit:
+            line.text = line.text[:limit]
+            cut.add(line.no)
+    return cut
+
+
 class DumpProcessor:
     """Splits, cleans and normalizes dumps with one set of profiles and cleaners."""
 
@@ -67,7 +80,7 @@ class DumpProcessor:
 
     def survey(self, text: str) -> Survey:
         """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
-        lines = nfc(text).split("\n")
+        lines = [line[:MAX_BODY_CHARS] for line in nfc(text).split("\n")]  # as `process` cuts them
         return Survey(self.profiles.rulebook_for(lines), dump_line_hashes(lines))
 
     def process(
@@ -84,6 +97,7 @@ class DumpProcessor:
         text's survey when the caller already made it.
         """
         lines = to_lines(nfc(text))
+        cut = cut_long_lines(lines)
         survey = survey or self.survey(text)
         rules, hashes = survey.rules, survey.line_hashes
         if line_stats is not None:
@@ -93,6 +107,8 @@ class DumpProcessor:
         documents = []
         removed = list(split.chrome)
         for draft in split.drafts:
+            if cut and any(line.no in cut for line in draft.lines):
+                draft.flags.add("body_truncated")
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
             document = self.finish(draft, reference)

@@ -19,8 +19,12 @@ def parquet_dir(data_dir: Path, table: str) -> Path:
     return data_dir / "parquet" / table
 
 
-def to_table(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) as an Arrow table with the table's declared schema."""
+def to_table(table: str, rows: list[dict] | dict[str, list] | pa.Table) -> pa.Table:
+    """Rows (dicts, a dict of columns, or an Arrow table) as an Arrow table with the table's schema."""
+    if isinstance(rows, pa.Table):
+        return rows.cast(BATCH_TABLES[table])
+    if isinstance(rows, dict):
+        return pa.Table.from_pydict(rows, schema=BATCH_TABLES[table])
     return pa.Table.from_pylist(rows, schema=BATCH_TABLES[table])
 
 
@@ -40,7 +44,9 @@ def write_atomic(table: pa.Table, path: Path) -> Path:
 PER_LOAD_TABLES = frozenset({"file_events"})
 
 
-def write_batch(data_dir: Path, batch_key: str, rows: dict[str, list[dict]], load_id: str) -> dict[str, Path]:
+def write_batch(
+    data_dir: Path, batch_key: str, rows: dict[str, list[dict] | dict[str, list] | pa.Table], load_id: str
+) -> dict[str, Path]:
     """Write each non-empty table of a batch to `parquet/<table>/batch-<key>.parquet`.
 
     The key is derived from the batch's inputs, so a re-run after a crash overwrites its own
@@ -49,7 +55,7 @@ def write_batch(data_dir: Path, batch_key: str, rows: dict[str, list[dict]], loa
     """
     written = {}
     for table, table_rows in rows.items():
-        if table_rows:
+        if len(table_rows) and (not isinstance(table_rows, dict) or table_rows.get("doc_id")):
             name = f"{load_id}-{batch_key}" if table in PER_LOAD_TABLES else f"batch-{batch_key}"
             path = parquet_dir(data_dir, table) / f"{name}.parquet"
             written[table] = write_atomic(to_table(table, table_rows), path)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyarrow as pa
 
+from transforms.doc_text import DocAnalysis
 from transforms.model import Document, RemovedLine
 
 FILES = pa.schema(
@@ -76,6 +79,37 @@ FILE_EVENTS = pa.schema(
     ]
 )
 
+# Text analytics, one set of rows per version of a document (`version`: see transforms.doc_text);
+# the loader keeps the rows of the version the warehouse keeps and does not load `version`.
+DOC_TERMS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("term", pa.string()),
+        ("tf", pa.int32()),
+        ("in_title", pa.bool_()),
+    ]
+)
+DOC_KEYWORDS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("keyword", pa.string()),
+        ("weight", pa.float64()),
+        ("rank", pa.int16()),
+    ]
+)
+DOC_SIGNATURES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("term_count", pa.int32()),
+        ("shingles", pa.int32()),
+        ("minhash", pa.list_(pa.uint32())),
+    ]
+)
+ANALYTICS_TABLES = ("doc_terms", "doc_keywords", "doc_signatures")
+
 # Tables a batch writes, in load order.
 BATCH_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
@@ -84,6 +118,9 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "removed_lines": REMOVED_LINES,
     "line_hashes": LINE_HASHES,
     "file_events": FILE_EVENTS,
+    "doc_terms": DOC_TERMS,
+    "doc_keywords": DOC_KEYWORDS,
+    "doc_signatures": DOC_SIGNATURES,
 }
 
 
@@ -118,3 +155,34 @@ def sighting_row(doc: Document, file_id: str) -> dict:
 def removed_row(line: RemovedLine, file_id: str) -> dict:
     """A removed_lines row."""
     return {"file_id": file_id, "line_no": line.line_no, "text": line.text, "rule": line.rule}
+
+
+def analytics_columns(analyses: Iterable[DocAnalysis]) -> dict[str, dict[str, list]]:
+    """doc_terms, doc_keywords and doc_signatures of analysed documents, as columns (a document has
+    hundreds of terms: building column lists is far cheaper than a dict per row)."""
+    tables: dict[str, dict[str, list]] = {t: {c: [] for c in BATCH_TABLES[t].names} for t in ANALYTICS_TABLES}
+    terms, keywords, signatures = (tables[t] for t in ANALYTICS_TABLES)
+    for a in analyses:
+        n = len(a.terms.tf)
+        terms["doc_id"] += [a.doc_id] * n
+        terms["version"] += [a.version] * n
+        terms["term"] += a.terms.tf.keys()
+        terms["tf"] += a.terms.tf.values()
+        terms["in_title"] += [t in a.terms.in_title for t in a.terms.tf]
+        k = len(a.terms.keywords)
+        keywords["doc_id"] += [a.doc_id] * k
+        keywords["version"] += [a.version] * k
+        keywords["keyword"] += [kw.keyword for kw in a.terms.keywords]
+        keywords["weight"] += [kw.weight for kw in a.terms.keywords]
+        keywords["rank"] += [kw.rank for kw in a.terms.keywords]
+        signatures["doc_id"].append(a.doc_id)
+        signatures["version"].append(a.version)
+        signatures["term_count"].append(a.terms.term_count)
+        signatures["shingles"].append(a.signature.shingles)
+        signatures["minhash"].append(a.signature.hashvalues)
+    return tables
+
+
+def analytics_tables(analyses: Iterable[DocAnalysis]) -> dict[str, pa.Table]:
+    """The analytics columns as Arrow tables: compact, and opaque to Prefect's parameter walk."""
+    return {t: pa.Table.from_pydict(cols, schema=BATCH_TABLES[t]) for t, cols in analytics_columns(analyses).items()}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from transforms.corpus_lines import LineStats
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
 DB_NAME = "zhnews.duckdb"
 TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
@@ -29,13 +32,34 @@ def schema_sql() -> list[str]:
     ]
 
 
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse file cannot be opened (locked by another program, not a DuckDB file...)."""
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, turning DuckDB's errors into one line that says what to do."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = re.search(r"held in (.+?\(PID \d+\))", text)
+            who = f" ({holder[1]})" if holder else ""
+            raise WarehouseUnavailable(
+                f"the warehouse {path} is open in another program{who}; close it (or its DuckDB connection) and retry"
+            ) from None
+        raise WarehouseUnavailable(f"cannot open the warehouse {path}: {text.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(f"cannot open the warehouse {path}: {str(exc).splitlines()[0]}") from None
+
+
 class Warehouse:
     """One open DuckDB warehouse file in a data dir."""
 
     def __init__(self, data_dir: Path, read_only: bool = False):
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = connect(self.path, read_only=read_only)
         self.con.execute(f"SET TimeZone = '{TIMEZONE}'")
         if not read_only:
             for sql in schema_sql():
@@ -52,7 +76,12 @@ class Warehouse:
 
     # --- load records -------------------------------------------------------------------------
     def begin_load(self, load_id: str) -> None:
-        """Record a new load as running; earlier loads still marked running died, so say so."""
+        """Record a new load as running; earlier loads still marked running died, so say so.
+
+        What they left behind in `parquet/` is removed: half-written temporaries (a kill skips
+        the writer's cleanup) and batch files whose DuckDB transaction never committed.
+        """
+        self.remove_uncommitted_parquet()
         self.con.execute(
             "UPDATE loads SET status = 'failed', message = 'interrupted (process ended before finishing)'"
             " WHERE status = 'running'"
@@ -61,6 +90,23 @@ class Warehouse:
             "INSERT INTO loads (load_id, started_at, status) VALUES (?, ?, 'running')",
             [load_id, dt.datetime.now(dt.UTC)],
         )
+
+    def remove_uncommitted_parquet(self) -> list[Path]:
+        """Delete Parquet files of batches that were never committed; returns them."""
+        folder = self.data_dir / "parquet"
+        leftovers = list(folder.glob("*/.*.tmp"))
+        committed = {row[0] for row in self.con.execute("SELECT path FROM parquet_files").fetchall()}
+        legacy = (
+            not committed and self.con.execute("SELECT count(*) FROM loads WHERE status = 'completed'").fetchone()[0]
+        )
+        if not legacy:  # a warehouse from before parquet_files existed keeps its files
+            leftovers += [p for p in folder.glob("*/*.parquet") if self._relative(p) not in committed]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return leftovers
+
+    def _relative(self, path: Path) -> str:
+        return Path(path).resolve().relative_to(self.data_dir.resolve()).as_posix()
 
     def finish_load(self, load_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
         """Close a load record with its counts."""
@@ -85,11 +131,16 @@ class Warehouse:
 
     # --- state queries ------------------------------------------------------------------------
     def known_hashes(self, file_ids: list[str]) -> dict[str, str]:
-        """file_id → content hash already recorded, for the given files."""
+        """file_id → content hash already loaded, for the given files.
+
+        Quarantined files are left out on purpose: they are checked again on every run (so
+        that they stay in the run's summary, and load once profiles or zhnews learn to read them).
+        """
         if not file_ids:
             return {}
         rows = self.con.execute(
-            "SELECT file_id, content_hash FROM files WHERE file_id IN (SELECT unnest(?::VARCHAR[]))",
+            "SELECT file_id, content_hash FROM files WHERE status = 'loaded'"
+            " AND file_id IN (SELECT unnest(?::VARCHAR[]))",
             [file_ids],
         ).fetchall()
         return dict(rows)
@@ -106,11 +157,12 @@ class Warehouse:
         return LineStats(site_files=sites, line_files={(site, h): n for site, h, n in rows})
 
     # --- the batch load -------------------------------------------------------------------------
-    def load_batch(self, parquet: dict[str, Path]) -> int:
+    def load_batch(self, parquet: dict[str, Path], before_commit: Callable[[], None] | None = None) -> int:
         """Load one batch's Parquet files in a single transaction; returns new documents.
 
         Files in the batch replace their earlier rows (sightings, removed lines); documents are
         merged by doc_id keeping the best version; documents no file sights any more are dropped.
+        `before_commit` runs inside the transaction, just before COMMIT (a fault-injection hook).
         """
         con = self.con
         src = {table: f"read_parquet('{_sql_path(path)}')" for table, path in parquet.items()}
@@ -146,16 +198,51 @@ class Warehouse:
             for table in ("sightings", "removed_lines", "line_hashes", "file_events"):
                 if table in src:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
+            if "doc_signatures" in src:
+                self._merge_analytics(src)
             if "files" in src:
                 con.execute(
                     "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
                     " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
                 )
+                for table in (*ANALYTICS_TABLES, "doc_stories"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
+                        " AND doc_id NOT IN (SELECT doc_id FROM documents)"
+                    )
+            for path in parquet.values():
+                con.execute(
+                    "INSERT INTO parquet_files SELECT $p WHERE $p NOT IN (SELECT path FROM parquet_files)",
+                    {"p": self._relative(path)},
+                )
+            if before_commit is not None:
+                before_commit()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         return int(new_docs)
+
+    def _merge_analytics(self, src: dict[str, str]) -> None:
+        """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
+
+        A batch carries them for every version it saw (a version seen twice: twice, hence DISTINCT);
+        where the kept version is one of them, its rows replace the document's earlier ones.
+        """
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE analysed AS
+                SELECT d.doc_id, s.version FROM documents d JOIN {src["doc_signatures"]} s
+                  ON s.doc_id = d.doc_id
+                 AND s.version = md5(coalesce(d.title, '') || chr(10) || coalesce(d.body, ''))"""
+        )
+        for table in ANALYTICS_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM analysed)")
+            if table in src:
+                columns = ", ".join(f"s.{c}" for c in BATCH_TABLES[table].names if c != "version")
+                self.con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
+                    " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
+                )
 
 
 def _sql_path(path: Path) -> str:

@@ -116,3 +116,16 @@ def test_parquet_batches_have_the_declared_schema(tmp_path):
     assert str(schema.field("published_at").type) == "timestamp[us, tz=UTC]"
     assert paths["documents"].parent == tmp_path / "parquet" / "documents"
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_run_removes_parquet_files_a_killed_run_left_before_committing(tmp_path):
+    load(tmp_path, "k1", rows("f1", [doc("d1", "正文")]))
+    orphan = write_batch(tmp_path, "k2", rows("f2", [doc("d2", "未提交")]), "load2")  # written, never loaded
+    half = tmp_path / "parquet" / "documents" / ".batch-k3.parquet.0123.tmp"
+    half.write_bytes(b"PAR1")
+    with Warehouse(tmp_path) as wh:
+        wh.begin_load("load3")
+    assert not half.exists() and not any(p.exists() for p in orphan.values())
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    in_parquet = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/parquet/documents/*.parquet')").fetchone()
+    assert in_parquet[0] == con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1

@@ -1,0 +1,57 @@
+"""What text analytics derive from one document: terms, keywords and a near-duplicate signature."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from transforms.model import Document
+from transforms.neardup import Signature, signature
+from transforms.segment import Segmenter, TextTerms, analyse_text
+
+
+def analysis_text(doc: Document) -> tuple[str | None, str]:
+    """The title and body analytics work on (the place to switch to a Simplified-normalized body)."""
+    return doc.title, doc.body
+
+
+def version_of(title: str | None, body: str | None) -> str:
+    """Which version of a document rows were derived from; the warehouse computes the same with
+    `md5(coalesce(title, '') || chr(10) || coalesce(body, ''))`."""
+    return hashlib.md5(f"{title or ''}\n{body or ''}".encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class DocAnalysis:
+    """Segmentation and fingerprint of one version of a document."""
+
+    doc_id: str
+    version: str
+    terms: TextTerms
+    signature: Signature
+
+
+def analyse_document(doc: Document, segmenter: Segmenter) -> DocAnalysis:
+    """Segment the document once and fingerprint it."""
+    title, body = analysis_text(doc)
+    return analyse_stored(doc.doc_id, doc.title, doc.body, segmenter, title, body)
+
+
+def analyse_stored(
+    doc_id: str,
+    title: str | None,
+    body: str,
+    segmenter: Segmenter,
+    text_title: str | None = None,
+    text_body: str | None = None,
+) -> DocAnalysis:
+    """Analyse a document version given by its stored title and body (`text_*`: the text to analyse
+    when it differs from the stored one, e.g. a Simplified-normalized body)."""
+    text_title = title if text_title is None else text_title
+    text_body = body if text_body is None else text_body
+    return DocAnalysis(
+        doc_id=doc_id,
+        version=version_of(title, body),
+        terms=analyse_text(segmenter, text_title, text_body),
+        signature=signature(f"{text_title or ''}\n{text_body}"),
+    )

@@ -1,0 +1,218 @@
+"""Chinese word segmentation: jieba accurate mode with a user dictionary, stopwords and TF-IDF keywords.
+
+`Segmenter` is pure once built: the dictionary data (user dictionary entries, stopwords, the IDF
+table) is read by `flows.config.load_segmenter` and handed in. Two engines give the same tokens:
+
+* `jieba` — the reference (jieba's `Tokenizer.cut` in accurate mode, HMM off);
+* `rjieba` — jieba-rs, a Rust port with jieba's dictionary, ~20-30× faster (the default).
+
+HMM new-word discovery is off in both: it guesses names from character statistics (and guesses
+differently in the two engines); names news keeps using belong in the user dictionary instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+ENGINES = ("rjieba", "jieba")
+DEFAULT_ENGINE = "rjieba"
+TOP_KEYWORDS = 10
+_MEMO_LIMIT = 1_000_000  # distinct tokens remembered by term_of (a cache: results never depend on it)
+
+_WORDISH = re.compile(r"[^\W_]")  # a term holds at least one letter, digit or CJK character
+_LETTER = re.compile(r"[^\W\d_]")  # a keyword holds at least one letter or CJK character
+_SINGLE_LATIN = re.compile(r"^[a-z]$")
+
+
+@dataclass(frozen=True, slots=True)
+class DictEntry:
+    """One user dictionary entry, in jieba's `word [freq] [tag]` format."""
+
+    word: str
+    freq: int | None = None
+    tag: str | None = None
+
+
+def parse_user_dict(text: str, origin: str = "user dictionary") -> list[DictEntry]:
+    """Entries of a jieba-format user dictionary; `#` comments and blank lines are skipped."""
+    entries = []
+    for no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        word, rest = parts[0], parts[1:]
+        freq = None
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+        tag = rest.pop(0) if rest else None
+        if rest:
+            raise ValueError(f"{origin}:{no}: expected `word [freq] [tag]`, got {raw!r}")
+        entries.append(DictEntry(unicodedata.normalize("NFC", word), freq, tag))
+    return entries
+
+
+def parse_word_list(text: str) -> list[str]:
+    """Words of a one-word-a-line list (stopwords); `#` comments and blank lines are skipped."""
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [unicodedata.normalize("NFC", w) for w in words if w]
+
+
+def parse_synonyms(text: str) -> list[tuple[str, ...]]:
+    """Concepts of a synonyms table: one a line, spellings separated by tabs, case-folded."""
+    groups = []
+    for raw in text.splitlines():
+        words = tuple(unicodedata.normalize("NFC", w.strip()).casefold() for w in raw.split("#", 1)[0].split("\t"))
+        words = tuple(w for w in words if w)
+        if len(words) > 1:
+            groups.append(words)
+    return groups
+
+
+def parse_idf(text: str) -> dict[str, float]:
+    """jieba's IDF table (`word idf` a line)."""
+    table = {}
+    for line in text.splitlines():
+        word, _, value = line.strip().partition(" ")
+        if word and value:
+            table[word] = float(value)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    keyword: str
+    weight: float
+    rank: int
+
+
+class Segmenter:
+    """Cuts text into words (accurate mode) and turns them into search terms and keywords."""
+
+    def __init__(
+        self,
+        engine: str = DEFAULT_ENGINE,
+        user_dict: Sequence[DictEntry] = (),
+        stopwords: Iterable[str] = (),
+        idf: dict[str, float] | None = None,
+    ):
+        if engine not in ENGINES:
+            raise ValueError(f"unknown segmentation engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        self.engine = engine
+        self.stopwords = frozenset(w.casefold() for w in stopwords)
+        self.idf = idf or {}
+        self.median_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        self._cut = _build_engine(engine, user_dict)
+        self._memo: dict[str, tuple[str, bool]] = {}
+
+    def cut(self, text: str) -> list[str]:
+        """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
+        return self._cut(text)
+
+    def is_term(self, token: str) -> bool:
+        """Whether a (case-folded) token is worth indexing: not a stopword, not punctuation or space."""
+        return bool(_WORDISH.search(token)) and token not in self.stopwords and not _SINGLE_LATIN.match(token)
+
+    def _classify(self, token: str) -> tuple[str, bool]:
+        """(the search term a token stands for or "", whether it may be a keyword). Memoized."""
+        known = self._memo.get(token)
+        if known is None:
+            folded = token.strip().casefold()
+            known = (
+                folded if folded and self.is_term(folded) else "",
+                len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
+            )
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[token] = known
+        return known
+
+    def term_of(self, token: str) -> str:
+        """The search term a token stands for (case-folded), or "" if it is not one."""
+        return self._classify(token)[0]
+
+    def terms(self, text: str) -> list[str]:
+        """Search terms of `text`, in order: tokens case-folded, stopwords and punctuation dropped."""
+        return [t for t in map(self.term_of, self.cut(text)) if t]
+
+    def tally(self, token_counts: Counter[str]) -> tuple[Counter[str], dict[str, int]]:
+        """From occurrences of each token: occurrences of each term, and of each keyword candidate
+        (in the tokens' first-occurrence order)."""
+        memo, classify = self._memo, self._classify
+        terms: dict[str, int] = {}
+        candidates: dict[str, int] = {}
+        for token, n in token_counts.items():
+            term, candidate = memo.get(token) or classify(token)
+            if term:
+                terms[term] = terms.get(term, 0) + n
+            if candidate:
+                candidates[token] = n
+        return Counter(terms), candidates
+
+    def keywords(self, tokens: Sequence[str], top: int = TOP_KEYWORDS) -> list[Keyword]:
+        """TF-IDF keywords of already-cut tokens, computed as `jieba.analyse.extract_tags` does."""
+        return self.keywords_from(self.tally(Counter(tokens))[1], top)
+
+    def keywords_from(self, candidates: dict[str, int], top: int = TOP_KEYWORDS) -> list[Keyword]:
+        """TF-IDF keywords from keyword candidates' counts (see `tally`).
+
+        Words shorter than two characters, stopwords, and (unlike jieba) numbers and punctuation are
+        not candidates; weight = tf × idf / total (idf from jieba's table, its median for unknown
+        words); ties keep first-occurrence order.
+        """
+        total = sum(candidates.values())
+        if not total:
+            return []
+        idf, median = self.idf, self.median_idf
+        weights = {w: n * idf.get(w, median) / total for w, n in candidates.items()}
+        ranked = sorted(weights.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
+
+
+def _build_engine(engine: str, user_dict: Sequence[DictEntry]):
+    """A `text -> tokens` function for the engine, with the user dictionary added in file order."""
+    if engine == "rjieba":
+        import rjieba
+
+        tokenizer = rjieba.Jieba()
+        for entry in user_dict:
+            tokenizer.add_word(entry.word, entry.freq, entry.tag)
+        return lambda text: tokenizer.cut(text, False)
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for entry in user_dict:
+        tokenizer.add_word(entry.word, entry.freq, entry.tag)
+    return lambda text: tokenizer.lcut(text, HMM=False)
+
+
+@dataclass(slots=True)
+class TextTerms:
+    """What segmentation yields for one document: term counts, title terms, keywords, length."""
+
+    tf: Counter[str]
+    in_title: frozenset[str]
+    keywords: list[Keyword]
+    term_count: int
+
+
+def analyse_text(segmenter: Segmenter, title: str | None, body: str) -> TextTerms:
+    """Segment a document's title and body once; derive its terms and keywords from the tokens."""
+    title_tokens = segmenter.cut(title) if title else []
+    body_tokens = segmenter.cut(body) if body else []
+    counts = Counter(title_tokens)
+    counts.update(body_tokens)
+    tf, candidates = segmenter.tally(counts)
+    return TextTerms(
+        tf=tf,
+        in_title=frozenset(segmenter.tally(Counter(title_tokens))[0]),
+        keywords=segmenter.keywords_from(candidates),
+        term_count=sum(tf.values()),
+    )

@@ -1,0 +1,58 @@
+"""Recompute every document's terms, keywords and signature in place (after a dictionary change)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from transforms.doc_text import DocAnalysis
+from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, analytics_columns
+
+
+def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str | None, str]]]:
+    """(doc_id, title, body) of every document, `size` at a time, in doc_id order (keyset paging)."""
+    last = ""
+    while True:
+        rows = con.execute(
+            "SELECT doc_id, title, coalesce(body, '') FROM documents WHERE doc_id > ? ORDER BY doc_id LIMIT ?",
+            [last, size],
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def replace_analytics(con: duckdb.DuckDBPyConnection, columns: dict[str, dict[str, list]]) -> None:
+    """Replace the analytics rows of the documents in `columns["doc_signatures"]`, in one transaction."""
+    doc_ids = sorted(set(columns["doc_signatures"]["doc_id"]))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ANALYTICS_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
+            arrow = pa.Table.from_pydict(columns[table], schema=BATCH_TABLES[table]).drop_columns(["version"])
+            con.register("reindexed", arrow)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reindexed")
+            con.unregister("reindexed")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def reindex_all(
+    con: duckdb.DuckDBPyConnection,
+    analyse: Callable[[str, str | None, str], DocAnalysis],
+    chunk: int = 2000,
+    on_chunk: Callable[[int], None] | None = None,
+) -> int:
+    """Re-analyse every document (`analyse(doc_id, title, body)`); returns the count."""
+    done = 0
+    for docs in documents_in_chunks(con, chunk):
+        replace_analytics(con, analytics_columns(analyse(*doc) for doc in docs))
+        done += len(docs)
+        if on_chunk:
+            on_chunk(len(docs))
+    return done
