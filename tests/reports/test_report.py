@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 import duckdb
@@ -14,7 +15,7 @@ from reports.build import build_report
 from tests.conftest import ROOT, SAMPLES
 
 EVALSET = ROOT / "tests" / "fixtures" / "evalset"
-CHARTS = ("documents-per-day", "removed-by-rule", "removed-by-site", "layouts", "encodings")
+CHARTS = ("documents-per-day", "top-terms", "removed-by-rule", "removed-by-site", "layouts", "encodings", "stories")
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,16 @@ def warehouse(prefect_harness, tmp_path_factory):
     shutil.copytree(SAMPLES, inbox / "seeds")
     shutil.copytree(EVALSET, inbox / "eval", ignore=shutil.ignore_patterns("*.json", "*.md"))
     (inbox / "empty.txt").write_bytes(b"")
+    ingest_flow(paths=[str(inbox)], data_dir=str(root / "data"))
+    # a repost: the same article under a slightly different title, so one story has two documents
+    article = EVALSET / "s01_sohu_article.txt"
+    with duckdb.connect(str(root / "data" / "zhnews.duckdb"), read_only=True) as con:
+        (title,) = con.execute(
+            "SELECT d.title FROM documents d JOIN sightings USING (doc_id) JOIN files f USING (file_id)"
+            " WHERE f.path LIKE '%s01_sohu_article.txt'"
+        ).fetchone()
+    text = article.read_text(encoding="utf-8").replace(title, title + "（转载）", 1)
+    (inbox / "repost.txt").write_text(text, encoding="utf-8")
     ingest_flow(paths=[str(inbox)], data_dir=str(root / "data"))
     return root / "data"
 
@@ -203,4 +214,47 @@ def test_a_section_whose_query_fails_shows_the_error_and_the_rest_is_drawn(wareh
     assert 'data-status="unavailable"' in part and "Could not be drawn" in part
     assert "Binder Error" in part
     for chart in CHARTS:
-        assert chart_data(html, chart)
+        if chart != "top-terms":
+            assert chart_data(html, chart)
+
+
+def test_top_terms_heatmap_shows_the_weekly_document_counts_of_v_term_trends(report):
+    html, con = report
+    (heat,) = chart_data(html, "top-terms")
+    weeks = con.execute("SELECT DISTINCT week FROM v_term_trends ORDER BY week DESC LIMIT 12").fetchall()
+    assert sorted(heat["x"]) == sorted(w.isoformat() for (w,) in weeks)
+    totals = dict(
+        con.execute(
+            "SELECT term, sum(documents) FROM v_term_trends WHERE week IN (SELECT unnest(?::DATE[])) GROUP BY term",
+            [heat["x"]],
+        ).fetchall()
+    )
+    shown = {term: sum(row) for term, row in zip(heat["y"], heat["z"], strict=True)}
+    assert all(totals[term] == total for term, total in shown.items())
+    words = {term: n for term, n in totals.items() if not re.fullmatch(r"[0-9.,:%年月日号时分]+", term)}
+    assert min(shown.values()) >= max(n for term, n in words.items() if term not in shown)  # the top words
+    assert list(shown.values()) == sorted(shown.values(), reverse=True)  # most used first
+    plotted = {
+        (t, w): n for t, row in zip(heat["y"], heat["z"], strict=True) for w, n in zip(heat["x"], row, strict=True) if n
+    }
+    stored = con.execute(
+        "SELECT term, CAST(week AS VARCHAR), documents FROM v_term_trends WHERE term IN (SELECT unnest(?)) AND week IN (SELECT unnest(?::DATE[]))",
+        [heat["y"], heat["x"]],
+    ).fetchall()
+    assert plotted == {(t, w): n for t, w, n in stored} and len(heat["y"]) == 20
+
+
+def test_near_duplicate_stories_are_charted_and_listed_with_their_documents(report):
+    html, con = report
+    stories = con.execute(
+        "SELECT story_id, title, documents FROM v_stories WHERE documents >= 2 ORDER BY documents DESC, first_published, story_id"
+    ).fetchall()
+    assert stories, "the warehouse fixture holds a repost, so at least one story"
+    (bars,) = chart_data(html, "stories")
+    assert bars["x"][::-1] == [n for _, _, n in stories]
+    part = section(html, "stories")
+    members = con.execute(
+        "SELECT d.title FROM doc_stories s JOIN documents d USING (doc_id) WHERE s.story_id = ?", [stories[0][0]]
+    ).fetchall()
+    for (title,) in members:
+        assert html_escape(title) in part
