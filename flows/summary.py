@@ -25,7 +25,7 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
         (" quarantined", str(len(summary.quarantined))),
         ("documents in loaded files", str(summary.documents_seen)),
         (" new to the warehouse", str(summary.documents_new)),
-        (" duplicates (already known or repeated)", str(duplicate_documents(summary))),
+        (" duplicates (seen before)", str(duplicate_documents(summary))),
         ("lines removed", str(summary.lines_removed)),
         ("input", f"{mb:.2f} MB in {summary.wall_seconds:.1f} s ({rate:.2f} MB/s)"),
         ("time by stage", stages or "-"),

@@ -94,7 +94,7 @@ def documents_per_day(con: Con) -> Section:
     if unit != "day":
         text += f" Dates span {span} days, so bars are {unit}s (by their first day); zoom in for detail."
     if undated:
-        text += f" {undated} documents have no publication time and are not drawn."
+        text += f" Not drawn: {undated} without a publication time."
     body = note(text) + (
         figure(charts.documents_per_period(rows, unit), "documents-per-day")
         if rows

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from reports.queries import Rows
 
+COLORS = qualitative.Dark24  # 24 distinct colours: outlets and rule families often outnumber plotly's default 10
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', sans-serif"
 
 
@@ -15,6 +17,7 @@ def _layout(fig: go.Figure, title: str, height: int = 420, **axes: object) -> go
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         template="plotly_white",
+        colorway=COLORS,
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},

@@ -140,14 +140,15 @@ def recent_loads(con: duckdb.DuckDBPyConnection, limit: int) -> Rows:
 
 
 def term_trends(con: duckdb.DuckDBPyConnection, weeks: int, terms: int) -> Rows:
-    """(week, term, documents) over the last `weeks` weeks, for the `terms` terms (not numbers or dates)
-    in most documents."""
+    """(week, term, documents) over the last `weeks` weeks, for the `terms` terms (words of two or more
+    characters, not numbers or dates) in most documents."""
     return fetch(
         con,
         """WITH recent AS (
               SELECT * FROM v_term_trends
               WHERE week IN (SELECT DISTINCT week FROM v_term_trends ORDER BY week DESC LIMIT ?)
-                AND NOT regexp_full_match(term, '[0-9０-９.,:%年月日号时分]+')),  -- numbers and dates say little
+                AND length(term) >= 2  -- single characters (多, 大, 到) say little
+                AND NOT regexp_full_match(term, '[0-9０-９.,:%年月日号时分]+')),  -- nor do numbers and dates
             top AS (
               SELECT term, row_number() OVER (ORDER BY sum(documents) DESC, sum(occurrences) DESC, term) AS rank
               FROM recent GROUP BY term QUALIFY rank <= ?)

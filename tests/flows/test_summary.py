@@ -48,7 +48,7 @@ def test_summary_figures_match_what_the_warehouse_recorded(ingest, inbox, tmp_pa
         assert summary.rules[rule] == lines, rule
     loads = query(db, "SELECT files_seen, files_loaded, files_quarantined, documents_new, lines_removed FROM loads")
     assert loads == [(7, 5, 2, 20, summary.lines_removed)]
-    assert set(summary.stage_seconds) == {"extract", "parquet", "load"}
+    assert set(summary.stage_seconds) >= {"extract", "parquet", "load"}
 
 
 def test_a_copy_of_a_dump_counts_its_documents_as_duplicates(ingest, inbox, tmp_path):
@@ -58,11 +58,8 @@ def test_a_copy_of_a_dump_counts_its_documents_as_duplicates(ingest, inbox, tmp_
     again = ingest([inbox], tmp_path / "data")
     db = tmp_path / "data" / "zhnews.duckdb"
     in_copy = query(db, "SELECT count(*) FROM sightings JOIN files USING (file_id) WHERE path = ?", str(copy))[0][0]
-    assert (again.files_loaded, again.files_unchanged, again.documents_new) == (
-        1,
-        7,
-        0,
-    )  # quarantined files are known too
+    loaded_unchanged_quarantined = (again.files_loaded, again.files_unchanged, len(again.quarantined))
+    assert loaded_unchanged_quarantined == (1, 5, 2) and again.documents_new == 0  # bad files are tried again
     assert duplicate_documents(again) == again.documents_seen == in_copy > 0
 
 
