@@ -109,7 +109,8 @@ def top_terms(con: Con) -> Section:
         return unavailable("top-terms", title, ["doc_terms", "v_term_trends"], "This warehouse has no segmented terms.")
     rows = queries.term_trends(con, TERM_WEEKS, TOP_TERMS)
     body = note(
-        f"The {TOP_TERMS} terms used by the most documents in the last {TERM_WEEKS} weeks with dated documents."
+        f"The {TOP_TERMS} terms (words of two or more characters; numbers and dates aside) used by the most "
+        f"documents in the last {TERM_WEEKS} weeks with dated documents."
     )
     body += figure(charts.term_trends(rows), "top-terms") if rows else note("No terms in dated documents yet.")
     return Section("top-terms", title, body)
