@@ -17,6 +17,7 @@ setup: $(BIN)/zhnews  ## create .venv and install zhnews with its dependencies
 demo: setup  ## ingest the bundled sample dumps into ./data and show what was loaded
 	$(BIN)/zhnews ingest samples --data-dir $(DATA)
 	$(BIN)/zhnews examples --data-dir $(DATA)
+	$(BIN)/zhnews report --data-dir $(DATA) --out $(DATA)/report.html
 
 test: setup  ## lint and run the test suite
 	$(BIN)/ruff check .

@@ -198,6 +198,65 @@ def examples(
 
 
 @app.command()
+def report(
+    data_dir: DataDir = Path("data"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+) -> None:
+    """Write one self-contained HTML report of the warehouse: charts and tables that open offline.
+
+    Documents per day by outlet, top terms per week, boilerplate removed per rule and per site,
+    layouts and encodings, quarantined files, near-duplicate stories.
+    """
+    import duckdb
+
+    from reports.build import NoWarehouse, build_report
+
+    try:
+        written = build_report(data_dir, out)
+    except NoWarehouse as exc:
+        raise fail(str(exc)) from None
+    except duckdb.IOException as exc:
+        raise fail(f"cannot read {data_dir / 'zhnews.duckdb'} (is an ingest writing it?): {exc}") from None
+    console.print(f"report written: [bold]{written}[/] ({written.stat().st_size / 1e6:.1f} MB, opens offline)")
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Folder to ingest on each run (created if missing).")],
+    cron: Annotated[str, typer.Option(help="When to run: a cron expression.")] = "*/30 * * * *",
+    data_dir: DataDir = Path("data"),
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "inbox",
+) -> None:
+    """Serve the ingest flow on a schedule from this process (no work pool needed); Ctrl-C stops it.
+
+    Each run ingests the inbox folder into the warehouse and publishes its summary as Prefect
+    artifacts. Point PREFECT_API_URL at a `prefect server start` to watch the runs in the UI.
+    """
+    _quiet_prefect(verbose=True)
+    from flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
+
+    if inbox.exists() and not inbox.is_dir():
+        raise fail(f"--inbox must be a folder: {inbox}")
+    try:
+        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name)
+    except ValueError as exc:
+        raise fail(f"invalid schedule: {exc}") from None
+    if not prefect_api_url():
+        raise fail(
+            "serving on a schedule needs a Prefect server (its scheduler creates the runs): start one with "
+            "`prefect server start` and `export PREFECT_API_URL=http://127.0.0.1:4200/api`, then run this again"
+        )
+    if not inbox.exists():
+        inbox.mkdir(parents=True)
+        console.print(f"created the inbox folder {inbox.resolve()}")
+    console.print(
+        f"serving [bold]zhnews-ingest/{name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
+    )
+    serve_inbox(deployment)
+
+
+@app.command()
 def search(
     query: Annotated[
         str, typer.Argument(help='Words to look for, e.g. "日美同盟 特朗普" (segmented like the documents).')

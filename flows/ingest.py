@@ -17,6 +17,7 @@ from prefect.task_runners import TaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from flows.artifacts import publish_summary
 from flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
 from flows.extract import FileOutcome, FileResult, check_unchanged
 from flows.faults import fault_point
@@ -175,6 +176,7 @@ def ingest_flow(
         summary.wall_seconds = time.perf_counter() - started
         warehouse.finish_load(load_id, "completed", summary.counts())
     logger.info("load %s completed: %s", load_id, summary.counts())
+    publish_summary(summary)
     return summary
 
 

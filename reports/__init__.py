@@ -1,0 +1,1 @@
+"""The analyst's report: one self-contained HTML file of charts and tables drawn from the warehouse."""
