@@ -15,13 +15,13 @@ re-wrapped or `...`-truncated copies still match.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH, MinHashLSHEnsemble
+from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
+from datasketch.lshensemble_partition import optimal_partitions
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -51,7 +51,18 @@ def shingle_hashes(text: str) -> np.ndarray:
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
-    return np.unique(h & np.uint64(0xFFFFFFFF))
+    return sorted_unique(h & np.uint64(0xFFFFFFFF))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)` by sorting: numpy 2.4's hash-based `unique` is far slower on large integer arrays."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    distinct = np.empty(len(values), dtype=bool)
+    distinct[0] = True
+    np.not_equal(values[1:], values[:-1], out=distinct[1:])
+    return values[distinct]
 
 
 _A, _B = (np.asarray(p, dtype=np.uint32) for p in _PERMUTATIONS)
@@ -132,72 +143,212 @@ class Match:
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
 MAX_PROPOSALS = 256  # LSH Ensemble proposals read per excerpt (bounds the work on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
+CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
+EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
 
 # exact([(a, b), ...]) -> exact containment of a's shingles in b's, for each pair
 ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
 
+# The banding datasketch would choose: MinHashLSH for reposts, MinHashLSHEnsemble for excerpts.
+_REPOST_LSH = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
+_ENSEMBLE = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_keys(signatures: np.ndarray, rows: int, bands: int) -> np.ndarray:
+    """One 64-bit key per LSH band (`rows` consecutive MinHash values) of each signature.
+
+    Two signatures share a key exactly when they agree on all of the band's values (up to
+    64-bit hash collisions when a band has more than two values).
+    """
+    values = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    if rows == 1:
+        return values[:, :, 0].copy()
+    if rows == 2:
+        return (values[:, :, 0] << np.uint64(32)) | values[:, :, 1]
+    h = np.zeros(values.shape[:2], dtype=np.uint64)
+    for k in range(rows):
+        h = (h ^ values[:, :, k]) * _MIX
+        h ^= h >> np.uint64(29)
+    return h
+
+
+class _BandIndex:
+    """Band keys of a growing set of documents, each band a sorted array searched with numpy."""
+
+    def __init__(self, bands: int):
+        self.keys = [np.zeros(0, dtype=np.uint64) for _ in range(bands)]
+        self.ids = [np.zeros(0, dtype=np.int64) for _ in range(bands)]
+
+    def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        for band in range(len(self.keys)):
+            merged_keys = np.concatenate([self.keys[band], keys[:, band]])
+            merged_ids = np.concatenate([self.ids[band], ids])
+            order = np.argsort(merged_keys, kind="stable")  # two sorted runs: a linear merge
+            self.keys[band], self.ids[band] = merged_keys[order], merged_ids[order]
+
+    def pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, indexed id) for every query sharing a band key with an indexed document,
+        deduplicated and sorted by query row, then id."""
+        rows, ids = [], []
+        for band in range(keys.shape[1]):
+            lo = np.searchsorted(self.keys[band], keys[:, band], side="left")
+            hi = np.searchsorted(self.keys[band], keys[:, band], side="right")
+            counts = hi - lo
+            if not counts.any():
+                continue
+            query = np.repeat(np.arange(len(keys)), counts)
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            rows.append(query)
+            ids.append(self.ids[band][np.repeat(lo, counts) + offsets])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        width = np.int64(max(int(i.max()) for i in ids) + 1)
+        pairs = sorted_unique(np.concatenate(rows).astype(np.int64) * width + np.concatenate(ids))
+        return pairs // width, pairs % width
+
+
+def _agreement(signatures: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MinHash Jaccard estimates of the pairs (a[k], b[k]), computed in bounded chunks."""
+    out = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), 65536):
+        end = start + 65536
+        out[start:end] = (signatures[a[start:end]] == signatures[b[start:end]]).mean(axis=1)
+    return out
+
 
 def find_matches(docs: Iterable[SignedDoc], exact: ExactContainment) -> list[Match]:
-    """Near-duplicate links, found in one pass over the documents in the order given (oldest first).
+    """`find_signed_matches` over `SignedDoc`s (oldest first)."""
+    kept = [d for d in docs if d.shingles >= MIN_SHINGLES]
+    return find_signed_matches(
+        [d.doc_id for d in kept],
+        np.asarray([d.minhash for d in kept], dtype=np.uint32).reshape(len(kept), NUM_PERM),
+        np.asarray([d.shingles for d in kept], dtype=np.int64),
+        np.asarray([d.partial for d in kept], dtype=bool),
+        exact,
+    )
 
-    **Reposts** — leader clustering: each document is compared (MinHashLSH, then the MinHash
-    Jaccard estimate) with the *first* document of every story so far; it joins the most similar
-    story whose first document it matches with Jaccard ≥ `JACCARD_THRESHOLD`, or starts a new story.
-    Comparing with story leaders only keeps stories from drifting through chains of small edits
-    and keeps the work near-linear even when many documents look alike.
+
+def find_signed_matches(
+    doc_ids: Sequence[str], signatures: np.ndarray, sizes: np.ndarray, partial: np.ndarray, exact: ExactContainment
+) -> list[Match]:
+    """Near-duplicate links among documents given oldest first as parallel arrays (one signature row,
+    shingle count and partial flag per document); documents under `MIN_SHINGLES` are ignored.
+
+    **Reposts** — leader clustering: each document is compared (LSH banding as datasketch's
+    MinHashLSH, then the MinHash Jaccard estimate) with the *first* document of every story so far;
+    it joins the story whose first document it matches best with Jaccard ≥ `JACCARD_THRESHOLD`
+    (the earliest one on a tie), or starts a new story. Comparing with story leaders only keeps
+    stories from drifting through chains of small edits and keeps the work near-linear.
 
     **Excerpts** — a partial document (snippet, summary) is linked to the full document that
-    contains it best (LSH Ensemble proposes, the containment is then computed exactly by `exact`,
-    called once with every pair), with containment ≥ `CONTAINMENT_THRESHOLD`.
+    contains it best: LSH Ensemble banding (datasketch's partitions and parameters) proposes
+    candidates, the best estimates are then checked exactly by `exact` (called in batches),
+    and containment ≥ `CONTAINMENT_THRESHOLD` links them.
+
+    The signatures are held as one compact uint32 matrix and the LSH buckets as sorted numpy
+    arrays, so memory grows by a few hundred bytes per document, not by Python objects per band.
     """
-    kept = [d for d in docs if d.shingles >= MIN_SHINGLES]
-    if len(kept) < 2:
+    keep = np.flatnonzero(np.asarray(sizes) >= MIN_SHINGLES)
+    if len(keep) < 2:
         return []
-    signatures = np.asarray([d.minhash for d in kept], dtype=np.uint32)
-    sizes = np.asarray([d.shingles for d in kept], dtype=np.float64)
-    lean = [LeanMinHash(seed=_SEED, hashvalues=row.astype(np.uint64), scheme=_SCHEME) for row in signatures]
-    position = {d.doc_id: i for i, d in enumerate(kept)}
-    matches: list[Match] = []
-
-    leaders = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
-    for i, d in enumerate(kept):
-        others = np.fromiter((position[o] for o in leaders.query(lean[i])), dtype=np.int64)
-        if others.size:
-            j = (signatures[others] == signatures[i]).mean(axis=1)
-            best = int(np.argmax(j))
-            if j[best] >= JACCARD_THRESHOLD:
-                matches.append(Match(d.doc_id, kept[int(others[best])].doc_id, "repost", float(j[best])))
-                continue
-        leaders.insert(d.doc_id, lean[i])
-
-    full = [(d.doc_id, lean[i], d.shingles) for i, d in enumerate(kept) if not d.partial]
-    if not full or len(full) == len(kept):
-        return matches
-    ensemble = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
-    ensemble.index(full)
-    proposals: list[tuple[int, int]] = []
-    for i, d in enumerate(kept):
-        if not d.partial:
-            continue
-        proposed = itertools.islice(ensemble.query(lean[i], d.shingles), MAX_PROPOSALS)
-        others = np.fromiter((position[o] for o in proposed), dtype=np.int64)
-        if not others.size:
-            continue
-        j = (signatures[others] == signatures[i]).mean(axis=1)
-        estimate = j * (sizes[i] + sizes[others]) / ((1 + j) * sizes[i])
-        likely = np.argsort(-estimate, kind="stable")[:EXACT_CHECKS_PER_DOC]
-        proposals.extend((i, int(others[k])) for k in likely if estimate[k] >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN)
-    if not proposals:
-        return matches
-    checked = exact([(kept[i].doc_id, kept[o].doc_id) for i, o in proposals])
-    best_source: dict[int, tuple[float, int]] = {}
-    for (i, other), value in zip(proposals, checked, strict=True):
-        if value >= CONTAINMENT_THRESHOLD and value > best_source.get(i, (0.0, -1))[0]:
-            best_source[i] = (value, other)
-    matches.extend(
-        Match(kept[i].doc_id, kept[other].doc_id, "excerpt", value) for i, (value, other) in best_source.items()
-    )
+    ids = [doc_ids[k] for k in keep]
+    signatures = np.ascontiguousarray(signatures[keep], dtype=np.uint32)
+    sizes = np.asarray(sizes, dtype=np.float64)[keep]
+    partial = np.asarray(partial, dtype=bool)[keep]
+    matches = [Match(ids[a], ids[b], "repost", j) for a, b, j in _reposts(signatures)]
+    matches.extend(Match(ids[a], ids[b], "excerpt", c) for a, b, c in _excerpts(ids, signatures, sizes, partial, exact))
     return matches
+
+
+def _reposts(signatures: np.ndarray) -> list[tuple[int, int, float]]:
+    bands, rows = _REPOST_LSH.b, _REPOST_LSH.r
+    leaders = _BandIndex(bands)
+    found: list[tuple[int, int, float]] = []
+    for start in range(0, len(signatures), CHUNK_DOCS):
+        chunk = np.arange(start, min(start + CHUNK_DOCS, len(signatures)))
+        keys = band_keys(signatures[chunk], rows, bands)
+        # the best leader among earlier chunks' leaders, for every document of this chunk at once
+        query, leader = leaders.pairs(keys)
+        estimate = _agreement(signatures, chunk[query], leader)
+        prior = {}
+        for q, lead, j in zip(query.tolist(), leader.tolist(), estimate.tolist(), strict=True):
+            if j >= JACCARD_THRESHOLD and j > prior.get(q, (0.0, -1))[0]:
+                prior[q] = (j, lead)  # ids ascend within q: the earliest leader wins a tie
+        # then in order through the chunk, against the leaders it has started itself
+        buckets: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+        new_leaders: list[int] = []
+        for q, row in enumerate(keys.tolist()):
+            local = sorted({lead for table, key in zip(buckets, row, strict=True) for lead in table.get(key, ())})
+            best = prior.get(q, (0.0, -1))
+            if local:
+                j = (signatures[chunk[local]] == signatures[chunk[q]]).mean(axis=1)
+                k = int(np.argmax(j))
+                if j[k] >= JACCARD_THRESHOLD and j[k] > best[0]:
+                    best = (float(j[k]), int(chunk[local[k]]))
+            if best[1] >= 0:
+                found.append((int(chunk[q]), best[1], best[0]))
+                continue
+            for table, key in zip(buckets, row, strict=True):
+                table.setdefault(key, []).append(q)
+            new_leaders.append(q)
+        if new_leaders:
+            leaders.add(keys[new_leaders], chunk[new_leaders])
+    return found
+
+
+def _excerpts(
+    ids: list[str], signatures: np.ndarray, sizes: np.ndarray, partial: np.ndarray, exact: ExactContainment
+) -> list[tuple[int, int, float]]:
+    full = np.flatnonzero(~partial)
+    parts = np.flatnonzero(partial)
+    if not len(full) or not len(parts):
+        return []
+    size_values, counts = np.unique(sizes[full].astype(np.int64), return_counts=True)
+    bounds = optimal_partitions(size_values, counts, len(_ENSEMBLE.indexes))
+    uppers = np.asarray([upper for _, upper in bounds], dtype=np.float64)
+    partition_of = np.searchsorted(uppers, sizes[full], side="left")
+    taken = np.zeros(len(parts), dtype=np.int64)  # proposals read per excerpt so far
+    proposed_q, proposed_o, proposed_e = [], [], []
+    for p, upper in enumerate(uppers):
+        members = full[partition_of == p]
+        if not len(members):
+            continue
+        params = np.asarray([_ENSEMBLE._get_optimal_param(upper, size) for size in sizes[parts]], dtype=np.int64)
+        for bands, rows in sorted({(int(b), int(r)) for b, r in params}):
+            index = _BandIndex(bands)
+            index.add(band_keys(signatures[members], rows, bands), members)
+            group = np.flatnonzero((params[:, 0] == bands) & (params[:, 1] == rows))
+            for start in range(0, len(group), CHUNK_DOCS):
+                queries = group[start : start + CHUNK_DOCS]
+                query, other = index.pairs(band_keys(signatures[parts[queries]], rows, bands))
+                q = queries[query]
+                rank = np.arange(len(q)) - np.searchsorted(q, q, side="left")  # q ascends: rank within q
+                keep = rank < MAX_PROPOSALS - taken[q]
+                q, other = q[keep], other[keep]
+                np.add.at(taken, q, 1)
+                j = _agreement(signatures, parts[q], other)
+                estimate = j * (sizes[parts[q]] + sizes[other]) / ((1 + j) * sizes[parts[q]])
+                likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
+                proposed_q.append(q[likely])
+                proposed_o.append(other[likely])
+                proposed_e.append(estimate[likely])
+    if not proposed_q:
+        return []
+    q, other, estimate = np.concatenate(proposed_q), np.concatenate(proposed_o), np.concatenate(proposed_e)
+    order = np.lexsort((other, -estimate, q))  # per excerpt: best estimate first, then oldest
+    q, other = q[order], other[order]
+    rank = np.arange(len(q)) - np.searchsorted(q, q, side="left")
+    q, other = q[rank < EXACT_CHECKS_PER_DOC], other[rank < EXACT_CHECKS_PER_DOC]
+    best: dict[int, tuple[float, int]] = {}
+    for start in range(0, len(q), EXACT_BATCH):
+        end = start + EXACT_BATCH
+        batch = list(zip(parts[q[start:end]].tolist(), other[start:end].tolist(), strict=True))
+        checked = exact([(ids[a], ids[b]) for a, b in batch])
+        for (a, b), value in zip(batch, checked, strict=True):
+            if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
+                best[a] = (value, b)
+    return [(a, b, value) for a, (value, b) in sorted(best.items())]
 
 
 def clusters(edges: Iterable[tuple[str, str]]) -> dict[str, str]:

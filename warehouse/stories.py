@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
-from transforms.neardup import SignedDoc, clusters, find_matches, shingle_hashes
+from transforms.neardup import MIN_SHINGLES, NUM_PERM, clusters, find_signed_matches, shingle_hashes
 
 _TEXT = "coalesce(title, '') || chr(10) || coalesce(body, '')"
 
 
 def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2)."""
-    signed = con.execute(
-        "SELECT s.doc_id, s.minhash, s.shingles, d.body_kind <> 'full' OR coalesce(d.truncated, false)"
-        " FROM doc_signatures s JOIN documents d USING (doc_id) ORDER BY d.published_at NULLS LAST, s.doc_id"
-    ).fetchall()
+    doc_ids, signatures, sizes, partial = read_signatures(con)
     texts = _TextCache(con)
-    matches = find_matches((SignedDoc(*row) for row in signed), texts.exact)
-    del signed
+    matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
+    del signatures
     best = {m.a: (m.similarity, m.relation) for m in matches if m.relation == "repost"}
     best.update({m.a: (m.similarity, m.relation) for m in matches if m.relation == "excerpt"})
     for m in matches:
@@ -40,12 +38,44 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     try:
         con.execute("DELETE FROM doc_stories")
         if rows:
-            con.executemany("INSERT INTO doc_stories VALUES (?, ?, ?, ?)", rows)
+            table = pa.Table.from_pylist(
+                [dict(zip(("doc_id", "story_id", "similarity", "relation"), row, strict=True)) for row in rows]
+            )
+            con.register("_new_stories", table)
+            try:
+                con.execute("INSERT INTO doc_stories SELECT doc_id, story_id, similarity, relation FROM _new_stories")
+            finally:
+                con.unregister("_new_stories")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return len(set(first.values()))
+
+
+def read_signatures(
+    con: duckdb.DuckDBPyConnection, batch_rows: int = 65536
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Every stored signature long enough to compare, oldest document first, streamed from DuckDB in
+    Arrow batches into compact arrays: doc_ids, an (n, NUM_PERM) uint32 matrix, shingle counts,
+    and whether each document is partial (a snippet or summary)."""
+    reader = con.execute(
+        "SELECT s.doc_id, s.minhash, s.shingles, d.body_kind <> 'full' OR coalesce(d.truncated, false) AS partial"
+        " FROM doc_signatures s JOIN documents d USING (doc_id) WHERE s.shingles >= ?"
+        " ORDER BY d.published_at NULLS LAST, s.doc_id",
+        [MIN_SHINGLES],
+    ).fetch_record_batch(batch_rows)
+    doc_ids: list[str] = []
+    signatures, sizes, partial = [], [], []
+    for batch in reader:
+        doc_ids.extend(batch.column("doc_id").to_pylist())
+        minhash = batch.column("minhash")
+        signatures.append(minhash.flatten().to_numpy().astype(np.uint32).reshape(len(batch), NUM_PERM))
+        sizes.append(batch.column("shingles").to_numpy().astype(np.int64))
+        partial.append(batch.column("partial").to_numpy(zero_copy_only=False).astype(bool))
+    if not doc_ids:
+        return [], np.zeros((0, NUM_PERM), dtype=np.uint32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    return doc_ids, np.concatenate(signatures), np.concatenate(sizes), np.concatenate(partial)
 
 
 class _TextCache:
