@@ -16,7 +16,7 @@ re-wrapped or `...`-truncated copies still match.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,7 +141,7 @@ class Match:
 
 
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
-MAX_PROPOSALS = 256  # LSH Ensemble proposals read per excerpt (bounds the work on look-alike corpora)
+PAIRS_AT_ONCE = 4_000_000  # candidate pairs scored at once (bounds memory on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
@@ -186,6 +186,14 @@ class _BandIndex:
             merged_ids = np.concatenate([self.ids[band], ids])
             order = np.argsort(merged_keys, kind="stable")  # two sorted runs: a linear merge
             self.keys[band], self.ids[band] = merged_keys[order], merged_ids[order]
+
+    def pair_counts(self, keys: np.ndarray) -> np.ndarray:
+        """For each query row, how many (band, indexed document) key matches it has."""
+        counts = np.zeros(len(keys), dtype=np.int64)
+        for band in range(keys.shape[1]):
+            counts += np.searchsorted(self.keys[band], keys[:, band], side="right")
+            counts -= np.searchsorted(self.keys[band], keys[:, band], side="left")
+        return counts
 
     def pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(query row, indexed id) for every query sharing a band key with an indexed document,
@@ -308,7 +316,6 @@ def _excerpts(
     bounds = optimal_partitions(size_values, counts, len(_ENSEMBLE.indexes))
     uppers = np.asarray([upper for _, upper in bounds], dtype=np.float64)
     partition_of = np.searchsorted(uppers, sizes[full], side="left")
-    taken = np.zeros(len(parts), dtype=np.int64)  # proposals read per excerpt so far
     proposed_q, proposed_o, proposed_e = [], [], []
     for p, upper in enumerate(uppers):
         members = full[partition_of == p]
@@ -320,26 +327,16 @@ def _excerpts(
             index.add(band_keys(signatures[members], rows, bands), members)
             group = np.flatnonzero((params[:, 0] == bands) & (params[:, 1] == rows))
             for start in range(0, len(group), CHUNK_DOCS):
-                queries = group[start : start + CHUNK_DOCS]
-                query, other = index.pairs(band_keys(signatures[parts[queries]], rows, bands))
-                q = queries[query]
-                rank = np.arange(len(q)) - np.searchsorted(q, q, side="left")  # q ascends: rank within q
-                keep = rank < MAX_PROPOSALS - taken[q]
-                q, other = q[keep], other[keep]
-                np.add.at(taken, q, 1)
-                j = _agreement(signatures, parts[q], other)
-                estimate = j * (sizes[parts[q]] + sizes[other]) / ((1 + j) * sizes[parts[q]])
-                likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
-                proposed_q.append(q[likely])
-                proposed_o.append(other[likely])
-                proposed_e.append(estimate[likely])
+                chunk = group[start : start + CHUNK_DOCS]
+                keys = band_keys(signatures[parts[chunk]], rows, bands)
+                for within in _split_by_work(index.pair_counts(keys)):
+                    q, other, estimate = _likely_sources(index, keys[within], parts[chunk[within]], signatures, sizes)
+                    proposed_q.append(chunk[within][q])
+                    proposed_o.append(other)
+                    proposed_e.append(estimate)
     if not proposed_q:
         return []
-    q, other, estimate = np.concatenate(proposed_q), np.concatenate(proposed_o), np.concatenate(proposed_e)
-    order = np.lexsort((other, -estimate, q))  # per excerpt: best estimate first, then oldest
-    q, other = q[order], other[order]
-    rank = np.arange(len(q)) - np.searchsorted(q, q, side="left")
-    q, other = q[rank < EXACT_CHECKS_PER_DOC], other[rank < EXACT_CHECKS_PER_DOC]
+    q, other, _ = _best_per_query(np.concatenate(proposed_q), np.concatenate(proposed_o), np.concatenate(proposed_e))
     best: dict[int, tuple[float, int]] = {}
     for start in range(0, len(q), EXACT_BATCH):
         end = start + EXACT_BATCH
@@ -349,6 +346,38 @@ def _excerpts(
             if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
                 best[a] = (value, b)
     return [(a, b, value) for a, (value, b) in sorted(best.items())]
+
+
+def _split_by_work(counts: np.ndarray) -> Iterator[np.ndarray]:
+    """Positions of consecutive queries whose candidate pairs add up to at most `PAIRS_AT_ONCE` (one query at least)."""
+    start = 0
+    while start < len(counts):
+        total = np.cumsum(counts[start:])
+        end = start + max(1, int(np.searchsorted(total, PAIRS_AT_ONCE, side="right")))
+        yield np.arange(start, end)
+        start = end
+
+
+def _likely_sources(
+    index: _BandIndex, keys: np.ndarray, excerpts: np.ndarray, signatures: np.ndarray, sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query position, full document, containment estimate) of the best proposals for these excerpts."""
+    q, other = index.pairs(keys)
+    j = _agreement(signatures, excerpts[q], other)
+    estimate = j * (sizes[excerpts[q]] + sizes[other]) / ((1 + j) * sizes[excerpts[q]])
+    likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
+    return _best_per_query(q[likely], other[likely], estimate[likely])
+
+
+def _best_per_query(
+    q: np.ndarray, other: np.ndarray, estimate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `EXACT_CHECKS_PER_DOC` best-estimated candidates of each query (ties: the oldest document),
+    sorted by query, then best first."""
+    order = np.lexsort((other, -estimate, q))
+    q, other, estimate = q[order], other[order], estimate[order]
+    top = np.arange(len(q)) - np.searchsorted(q, q, side="left") < EXACT_CHECKS_PER_DOC
+    return q[top], other[top], estimate[top]
 
 
 def clusters(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
