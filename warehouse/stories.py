@@ -1,7 +1,8 @@
 """Near-duplicate stories: cluster the warehouse's documents from their stored MinHash signatures.
 
 Runs after loading (it needs every document). Signatures were computed once at ingest and are read
-back from `doc_signatures`, oldest document first; `transforms.neardup.find_matches` links reposts
+back from `doc_signatures` in Arrow batches into one compact uint32 matrix, oldest document first;
+`transforms.neardup.find_signed_matches` links reposts
 to their story's first document and excerpts to the full article containing them (checked exactly
 on the texts), and the linked groups become `doc_stories`.
 """
@@ -64,7 +65,7 @@ def read_signatures(
         " FROM doc_signatures s JOIN documents d USING (doc_id) WHERE s.shingles >= ?"
         " ORDER BY d.published_at NULLS LAST, s.doc_id",
         [MIN_SHINGLES],
-    ).fetch_record_batch(batch_rows)
+    ).to_arrow_reader(batch_rows)
     doc_ids: list[str] = []
     signatures, sizes, partial = [], [], []
     for batch in reader:
