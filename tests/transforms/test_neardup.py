@@ -133,3 +133,64 @@ def test_the_vectorized_minhash_equals_datasketch_update_batch():
     reference = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
     reference.update_batch(hashes.tolist())
     assert minhash_of(hashes).hashvalues.tolist() == reference.hashvalues.tolist()
+
+
+def _mixed_corpus(seed, originals=40):
+    """Articles, edited reposts of some, listing snippets of others, oldest first."""
+    writer, rng = Writer(seed=seed), random.Random(seed)
+    texts = {}
+    for i in range(originals):
+        texts[f"a{i:02}"] = article(writer, paragraphs=rng.randint(3, 7))
+        if i % 3 == 0:
+            texts[f"r{i:02}"] = lightly_edited(texts[f"a{i:02}"], rng)
+        if i % 3 == 1:
+            texts[f"s{i:02}"] = listing_snippet(texts[f"a{i:02}"], rng.choice([100, 150, 300]))
+    docs = [
+        SignedDoc(k, *(lambda s: (s.hashvalues, s.shingles))(signature(t)), k.startswith("s")) for k, t in texts.items()
+    ]
+    return texts, docs
+
+
+def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
+    """Documents are searched in chunks and candidate pairs scored in batches to bound memory;
+    the links found must be the same whatever the chunk and batch sizes."""
+    import transforms.neardup as neardup
+
+    texts, docs = _mixed_corpus(seed=21)
+
+    def exact(pairs):
+        return [containment(texts[a], texts[b]) for a, b in pairs]
+
+    whole = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(docs, exact)}
+    monkeypatch.setattr(neardup, "CHUNK_DOCS", 3)
+    monkeypatch.setattr(neardup, "PAIRS_AT_ONCE", 1)
+    monkeypatch.setattr(neardup, "EXACT_BATCH", 2)
+    chunked = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(docs, exact)}
+    assert chunked == whole
+    assert {r for _, _, r, _ in whole} == {"repost", "excerpt"}
+    assert {(a, b) for a, b, r, _ in whole if r == "repost"} >= {(f"r{i:02}", f"a{i:02}") for i in range(0, 40, 3)}
+
+
+def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
+    """The compact numpy band index finds exactly the documents datasketch's MinHashLSH would."""
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from transforms.neardup import _REPOST_LSH, _BandIndex, band_keys
+
+    _, docs = _mixed_corpus(seed=22)
+    signatures = np.asarray([d.minhash for d in docs], dtype=np.uint32)
+    lsh = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=128)
+    for i, row in enumerate(signatures[:30]):
+        lsh.insert(i, LeanMinHash(seed=1, hashvalues=row.astype(np.uint64), scheme="affine32"))
+    index = _BandIndex(_REPOST_LSH.b)
+    index.add(band_keys(signatures[:30], _REPOST_LSH.r, _REPOST_LSH.b), np.arange(30))
+    rows, found = index.pairs(band_keys(signatures, _REPOST_LSH.r, _REPOST_LSH.b))
+    ours = {(int(q), int(o)) for q, o in zip(rows, found, strict=True)}
+    theirs = {
+        (q, o)
+        for q, row in enumerate(signatures)
+        for o in lsh.query(LeanMinHash(seed=1, hashvalues=row.astype(np.uint64), scheme="affine32"))
+    }
+    assert ours == theirs
+    assert any(q != o for q, o in ours)  # reposts are found, not only each document itself
