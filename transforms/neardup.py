@@ -321,7 +321,9 @@ def _excerpts(
         members = full[partition_of == p]
         if not len(members):
             continue
-        params = np.asarray([_ENSEMBLE._get_optimal_param(upper, size) for size in sizes[parts]], dtype=np.int64)
+        # datasketch's MinHashLSHEnsemble._get_optimal_param(upper, size), for every excerpt at once
+        ratio = np.searchsorted(_ENSEMBLE.xqs, upper / sizes[parts], side="left")
+        params = np.asarray(_ENSEMBLE.params, dtype=np.int64)[np.minimum(ratio, len(_ENSEMBLE.params) - 1)]
         for bands, rows in sorted({(int(b), int(r)) for b, r in params}):
             index = _BandIndex(bands)
             index.add(band_keys(signatures[members], rows, bands), members)
