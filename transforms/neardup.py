@@ -141,6 +141,8 @@ class Match:
 
 
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
+PROPOSALS_PER_PARTITION = 32  # LSH Ensemble proposals scored per excerpt and size partition, most shared bands
+# first (8 partitions: at most 256 an excerpt, bounding the work on look-alike corpora)
 PAIRS_AT_ONCE = 4_000_000  # candidate pairs scored at once (bounds memory on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
@@ -198,6 +200,11 @@ class _BandIndex:
     def pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(query row, indexed id) for every query sharing a band key with an indexed document,
         deduplicated and sorted by query row, then id."""
+        q, ids, _ = self.pairs_with_hits(keys)
+        return q, ids
+
+    def pairs_with_hits(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`pairs`, with the number of bands each pair shares."""
         rows, ids = [], []
         for band in range(keys.shape[1]):
             lo = np.searchsorted(self.keys[band], keys[:, band], side="left")
@@ -210,10 +217,13 @@ class _BandIndex:
             rows.append(query)
             ids.append(self.ids[band][np.repeat(lo, counts) + offsets])
         if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         width = np.int64(max(int(i.max()) for i in ids) + 1)
-        pairs = sorted_unique(np.concatenate(rows).astype(np.int64) * width + np.concatenate(ids))
-        return pairs // width, pairs % width
+        pairs = np.sort(np.concatenate(rows).astype(np.int64) * width + np.concatenate(ids))
+        starts = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
+        hits = np.diff(np.append(starts, len(pairs)))
+        pairs = pairs[starts]
+        return pairs // width, pairs % width, hits
 
 
 def _agreement(signatures: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -221,7 +231,8 @@ def _agreement(signatures: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarr
     out = np.empty(len(a), dtype=np.float64)
     for start in range(0, len(a), 65536):
         end = start + 65536
-        out[start:end] = (signatures[a[start:end]] == signatures[b[start:end]]).mean(axis=1)
+        out[start:end] = np.count_nonzero(signatures[a[start:end]] == signatures[b[start:end]], axis=1)
+    out /= signatures.shape[1]
     return out
 
 
@@ -364,7 +375,13 @@ def _likely_sources(
     index: _BandIndex, keys: np.ndarray, excerpts: np.ndarray, signatures: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(query position, full document, containment estimate) of the best proposals for these excerpts."""
-    q, other = index.pairs(keys)
+    q, other, hits = index.pairs_with_hits(keys)
+    # per excerpt: the documents sharing most bands first, then the oldest (one int64 sort key)
+    width = np.int64(len(signatures))
+    ranked = np.sort((q * np.int64(keys.shape[1] + 1) + (keys.shape[1] - hits)) * width + other)
+    q, other = ranked // width // np.int64(keys.shape[1] + 1), ranked % width
+    read = np.arange(len(q)) - np.searchsorted(q, q, side="left") < PROPOSALS_PER_PARTITION
+    q, other = q[read], other[read]
     j = _agreement(signatures, excerpts[q], other)
     estimate = j * (sizes[excerpts[q]] + sizes[other]) / ((1 + j) * sizes[excerpts[q]])
     likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
