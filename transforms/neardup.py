@@ -143,7 +143,7 @@ class Match:
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
 PROPOSALS_PER_PARTITION = 32  # LSH Ensemble proposals scored per excerpt and size partition, most shared bands
 # first (8 partitions: at most 256 an excerpt, bounding the work on look-alike corpora)
-PAIRS_AT_ONCE = 4_000_000  # candidate pairs scored at once (bounds memory on look-alike corpora)
+PAIRS_AT_ONCE = 4_000_000  # candidate pairs generated at once (bounds memory on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
