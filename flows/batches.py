@@ -15,7 +15,15 @@ from flows.inputs import InputFile
 from transforms.corpus_lines import LineStats
 from transforms.segment import DEFAULT_ENGINE
 from warehouse.parquet import write_batch
-from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, document_row, removed_row, sighting_row
+from warehouse.records import (
+    ANALYTICS_TABLES,
+    BATCH_TABLES,
+    AnalyticsColumns,
+    analytics_tables,
+    document_row,
+    removed_row,
+    sighting_row,
+)
 
 BATCH_FILES = 2000
 BATCH_BYTES = 4_000_000
@@ -44,11 +52,11 @@ def batch_key(results: list[FileResult]) -> str:
 
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
-    """Table rows for a batch's results (analytics tables as the workers' Arrow tables; a document
-    seen in two files of the batch is there twice, the loader keeps one). Unchanged files only add
-    a file_events row."""
+    """Table rows for a batch's results (analytics tables as Arrow tables made from the files'
+    analytics columns; a document seen in two files of the batch is there twice, the loader keeps
+    one). Unchanged files only add a file_events row."""
     rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
-    analytics: dict[str, list] = {t: [] for t in ANALYTICS_TABLES}
+    analytics: list[AnalyticsColumns] = []
     for r in results:
         rows["file_events"].append(
             {
@@ -85,9 +93,9 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
         )
-        for table, arrow in r.analytics.items():
-            analytics[table].append(arrow)
-    return {**rows, **{t: pa.concat_tables(parts) for t, parts in analytics.items() if parts}}
+        if r.analytics:
+            analytics.append(r.analytics)
+    return {**rows, **(analytics_tables(analytics) if analytics else {})}
 
 
 @dataclass(slots=True)

@@ -9,18 +9,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
-from transforms.doc_text import analyse_document, version_of
+from transforms.doc_text import analyse_documents, version_of
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
 from transforms.segment import DEFAULT_ENGINE, Segmenter
-from warehouse.records import analytics_tables
+from warehouse.records import AnalyticsColumns, analytics_columns
 
 
 @dataclass(slots=True)
@@ -37,7 +35,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
-    analytics: dict[str, pa.Table] = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
+    analytics: AnalyticsColumns = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()
@@ -220,7 +218,7 @@ def _process(
         line_hashes=extract.line_hashes,
     )
     distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
-    result.analytics = analytics_tables(analyse_document(doc, words) for doc in distinct.values())
+    result.analytics = analytics_columns(analyse_documents(list(distinct.values()), words))
     warnings = [decoded.note] if decoded.note else []
     if not extract.documents:
         result.outcome, warnings = "quarantined", ["no documents found", *warnings]

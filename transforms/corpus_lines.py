@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from transforms.normalize.text import alnum_only
+
 MAX_CHARS = 40
 MIN_FILES = 5
 MIN_SHARE = 0.25
@@ -29,24 +31,37 @@ _DIGITS = re.compile(r"\d+")
 
 def normalize_line(text: str) -> str:
     """The form lines are compared in: NFKC, lower case, digit runs as `0`, letters and digits only."""
-    text = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
-    return _DIGITS.sub("0", text)
+    return _DIGITS.sub("0", alnum_only(unicodedata.normalize("NFKC", text).lower()))
 
 
 def is_candidate(text: str) -> bool:
     """A line that may be counted as boilerplate: short, and not a sentence."""
-    stripped = text.strip()
-    return 0 < len(stripped) <= MAX_CHARS and not _SENTENCE.search(stripped) and bool(normalize_line(stripped))
+    return candidate_hash(text) is not None
 
 
 def line_hash(text: str) -> str:
     """A 16-hex-digit hash of the line's normalized form."""
-    return hashlib.blake2b(normalize_line(text).encode("utf-8"), digest_size=8).hexdigest()
+    return _hash(normalize_line(text))
+
+
+def candidate_hash(text: str) -> str | None:
+    """`line_hash(text)` when the line is a candidate (`is_candidate`), else None; normalizes once."""
+    stripped = text.strip()
+    if not 0 < len(stripped) <= MAX_CHARS or _SENTENCE.search(stripped):
+        return None
+    normal = normalize_line(stripped)
+    if not normal:
+        return None
+    return _hash(normal if stripped == text else normalize_line(text))
+
+
+def _hash(normal: str) -> str:
+    return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def dump_line_hashes(lines: Iterable[str]) -> frozenset[str]:
     """The distinct hashes of a dump's candidate lines (what the warehouse counts, once per file)."""
-    return frozenset(line_hash(text) for text in lines if is_candidate(text))
+    return frozenset(h for h in map(candidate_hash, lines) if h is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ the choice was a tie-break or when an incomplete character at the end of the fil
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -203,19 +205,41 @@ def _truncated_at_end(exc: UnicodeDecodeError, data: bytes | memoryview) -> bool
 def _odd_share(text: str) -> float:
     """Share of characters no text dump has: controls (but tab, line ends, form feed), unassigned, private use."""
     sample = text[:TEXT_CHECK_CHARS]
-    odd = sum(1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
+    odd = len(_ODD_BMP.findall(sample)) + sum(map(_is_odd, _ASTRAL.findall(sample)))
     return odd / max(len(sample), 1)
 
 
 def _chinese_share(text: str) -> float:
     """Share of non-space characters that are Han ideographs, CJK punctuation, full-width forms or ASCII."""
-    sample = [ch for ch in text[:TEXT_CHECK_CHARS] if not ch.isspace()]
-    chinese = sum(
-        1
-        for ch in sample
-        if ch < "\x7f" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e"
-    )
-    return chinese / max(len(sample), 1)
+    sample = _SPACE.sub("", text[:TEXT_CHECK_CHARS])
+    return len(_CHINESE.findall(sample)) / max(len(sample), 1)
+
+
+_ODD_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})
+
+
+def _is_odd(ch: str) -> bool:
+    """A control (but tab, line ends, form feed), unassigned, private-use or surrogate character."""
+    return ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _ODD_CATEGORIES
+
+
+def bmp_class(accepts: Callable[[str], bool]) -> re.Pattern[str]:
+    """A regex character class of the Basic Multilingual Plane characters `accepts` (a predicate)
+    is true of, built once from it, so a text is scanned by the regex engine, not per character."""
+    ranges, start = [], None
+    for cp in range(0x10001):
+        if cp < 0x10000 and accepts(chr(cp)):
+            start = cp if start is None else start
+        elif start is not None:
+            ranges.append(f"\\u{start:04x}" + (f"-\\u{cp - 1:04x}" if cp - 1 > start else ""))
+            start = None
+    return re.compile(f"[{''.join(ranges)}]" if ranges else "(?!)")
+
+
+_ODD_BMP = bmp_class(_is_odd)
+_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]")  # checked one by one (rare in news text)
+_SPACE = bmp_class(str.isspace)  # every character `str.isspace` is true of is in the BMP (a test checks)
+_CHINESE = re.compile(r"[\x00-\x7e\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 
 
 def _require_text(text: str, what: str) -> None:

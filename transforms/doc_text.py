@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms.model import Document
-from transforms.neardup import Signature, signature
+from transforms.neardup import Signature, signature, signatures
 from transforms.segment import Segmenter, TextTerms, analyse_text
 
 
@@ -33,8 +34,17 @@ class DocAnalysis:
 
 def analyse_document(doc: Document, segmenter: Segmenter) -> DocAnalysis:
     """Segment the document once and fingerprint it."""
-    title, body = analysis_text(doc)
-    return analyse_stored(doc.doc_id, doc.title, doc.body, segmenter, title, body)
+    return analyse_documents([doc], segmenter)[0]
+
+
+def analyse_documents(docs: Sequence[Document], segmenter: Segmenter) -> list[DocAnalysis]:
+    """`analyse_document` of each document; their signatures are computed together (fewer numpy calls)."""
+    texts = [analysis_text(doc) for doc in docs]
+    signed = signatures([f"{title or ''}\n{body}" for title, body in texts])
+    return [
+        DocAnalysis(doc.doc_id, version_of(doc.title, doc.body), analyse_text(segmenter, title, body), sig)
+        for doc, (title, body), sig in zip(docs, texts, signed, strict=True)
+    ]
 
 
 def analyse_stored(

@@ -29,6 +29,7 @@ JACCARD_THRESHOLD = 0.6
 CONTAINMENT_THRESHOLD = 0.8
 MIN_SHINGLES = 20  # shorter texts (a bare title) are too short to call anything a copy of them
 _CHUNK = 4096
+BATCH_CHARS = 1_000_000  # texts signed together hold at most this many characters (bounds the arrays)
 _NOT_WORD = re.compile(r"[\W_]+")
 _SEED = 1
 _SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one
@@ -77,19 +78,21 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def minhash_of(hashes: np.ndarray) -> MinHash:
-    """A datasketch MinHash (affine32 scheme) over precomputed 32-bit shingle hashes.
+def minhash_values(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash values (uint32, datasketch's affine32 scheme) of precomputed 32-bit shingle hashes.
 
     Computes exactly what `MinHash.update_batch` does (fmix32, then a·h + b mod 2³² per permutation,
     then the minimum), vectorized over all hashes instead of calling a hash function per shingle;
     a test checks the two agree.
     """
-    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    mixed = _fmix32(hashes.astype(np.uint32))
-    for start in range(0, len(mixed), _CHUNK):
-        block = mixed[start : start + _CHUNK, None]
-        values = np.minimum(values, (block * _A + _B).min(axis=0))
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=values, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    return _batch_minhash_values(hashes, np.zeros(len(hashes), dtype=np.int64), 1)[0]
+
+
+def minhash_of(hashes: np.ndarray) -> MinHash:
+    """A datasketch MinHash (affine32 scheme) over precomputed 32-bit shingle hashes."""
+    return MinHash(
+        num_perm=NUM_PERM, seed=_SEED, hashvalues=minhash_values(hashes), permutations=_PERMUTATIONS, scheme=_SCHEME
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,76 @@ class Signature:
 def signature(text: str) -> Signature:
     """The MinHash signature of a text (title + body)."""
     hashes = shingle_hashes(text)
-    return Signature(minhash_of(hashes).hashvalues.astype(np.uint32).tolist(), len(hashes))
+    return Signature(minhash_values(hashes).tolist(), len(hashes))
+
+
+def signatures(texts: Sequence[str]) -> list[Signature]:
+    """The signatures of many texts, equal to `signature` of each, with a few numpy calls for a
+    group of texts instead of a few per text (a dump's documents are signed together)."""
+    signed: list[Signature] = []
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > BATCH_CHARS:
+            signed += _signatures(group)
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    return signed + _signatures(group) if group else signed
+
+
+def _signatures(texts: Sequence[str]) -> list[Signature]:
+    hashes, owners = _batch_shingle_hashes(texts)
+    values = _batch_minhash_values(hashes, owners, len(texts))
+    counts = np.bincount(owners, minlength=len(texts))
+    return [Signature(row, count) for row, count in zip(values.tolist(), counts.tolist(), strict=True)]
+
+
+def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`shingle_hashes` of every text, concatenated, and the index of the text each belongs to.
+
+    The texts' code points are hashed as one array; windows that straddle two texts are dropped,
+    then (text, hash) pairs are sorted and made distinct, so each text's part equals its own
+    `shingle_hashes`.
+    """
+    shingled = [shingle_text(text) for text in texts]
+    lengths = np.fromiter(map(len, shingled), dtype=np.int64, count=len(shingled))
+    codes = np.frombuffer("".join(shingled).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    windows = len(codes) - SHINGLE + 1
+    if windows <= 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    h = np.zeros(windows, dtype=np.uint64)
+    for i in range(SHINGLE):  # as in shingle_hashes
+        h = (h ^ codes[i : windows + i]) * np.uint64(0x100000001B3)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    owner = np.repeat(np.arange(len(shingled), dtype=np.int64), lengths)[:windows]
+    starts = np.cumsum(lengths) - lengths
+    inside = np.arange(windows) - starts[owner] <= lengths[owner] - SHINGLE  # the window ends in its text
+    keys = sorted_unique((owner[inside].astype(np.uint64) << np.uint64(32)) | (h[inside] & np.uint64(0xFFFFFFFF)))
+    return keys & np.uint64(0xFFFFFFFF), (keys >> np.uint64(32)).astype(np.int64)
+
+
+def _batch_minhash_values(hashes: np.ndarray, owners: np.ndarray, count: int) -> np.ndarray:
+    """`minhash_values` of each text's hashes (`owners`: the text of each hash, in order), one row a text.
+
+    A chunk of hashes is permuted into a (permutation × hash) block, so that the minimum of each
+    text's run of hashes is a `reduceat` along contiguous memory.
+    """
+    values = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    mixed = _fmix32(hashes.astype(np.uint32))
+    block = np.empty((NUM_PERM, min(len(mixed), _CHUNK)), dtype=np.uint32)
+    for start in range(0, len(mixed), _CHUNK):
+        chunk = mixed[start : start + _CHUNK]
+        permuted = block[:, : len(chunk)]
+        np.multiply(_A[:, None], chunk[None, :], out=permuted)
+        np.add(permuted, _B[:, None], out=permuted)
+        owner = owners[start : start + _CHUNK]
+        first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+        rows = owner[first]
+        values[rows] = np.minimum(values[rows], np.minimum.reduceat(permuted, first, axis=1).T)
+    return values
 
 
 def jaccard(a: str, b: str) -> float:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transforms.literals import PatternFilter
+
 BUILTIN_DIR = Path(__file__).parent / "profiles"  # read by flows.config, not here (no I/O in transforms)
 
 
@@ -51,6 +53,9 @@ class SiteProfile:
         if self.always:
             return True
         return any(p.search(line) for p in self.detect for line in lines)
+
+
+_NEVER = re.compile("(?!)")  # matches nothing
 
 
 def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -104,17 +109,21 @@ class ProfileSet:
 
     profiles: tuple[SiteProfile, ...]
     outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
-    any_detect: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    detect: PatternFilter = field(default_factory=lambda: PatternFilter(()), compare=False, repr=False)
+    combined_detect: dict[tuple[int, ...], re.Pattern[str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "any_detect", any_of([d for p in self.profiles for d in p.detect]))
+        object.__setattr__(self, "detect", PatternFilter([d for p in self.profiles for d in p.detect]))
 
     def rulebook_for(self, lines: Sequence[str]) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines."""
         stripped = [line.strip() for line in lines]
-        if self.any_detect is not None:  # only lines that some profile's detect pattern matches
-            stripped = [line for line in stripped if self.any_detect.search(line)]
-        active = [p for p in self.profiles if p.matches(stripped)]
+        detect = self._detect_in("\n".join(lines))
+        if detect is not None:  # only lines that some profile's detect pattern matches
+            stripped = [line for line in stripped if detect.search(line)]
+        active = [p for p in self.profiles if p.always or (stripped and p.matches(stripped))]
         remove = tuple(r for p in active for r in p.remove)
         return Rulebook(
             profiles=tuple(p.name for p in active),
@@ -128,6 +137,16 @@ class ProfileSet:
             site_source=next((p.site_source for p in active if p.site_source), None),
             masthead=any(p.masthead for p in active),
         )
+
+    def _detect_in(self, text: str) -> re.Pattern[str] | None:
+        """One pattern for the detect patterns that may match a line of `text` (their required
+        literals occur in it; the others cannot match any of its lines), or None when they cannot
+        be combined."""
+        possible = self.detect.possible(text)
+        if possible not in self.combined_detect:
+            patterns = [self.detect.patterns[i] for i in possible]
+            self.combined_detect[possible] = any_of(patterns) if possible else _NEVER
+        return self.combined_detect[possible]
 
     def outlet_aliases(self) -> dict[str, str]:
         """Alias → Chinese outlet name, from the TSV files and the profiles' `[outlets]` tables."""

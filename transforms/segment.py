@@ -12,11 +12,15 @@ differently in the two engines); names news keeps using belong in the user dicti
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
+from typing import NamedTuple
 
 ENGINES = ("rjieba", "jieba")
 DEFAULT_ENGINE = "rjieba"
@@ -83,8 +87,9 @@ def parse_idf(text: str) -> dict[str, float]:
     return table
 
 
-@dataclass(frozen=True, slots=True)
-class Keyword:
+class Keyword(NamedTuple):
+    """A keyword of a document, its TF-IDF weight and its rank (1 = best); a tuple, cheap to make."""
+
     keyword: str
     weight: float
     rank: int
@@ -107,7 +112,8 @@ class Segmenter:
         self.idf = idf or {}
         self.median_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
         self._cut = _build_engine(engine, user_dict)
-        self._memo: dict[str, tuple[str, bool]] = {}
+        self._term_memo: dict[str, str] = {}  # token -> its search term, or ""
+        self._keyword_memo: dict[str, bool] = {}  # token -> whether it may be a keyword
 
     def cut(self, text: str) -> list[str]:
         """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
@@ -119,15 +125,16 @@ class Segmenter:
 
     def _classify(self, token: str) -> tuple[str, bool]:
         """(the search term a token stands for or "", whether it may be a keyword). Memoized."""
-        known = self._memo.get(token)
-        if known is None:
-            folded = token.strip().casefold()
-            known = (
-                folded if folded and self.is_term(folded) else "",
-                len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
-            )
-            if len(self._memo) < _MEMO_LIMIT:
-                self._memo[token] = known
+        term = self._term_memo.get(token)
+        if term is not None:
+            return term, self._keyword_memo[token]
+        folded = token.strip().casefold()
+        known = (
+            folded if folded and self.is_term(folded) else "",
+            len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
+        )
+        if len(self._term_memo) < _MEMO_LIMIT:
+            self._term_memo[token], self._keyword_memo[token] = known
         return known
 
     def term_of(self, token: str) -> str:
@@ -141,16 +148,19 @@ class Segmenter:
     def tally(self, token_counts: Counter[str]) -> tuple[Counter[str], dict[str, int]]:
         """From occurrences of each token: occurrences of each term, and of each keyword candidate
         (in the tokens' first-occurrence order)."""
-        memo, classify = self._memo, self._classify
-        terms: dict[str, int] = {}
-        candidates: dict[str, int] = {}
-        for token, n in token_counts.items():
-            term, candidate = memo.get(token) or classify(token)
-            if term:
-                terms[term] = terms.get(term, 0) + n
-            if candidate:
-                candidates[token] = n
-        return Counter(terms), candidates
+        terms = list(map(self._term_memo.get, token_counts))
+        keywords = list(map(self._keyword_memo.get, token_counts))
+        if None in terms:  # tokens not seen before (or beyond the memo's size)
+            classified = [self._classify(token) for token in token_counts]
+            terms, keywords = [c[0] for c in classified], [c[1] for c in classified]
+        counts = list(token_counts.values())
+        candidates = dict(compress(zip(token_counts, counts, strict=True), keywords))
+        tf = dict(compress(zip(terms, counts, strict=True), terms))  # "" is no term
+        if len(tf) < len(terms) - terms.count(""):  # tokens that fold to one term ("Trump", "trump"): add up
+            tf = {}
+            for term, n in compress(zip(terms, counts, strict=True), terms):
+                tf[term] = tf.get(term, 0) + n
+        return Counter(tf), candidates
 
     def keywords(self, tokens: Sequence[str], top: int = TOP_KEYWORDS) -> list[Keyword]:
         """TF-IDF keywords of already-cut tokens, computed as `jieba.analyse.extract_tags` does."""
@@ -168,7 +178,7 @@ class Segmenter:
             return []
         idf, median = self.idf, self.median_idf
         weights = {w: n * idf.get(w, median) / total for w, n in candidates.items()}
-        ranked = sorted(weights.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        ranked = heapq.nlargest(top, weights.items(), key=itemgetter(1))  # = sorted(..., reverse=True)[:top]
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
+import numpy as np
 import pyarrow as pa
 
 from transforms.doc_text import DocAnalysis
 from transforms.model import Document, RemovedLine
+from transforms.neardup import NUM_PERM
 
 FILES = pa.schema(
     [
@@ -158,18 +161,23 @@ def removed_row(line: RemovedLine, file_id: str) -> dict:
     return {"file_id": file_id, "line_no": line.line_no, "text": line.text, "rule": line.rule}
 
 
-def analytics_columns(analyses: Iterable[DocAnalysis]) -> dict[str, dict[str, list]]:
+AnalyticsColumns = dict[str, dict[str, list | np.ndarray]]  # table -> column -> values
+
+
+def analytics_columns(analyses: Iterable[DocAnalysis]) -> AnalyticsColumns:
     """doc_terms, doc_keywords and doc_signatures of analysed documents, as columns (a document has
-    hundreds of terms: building column lists is far cheaper than a dict per row)."""
-    tables: dict[str, dict[str, list]] = {t: {c: [] for c in BATCH_TABLES[t].names} for t in ANALYTICS_TABLES}
+    hundreds of terms: column lists are far cheaper than a dict per row; MinHash values are one
+    uint32 array, a row per document)."""
+    tables: AnalyticsColumns = {t: {c: [] for c in BATCH_TABLES[t].names} for t in ANALYTICS_TABLES}
     terms, keywords, signatures = (tables[t] for t in ANALYTICS_TABLES)
+    minhashes = []
     for a in analyses:
-        n = len(a.terms.tf)
+        tf, n = a.terms.tf, len(a.terms.tf)
         terms["doc_id"] += [a.doc_id] * n
         terms["version"] += [a.version] * n
-        terms["term"] += a.terms.tf.keys()
-        terms["tf"] += a.terms.tf.values()
-        terms["in_title"] += [t in a.terms.in_title for t in a.terms.tf]
+        terms["term"] += tf.keys()
+        terms["tf"] += tf.values()
+        terms["in_title"] += map(a.terms.in_title.__contains__, tf)
         k = len(a.terms.keywords)
         keywords["doc_id"] += [a.doc_id] * k
         keywords["version"] += [a.version] * k
@@ -180,10 +188,33 @@ def analytics_columns(analyses: Iterable[DocAnalysis]) -> dict[str, dict[str, li
         signatures["version"].append(a.version)
         signatures["term_count"].append(a.terms.term_count)
         signatures["shingles"].append(a.signature.shingles)
-        signatures["minhash"].append(a.signature.hashvalues)
+        minhashes.append(a.signature.hashvalues)
+    signatures["minhash"] = np.array(minhashes, dtype=np.uint32).reshape(len(minhashes), NUM_PERM)
     return tables
 
 
-def analytics_tables(analyses: Iterable[DocAnalysis]) -> dict[str, pa.Table]:
-    """The analytics columns as Arrow tables: compact, and opaque to Prefect's parameter walk."""
-    return {t: pa.Table.from_pydict(cols, schema=BATCH_TABLES[t]) for t, cols in analytics_columns(analyses).items()}
+def analytics_tables(parts: Iterable[AnalyticsColumns]) -> dict[str, pa.Table]:
+    """The analytics columns of many files (`analytics_columns` of each) as one Arrow table each.
+
+    Converting a whole batch at once costs far less than a table per file: Arrow's per-call
+    overhead, not its per-row cost, dominates for a dump's few documents.
+    """
+    parts = list(parts)
+    tables = {}
+    for table in ANALYTICS_TABLES:
+        schema = BATCH_TABLES[table]
+        columns = {}
+        for name in schema.names:
+            values = [part[table][name] for part in parts]
+            if name == "minhash":
+                columns[name] = _uint32_lists(np.concatenate(values) if values else np.zeros((0, 0), np.uint32))
+            else:
+                columns[name] = pa.array(list(chain.from_iterable(values)), schema.field(name).type)
+        tables[table] = pa.Table.from_pydict(columns, schema=schema)
+    return tables
+
+
+def _uint32_lists(rows: np.ndarray) -> pa.Array:
+    """The rows of a 2-D uint32 array (MinHash signatures) as an Arrow list<uint32> array."""
+    offsets = np.arange(len(rows) + 1, dtype=np.int32) * rows.shape[1]
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(rows.reshape(-1), pa.uint32()))

@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from transforms.doc_text import DocAnalysis
-from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES, analytics_columns
+from warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
 
 
 def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str | None, str]]]:
@@ -25,14 +25,14 @@ def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[l
         last = rows[-1][0]
 
 
-def replace_analytics(con: duckdb.DuckDBPyConnection, columns: dict[str, dict[str, list]]) -> None:
-    """Replace the analytics rows of the documents in `columns["doc_signatures"]`, in one transaction."""
-    doc_ids = sorted(set(columns["doc_signatures"]["doc_id"]))
+def replace_analytics(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
+    """Replace the analytics rows of the documents in `tables["doc_signatures"]`, in one transaction."""
+    doc_ids = sorted(set(tables["doc_signatures"]["doc_id"].to_pylist()))
     con.execute("BEGIN TRANSACTION")
     try:
         for table in ANALYTICS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
-            arrow = pa.Table.from_pydict(columns[table], schema=BATCH_TABLES[table]).drop_columns(["version"])
+            arrow = tables[table].drop_columns(["version"])
             con.register("reindexed", arrow)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reindexed")
             con.unregister("reindexed")
@@ -51,7 +51,7 @@ def reindex_all(
     """Re-analyse every document (`analyse(doc_id, title, body)`); returns the count."""
     done = 0
     for docs in documents_in_chunks(con, chunk):
-        replace_analytics(con, analytics_columns(analyse(*doc) for doc in docs))
+        replace_analytics(con, analytics_tables([analytics_columns(analyse(*doc) for doc in docs)]))
         done += len(docs)
         if on_chunk:
             on_chunk(len(docs))

@@ -7,7 +7,7 @@ from tests.warehouse.test_store import doc, load, rows
 from transforms.doc_text import DocAnalysis, version_of
 from transforms.neardup import signature
 from transforms.segment import analyse_text
-from warehouse.records import analytics_columns
+from warehouse.records import analytics_columns, analytics_tables
 
 
 def with_analytics(batch):
@@ -22,7 +22,7 @@ def with_analytics(batch):
         )
         for d in batch["documents"]
     ]
-    return {**batch, **analytics_columns(analyses)}
+    return {**batch, **analytics_tables([analytics_columns(analyses)])}
 
 
 def terms(tmp_path):

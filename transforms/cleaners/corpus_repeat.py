@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.corpus_lines import is_candidate, line_hash
+from transforms.corpus_lines import candidate_hash
 from transforms.model import Draft
 from transforms.profiles import Rulebook
 
@@ -17,7 +17,7 @@ class CorpusRepeat:
             return
         kept = []
         for line in draft.lines:
-            if is_candidate(line.text) and line_hash(line.text) in rules.repeated_lines:
+            if candidate_hash(line.text) in rules.repeated_lines:
                 draft.drop(line, self.name)
             else:
                 kept.append(line)

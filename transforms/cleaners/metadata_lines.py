@@ -56,8 +56,8 @@ def byline_names(text: str) -> str | None:
 def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
     """[(field, value), ...] when the line is made only of label：value pairs, else None."""
     stripped = text.strip().strip(_BRACKETS).strip()
-    if not stripped or len(stripped) > MAX_LINE_CHARS:
-        return None
+    if not stripped or len(stripped) > MAX_LINE_CHARS or (":" not in stripped and "：" not in stripped):
+        return None  # every pair has a colon
     pairs = []
     for chunk in filter(None, (c.strip(_BRACKETS + " ") for c in _SPLIT.split(stripped))):
         match = _PAIR.match(chunk)

@@ -27,6 +27,8 @@ SPLIT_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(\d+) (\d+)(?=[\u4e00-\u9fff])")
 
 def repair_wrap_spaces(text: str) -> tuple[str, int]:
     """The text with wrap spaces removed, and how many were removed."""
+    if " " not in text:  # both patterns remove a space: most Chinese lines need no regex pass
+        return text, 0
     text, numbers = SPLIT_NUMBER.subn(r"\1\2", text)
     text, spaces = WRAP_SPACE.subn("", text)
     return text, numbers + spaces

@@ -7,8 +7,8 @@ de-duplication use, so that one article in both scripts is one document.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from itertools import islice
 
 import opencc
 
@@ -32,7 +32,7 @@ def detect_script(text: str) -> str | None:
     Counts the characters OpenCC would change to simplified (traditional-only forms) against
     those it would change to traditional (simplified-only forms).
     """
-    sample = "".join(islice((ch for ch in text if "\u3400" <= ch <= "\u9fff"), SAMPLE_HAN))
+    sample = han_sample(text)
     if not sample:
         return None
     simplified = _converter("t2s").convert(sample)
@@ -41,6 +41,21 @@ def detect_script(text: str) -> str | None:
     traditional_only = _changed(sample, simplified)
     simplified_only = _changed(sample, _converter("s2t").convert(sample))
     return TRADITIONAL if traditional_only >= 2 and traditional_only > 2 * simplified_only else SIMPLIFIED
+
+
+def han_sample(text: str, size: int = SAMPLE_HAN) -> str:
+    """The first `size` Chinese characters (U+3400–U+9FFF) of `text`.
+
+    Looks at a prefix first (Chinese text holds them densely), at the whole text only when the
+    prefix has too few.
+    """
+    sample = _NOT_HAN.sub("", text[: 3 * size])
+    if len(sample) < size and len(text) > 3 * size:
+        sample = _NOT_HAN.sub("", text)
+    return sample[:size]
+
+
+_NOT_HAN = re.compile("[^\u3400-\u9fff]+")
 
 
 def to_simplified(text: str) -> str:
