@@ -18,8 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import itemgetter, mul, truediv
 from typing import NamedTuple
 
 ENGINES = ("rjieba", "jieba")
@@ -162,6 +162,15 @@ class Segmenter:
                 tf[term] = tf.get(term, 0) + n
         return Counter(tf), candidates
 
+    def term_set(self, tokens: Iterable[str]) -> frozenset[str]:
+        """The distinct search terms of some tokens (`term_of` each, "" left out)."""
+        tokens = list(tokens)
+        terms = set(map(self._term_memo.get, tokens))
+        if None in terms:  # tokens not seen before (or beyond the memo's size)
+            terms = set(map(self.term_of, tokens))
+        terms.discard("")
+        return frozenset(terms)
+
     def keywords(self, tokens: Sequence[str], top: int = TOP_KEYWORDS) -> list[Keyword]:
         """TF-IDF keywords of already-cut tokens, computed as `jieba.analyse.extract_tags` does."""
         return self.keywords_from(self.tally(Counter(tokens))[1], top)
@@ -176,9 +185,9 @@ class Segmenter:
         total = sum(candidates.values())
         if not total:
             return []
-        idf, median = self.idf, self.median_idf
-        weights = {w: n * idf.get(w, median) / total for w, n in candidates.items()}
-        ranked = heapq.nlargest(top, weights.items(), key=itemgetter(1))  # = sorted(..., reverse=True)[:top]
+        idfs = map(self.idf.get, candidates, repeat(self.median_idf))
+        weights = map(truediv, map(mul, candidates.values(), idfs), repeat(total))  # n × idf / total
+        ranked = heapq.nlargest(top, zip(candidates, weights), key=itemgetter(1))  # = sorted(..., reverse=True)[:top]
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
 
 
@@ -222,7 +231,7 @@ def analyse_text(segmenter: Segmenter, title: str | None, body: str) -> TextTerm
     tf, candidates = segmenter.tally(counts)
     return TextTerms(
         tf=tf,
-        in_title=frozenset(segmenter.tally(Counter(title_tokens))[0]),
+        in_title=segmenter.term_set(title_tokens),
         keywords=segmenter.keywords_from(candidates),
         term_count=sum(tf.values()),
     )

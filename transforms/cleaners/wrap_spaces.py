@@ -18,11 +18,15 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\
 # Left: a CJK char, or an ASCII punctuation mark that itself follows a Han char ("日方, 认为");
 # right: a CJK char. Or: a CJK char on the left and a digit, or ASCII punctuation before Han, on the
 # right ("覆盖 38个", "日本 ,韩国").
+# Every branch starts with the space itself (its left side is looked behind, space included), so
+# the regex engine jumps from space to space instead of trying each position.
 WRAP_SPACE = re.compile(
-    rf"(?:(?<=[{_CJK}])|(?<=[\u4e00-\u9fff][,.;:!?\"'()])) (?=[{_CJK}])|(?<=[{_CJK}]) (?=\d|[,.;:!?)](?:[\u4e00-\u9fff]|$))|(?<=\d) (?=[{_CJK}])"
+    rf" (?:(?:(?<=[{_CJK}] )|(?<=[\u4e00-\u9fff][,.;:!?\"'()] ))(?=[{_CJK}])"
+    rf"|(?<=[{_CJK}] )(?=\d|[,.;:!?)](?:[\u4e00-\u9fff]|$))|(?<=\d )(?=[{_CJK}]))"
 )
-# A number split by a wrap, inside Chinese text: 覆盖3 8个.
-SPLIT_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(\d+) (\d+)(?=[\u4e00-\u9fff])")
+# A number split by a wrap, inside Chinese text: 覆盖3 8个 (the Han character before it is looked
+# behind from its first digit, so the engine scans for digits).
+SPLIT_NUMBER = re.compile(r"(\d(?<=[\u4e00-\u9fff]\d)\d*) (\d+)(?=[\u4e00-\u9fff])")
 
 
 def repair_wrap_spaces(text: str) -> tuple[str, int]:

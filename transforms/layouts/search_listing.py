@@ -11,6 +11,7 @@ meta-after shape, lines after the last meta line are the page's footer.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.layouts.base import chrome, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
@@ -22,9 +23,17 @@ from transforms.profiles import Rulebook
 _META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{6,24})$")
 
 
+# The date of a meta line is a full date within its last 24 characters (`when` above), so its year is.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=4096)  # layouts ask about the same lines when scoring and when splitting
 def meta_fields(text: str) -> tuple[str, str] | None:
     """(outlet, date text) when the line is a listing's `outlet· date` line."""
-    match = _META.match(text.strip())
+    stripped = text.strip()
+    if not _YEAR.search(stripped, max(len(stripped) - 24, 0)):
+        return None
+    match = _META.match(stripped)
     if not match:
         return None
     found = find_datetime(match["when"])
