@@ -187,7 +187,8 @@ class Segmenter:
             return []
         idfs = map(self.idf.get, candidates, repeat(self.median_idf))
         weights = map(truediv, map(mul, candidates.values(), idfs), repeat(total))  # n × idf / total
-        ranked = heapq.nlargest(top, zip(candidates, weights), key=itemgetter(1))  # = sorted(..., reverse=True)[:top]
+        # nlargest is documented to equal sorted(..., reverse=True)[:top], ties in input order
+        ranked = heapq.nlargest(top, zip(candidates, weights, strict=True), key=itemgetter(1))
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
 
 
