@@ -104,9 +104,9 @@ def test_wrap_space_patterns_match_where_their_plain_lookbehind_forms_do():
         rf"(?:(?<=[{_CJK}])|(?<=[\u4e00-\u9fff][,.;:!?\"'()])) (?=[{_CJK}])"
         rf"|(?<=[{_CJK}]) (?=\d|[,.;:!?)](?:[\u4e00-\u9fff]|$))|(?<=\d) (?=[{_CJK}])"
     )
-    plain_number = re.compile(r"(?<=[\u4e00-\u9fff])(\d+) (\d+)(?=[\u4e00-\u9fff])")
+    plain_number = re.compile(rf"(?<=[{_CJK}])(\d+\.?\d*) (\.?\d+(?:\.\d+)?)(?=[{_CJK}%])")
     rng = random.Random(11)
-    alphabet = ["中", "文", " ", "  ", "a", "1", "23", ",", ".", ")", "(", "“", "。", "\u3000", "：", '"', "\n"]
+    alphabet = ["中", "文", " ", "  ", "a", "1", "23", ",", ".", ")", "(", "“", "。", "\u3000", "：", '"', "\n", "%"]
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert WRAP_SPACE.subn("", text) == plain_space.subn("", text), text
