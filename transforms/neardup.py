@@ -54,6 +54,29 @@ def shingle_hashes(text: str) -> np.ndarray:
     return sorted_unique(h & np.uint64(0xFFFFFFFF))
 
 
+def shingle_hashes_of_many(texts: Sequence[str]) -> list[np.ndarray]:
+    """`shingle_hashes` of each text (as uint32), hashed in one vectorized pass over all of them."""
+    codes = [np.frombuffer(shingle_text(t).encode("utf-32-le"), dtype=np.uint32) for t in texts]
+    windows = np.asarray([max(len(c) - SHINGLE + 1, 0) for c in codes], dtype=np.int64)
+    if not windows.sum():
+        return [np.zeros(0, dtype=np.uint32) for _ in texts]
+    joined = np.concatenate(codes).astype(np.uint64)
+    starts = np.concatenate([[0], np.cumsum([len(c) for c in codes])[:-1]]).astype(np.int64)
+    # window starts of every text, skipping the last SHINGLE-1 positions of each (they cross into the next)
+    first = np.repeat(starts - np.concatenate([[0], np.cumsum(windows)[:-1]]), windows) + np.arange(windows.sum())
+    h = np.zeros(len(first), dtype=np.uint64)
+    for i in range(SHINGLE):  # the same FNV-style combine and murmur3 finalizer as `shingle_hashes`
+        h = (h ^ joined[first + i]) * np.uint64(0x100000001B3)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), windows)
+    keyed = sorted_unique((owner << np.uint64(32)) | (h & np.uint64(0xFFFFFFFF)))
+    bounds = np.searchsorted(keyed >> np.uint64(32), np.arange(len(texts) + 1, dtype=np.uint64))
+    values = keyed.astype(np.uint32)  # the low 32 bits: the hash
+    return [values[bounds[k] : bounds[k + 1]] for k in range(len(texts))]
+
+
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """`np.unique(values)` by sorting: numpy 2.4's hash-based `unique` is far slower on large integer arrays."""
     values = np.sort(values)
@@ -117,6 +140,30 @@ def containment(part: str, whole: str) -> float:
     """Exact share of `part`'s shingles that occur in `whole`."""
     x, y = shingle_hashes(part), shingle_hashes(whole)
     return len(np.intersect1d(x, y, assume_unique=True)) / len(x) if len(x) else 0.0
+
+
+def containments(parts: Sequence[np.ndarray], wholes: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """Exact containment |P ∩ W| / |P| (0 for an empty P) for each row (part, whole) of `pairs`,
+    indexes into `parts` and `wholes` (sorted arrays of distinct 32-bit shingle hashes), at once."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return np.zeros(0, dtype=np.float64)
+    used = np.unique(pairs[:, 1])
+    whole_keys = np.concatenate(
+        [(np.uint64(w) << np.uint64(32)) | wholes[w].astype(np.uint64) for w in used.tolist()]
+    )  # sorted: by whole, then hash
+    if not len(whole_keys):
+        return np.zeros(len(pairs), dtype=np.float64)
+    lengths = np.asarray([len(parts[p]) for p in pairs[:, 0].tolist()], dtype=np.int64)
+    if not lengths.sum():
+        return np.zeros(len(pairs), dtype=np.float64)
+    part_keys = np.concatenate(
+        [(np.uint64(w) << np.uint64(32)) | parts[p].astype(np.uint64) for p, w in pairs.tolist()]
+    )
+    found = np.searchsorted(whole_keys, part_keys)
+    hit = whole_keys[np.minimum(found, len(whole_keys) - 1)] == part_keys
+    shared = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=hit, minlength=len(pairs))
+    return np.divide(shared, lengths, out=np.zeros(len(pairs), dtype=np.float64), where=lengths > 0)
 
 
 @dataclass(frozen=True, slots=True)
