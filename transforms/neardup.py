@@ -223,11 +223,16 @@ def band_keys(signatures: np.ndarray, rows: int, bands: int) -> np.ndarray:
 
 
 class _BandIndex:
-    """Band keys of a growing set of documents, each band a sorted array searched with numpy."""
+    """Band keys of a growing set of documents, each band a sorted array searched with numpy.
+
+    Each band also keeps, for every position, where its run of equal keys ends, so one binary
+    search per query key finds all its matches.
+    """
 
     def __init__(self, bands: int):
         self.keys = [np.zeros(0, dtype=np.uint64) for _ in range(bands)]
         self.ids = [np.zeros(0, dtype=np.int64) for _ in range(bands)]
+        self.run_ends = [np.zeros(0, dtype=np.int64) for _ in range(bands)]
 
     def add(self, keys: np.ndarray, ids: np.ndarray) -> None:
         for band in range(len(self.keys)):
@@ -235,14 +240,26 @@ class _BandIndex:
             merged_ids = np.concatenate([self.ids[band], ids])
             order = np.argsort(merged_keys, kind="stable")  # two sorted runs: a linear merge
             self.keys[band], self.ids[band] = merged_keys[order], merged_ids[order]
+            self.run_ends[band] = _run_ends(self.keys[band])
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first position, number of matches) in each band's sorted keys of each query key; both (queries, bands)."""
+        first = np.empty(keys.shape, dtype=np.int64)
+        counts = np.zeros(keys.shape, dtype=np.int64)
+        for band in range(keys.shape[1]):
+            indexed = self.keys[band]
+            lo = np.searchsorted(indexed, keys[:, band], side="left")
+            first[:, band] = lo
+            if not len(indexed):
+                continue
+            at = np.minimum(lo, len(indexed) - 1)
+            found = indexed[at] == keys[:, band]
+            counts[found, band] = self.run_ends[band][at[found]] - lo[found]
+        return first, counts
 
     def pair_counts(self, keys: np.ndarray) -> np.ndarray:
         """For each query row, how many (band, indexed document) key matches it has."""
-        counts = np.zeros(len(keys), dtype=np.int64)
-        for band in range(keys.shape[1]):
-            counts += np.searchsorted(self.keys[band], keys[:, band], side="right")
-            counts -= np.searchsorted(self.keys[band], keys[:, band], side="left")
-        return counts
+        return self.lookup(keys)[1].sum(axis=1)
 
     def pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(query row, indexed id) for every query sharing a band key with an indexed document,
@@ -250,27 +267,36 @@ class _BandIndex:
         q, ids, _ = self.pairs_with_hits(keys)
         return q, ids
 
-    def pairs_with_hits(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`pairs`, with the number of bands each pair shares."""
+    def pairs_with_hits(
+        self, keys: np.ndarray, found: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`pairs`, with the number of bands each pair shares (`found`: these keys' `lookup`, if known)."""
+        first, counts = self.lookup(keys) if found is None else found
         rows, ids = [], []
         for band in range(keys.shape[1]):
-            lo = np.searchsorted(self.keys[band], keys[:, band], side="left")
-            hi = np.searchsorted(self.keys[band], keys[:, band], side="right")
-            counts = hi - lo
-            if not counts.any():
+            band_counts = counts[:, band]
+            total = int(band_counts.sum())
+            if not total:
                 continue
-            query = np.repeat(np.arange(len(keys)), counts)
-            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-            rows.append(query)
-            ids.append(self.ids[band][np.repeat(lo, counts) + offsets])
+            starts = np.repeat(first[:, band] - (np.cumsum(band_counts) - band_counts), band_counts)
+            rows.append(np.repeat(np.arange(len(keys), dtype=np.int64), band_counts))
+            ids.append(self.ids[band][starts + np.arange(total)])
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         width = np.int64(max(int(i.max()) for i in ids) + 1)
-        pairs = np.sort(np.concatenate(rows).astype(np.int64) * width + np.concatenate(ids))
+        pairs = np.sort(np.concatenate(rows) * width + np.concatenate(ids))
         starts = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
         hits = np.diff(np.append(starts, len(pairs)))
         pairs = pairs[starts]
         return pairs // width, pairs % width, hits
+
+
+def _run_ends(sorted_keys: np.ndarray) -> np.ndarray:
+    """For each position of a sorted array, the position just past its run of equal values."""
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.int64)
+    ends = np.append(np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1, len(sorted_keys))
+    return np.repeat(ends, np.diff(np.concatenate([[0], ends])))
 
 
 def _agreement(signatures: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -389,8 +415,12 @@ def _excerpts(
             for start in range(0, len(group), CHUNK_DOCS):
                 chunk = group[start : start + CHUNK_DOCS]
                 keys = band_keys(signatures[parts[chunk]], rows, bands)
-                for within in _split_by_work(index.pair_counts(keys)):
-                    q, other, estimate = _likely_sources(index, keys[within], parts[chunk[within]], signatures, sizes)
+                first, counts = index.lookup(keys)
+                for within in _split_by_work(counts.sum(axis=1)):
+                    found = (first[within], counts[within])
+                    q, other, estimate = _likely_sources(
+                        index, keys[within], found, parts[chunk[within]], signatures, sizes
+                    )
                     proposed_q.append(chunk[within][q])
                     proposed_o.append(other)
                     proposed_e.append(estimate)
@@ -419,15 +449,21 @@ def _split_by_work(counts: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def _likely_sources(
-    index: _BandIndex, keys: np.ndarray, excerpts: np.ndarray, signatures: np.ndarray, sizes: np.ndarray
+    index: _BandIndex,
+    keys: np.ndarray,
+    found: tuple[np.ndarray, np.ndarray],
+    excerpts: np.ndarray,
+    signatures: np.ndarray,
+    sizes: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(query position, full document, containment estimate) of the best proposals for these excerpts."""
-    q, other, hits = index.pairs_with_hits(keys)
+    """(query position, full document, containment estimate) of the best proposals for these excerpts
+    (`found`: the keys' `index.lookup`)."""
+    q, other, hits = index.pairs_with_hits(keys, found)
     # per excerpt: the documents sharing most bands first, then the oldest (one int64 sort key)
     width = np.int64(len(signatures))
     ranked = np.sort((q * np.int64(keys.shape[1] + 1) + (keys.shape[1] - hits)) * width + other)
     q, other = ranked // width // np.int64(keys.shape[1] + 1), ranked % width
-    read = np.arange(len(q)) - np.searchsorted(q, q, side="left") < PROPOSALS_PER_PARTITION
+    read = rank_in_runs(q) < PROPOSALS_PER_PARTITION
     q, other = q[read], other[read]
     j = _agreement(signatures, excerpts[q], other)
     estimate = j * (sizes[excerpts[q]] + sizes[other]) / ((1 + j) * sizes[excerpts[q]])
@@ -442,8 +478,17 @@ def _best_per_query(
     sorted by query, then best first."""
     order = np.lexsort((other, -estimate, q))
     q, other, estimate = q[order], other[order], estimate[order]
-    top = np.arange(len(q)) - np.searchsorted(q, q, side="left") < EXACT_CHECKS_PER_DOC
+    top = rank_in_runs(q) < EXACT_CHECKS_PER_DOC
     return q[top], other[top], estimate[top]
+
+
+def rank_in_runs(values: np.ndarray) -> np.ndarray:
+    """Each element's position within its run of equal consecutive values (0 for a run's first)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    lengths = np.diff(np.append(starts, len(values)))
+    return np.arange(len(values)) - np.repeat(starts, lengths)
 
 
 def clusters(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
