@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
-from datasketch.lshensemble_partition import optimal_partitions
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -436,6 +435,53 @@ def _excerpts(
             if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
                 best[a] = (value, b)
     return [(a, b, value) for a, (value, b) in sorted(best.items())]
+
+
+def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
+    """datasketch's `lshensemble_partition.optimal_partitions`, with the same arithmetic and tie-breaks
+    (so the same partitions, bit for bit), in O(distinct sizes × num_part) memory and numpy per column.
+
+    datasketch fills the whole (sizes × sizes) table of expected false positives with a Python call
+    per cell and runs its dynamic programme in Python; here each column of that table (every lower
+    bound for one upper bound) is computed when the programme reaches it, each cell still summed by
+    `np.add.reduce` over the same values as datasketch's `np.sum`, and the minima are taken in numpy
+    (the first minimum: datasketch's smallest index on a tie). A test checks both agree.
+    """
+    n = len(sizes)
+    if num_part < 2:
+        return [(sizes[0], sizes[-1])]
+    if num_part >= n:
+        return [(x, x) for x in sizes]
+    reduce = np.add.reduce
+
+    def false_positives(u: int) -> np.ndarray:
+        """datasketch's _compute_nfp_real(l, u) for every l ≤ u."""
+        terms = (float(sizes[u]) - sizes[: u + 1]) / float(sizes[u]) * counts[: u + 1]
+        return np.fromiter((reduce(terms[lower:]) for lower in range(u + 1)), dtype=np.float64, count=u + 1)
+
+    from_start = np.zeros(n)  # false_positives(u)[0]: one partition [0, u]
+    cost = np.zeros((n, max(num_part - 2, 1)))  # cost[u, p - 2]: best p partitions of [0, u], 2 ≤ p < num_part
+    for u in range(n):
+        column = false_positives(u)
+        from_start[u] = column[0]
+        for p in range(2, min(num_part, u + 2)):
+            if p == 2:
+                cost[u, 0] = (from_start[:u] + column[1 : u + 1]).min()
+            else:
+                cost[u, p - 2] = (cost[p - 2 : u, p - 3] + column[p - 1 : u + 1]).min()
+    last = n - 1
+    if num_part == 2:
+        u = int(np.argmin(from_start[:last] + column[1 : last + 1]))
+        return [(sizes[0], sizes[u]), (sizes[u + 1], sizes[-1])]
+    u = num_part - 2 + int(np.argmin(cost[num_part - 2 : last, num_part - 3] + column[num_part - 1 : last + 1]))
+    partitions = [(sizes[u + 1], sizes[-1])]
+    for p in range(num_part - 1, 1, -1):  # datasketch's back-tracking, with its indexes
+        column = false_positives(u)
+        best = p - 2 + int(np.argmin(cost[p - 2 : u, p - 2] + column[p - 1 : u + 1]))
+        partitions.insert(0, (sizes[best + 1], sizes[u]))
+        u = best
+    partitions.insert(0, (sizes[0], sizes[u]))
+    return partitions
 
 
 def _split_by_work(counts: np.ndarray) -> Iterator[np.ndarray]:
