@@ -143,26 +143,37 @@ def containment(part: str, whole: str) -> float:
 
 def containments(parts: Sequence[np.ndarray], wholes: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
     """Exact containment |P ∩ W| / |P| (0 for an empty P) for each row (part, whole) of `pairs`,
-    indexes into `parts` and `wholes` (sorted arrays of distinct 32-bit shingle hashes), at once."""
+    indexes into `parts` and `wholes` (sorted arrays of distinct 32-bit shingle hashes), at once:
+    every part's hashes, tagged with its pair's whole, are looked up in all the wholes' tagged hashes."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    out = np.zeros(len(pairs), dtype=np.float64)
     if not len(pairs):
-        return np.zeros(0, dtype=np.float64)
-    used = np.unique(pairs[:, 1])
-    whole_keys = np.concatenate(
-        [(np.uint64(w) << np.uint64(32)) | wholes[w].astype(np.uint64) for w in used.tolist()]
-    )  # sorted: by whole, then hash
-    if not len(whole_keys):
-        return np.zeros(len(pairs), dtype=np.float64)
-    lengths = np.asarray([len(parts[p]) for p in pairs[:, 0].tolist()], dtype=np.int64)
-    if not lengths.sum():
-        return np.zeros(len(pairs), dtype=np.float64)
-    part_keys = np.concatenate(
-        [(np.uint64(w) << np.uint64(32)) | parts[p].astype(np.uint64) for p, w in pairs.tolist()]
-    )
+        return out
+    whole_keys = _tagged(wholes, np.unique(pairs[:, 1]))  # sorted: by whole, then hash
+    part_keys = _tagged(parts, pairs[:, 0], tags=pairs[:, 1])
+    lengths = np.asarray([len(p) for p in parts], dtype=np.int64)[pairs[:, 0]]
+    if not len(whole_keys) or not len(part_keys):
+        return out
     found = np.searchsorted(whole_keys, part_keys)
     hit = whole_keys[np.minimum(found, len(whole_keys) - 1)] == part_keys
     shared = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=hit, minlength=len(pairs))
-    return np.divide(shared, lengths, out=np.zeros(len(pairs), dtype=np.float64), where=lengths > 0)
+    return np.divide(shared, lengths, out=out, where=lengths > 0)
+
+
+def _tagged(arrays: Sequence[np.ndarray], which: np.ndarray, tags: np.ndarray | None = None) -> np.ndarray:
+    """arrays[which[0]], arrays[which[1]], … concatenated as uint64, each value tagged (in the high 32
+    bits) with tags[k] (default: which[k])."""
+    tags = which if tags is None else tags
+    chosen = np.unique(which)
+    flat = np.concatenate([arrays[k] for k in chosen.tolist()] or [np.zeros(0)]).astype(np.uint64)
+    lengths = np.zeros(int(which.max()) + 1 if len(which) else 0, dtype=np.int64)
+    lengths[chosen] = [len(arrays[k]) for k in chosen.tolist()]
+    starts = np.zeros_like(lengths)
+    starts[chosen] = np.cumsum(lengths[chosen]) - lengths[chosen]
+    counts = lengths[which]
+    total = int(counts.sum())
+    positions = np.repeat(starts[which] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    return (np.repeat(tags.astype(np.uint64), counts) << np.uint64(32)) | flat[positions]
 
 
 @dataclass(frozen=True, slots=True)
