@@ -373,31 +373,59 @@ def _reposts(signatures: np.ndarray) -> list[tuple[int, int, float]]:
         keys = band_keys(signatures[chunk], rows, bands)
         # the best leader among earlier chunks' leaders, for every document of this chunk at once
         query, leader = leaders.pairs(keys)
-        estimate = _agreement(signatures, chunk[query], leader)
-        prior = {}
-        for q, lead, j in zip(query.tolist(), leader.tolist(), estimate.tolist(), strict=True):
-            if j >= JACCARD_THRESHOLD and j > prior.get(q, (0.0, -1))[0]:
-                prior[q] = (j, lead)  # ids ascend within q: the earliest leader wins a tie
-        # then in order through the chunk, against the leaders it has started itself
-        buckets: list[dict[int, list[int]]] = [{} for _ in range(bands)]
-        new_leaders: list[int] = []
-        for q, row in enumerate(keys.tolist()):
-            local = sorted({lead for table, key in zip(buckets, row, strict=True) for lead in table.get(key, ())})
-            best = prior.get(q, (0.0, -1))
+        best_j, best_lead = _best_leaders(query, leader, _agreement(signatures, chunk[query], leader), len(chunk))
+        # then in order through the chunk, against the leaders it has started itself: only band keys
+        # that another document of the chunk also has can link two of its documents
+        bucket_of: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+        doc, band = np.nonzero(repeated_in_columns(keys))
+        ends = np.flatnonzero(np.append(doc[1:] != doc[:-1], True)) + 1 if len(doc) else np.zeros(0, dtype=np.int64)
+        shared = list(zip(band.tolist(), keys[doc, band].tolist(), strict=True))
+        for q, first, end in zip(doc[ends - 1].tolist(), np.append(0, ends[:-1]).tolist(), ends.tolist(), strict=True):
+            mine = shared[first:end]
+            local = sorted({lead for b, key in mine for lead in bucket_of[b].get(key, ())})
             if local:
                 j = (signatures[chunk[local]] == signatures[chunk[q]]).mean(axis=1)
                 k = int(np.argmax(j))
-                if j[k] >= JACCARD_THRESHOLD and j[k] > best[0]:
-                    best = (float(j[k]), int(chunk[local[k]]))
-            if best[1] >= 0:
-                found.append((int(chunk[q]), best[1], best[0]))
-                continue
-            for table, key in zip(buckets, row, strict=True):
-                table.setdefault(key, []).append(q)
-            new_leaders.append(q)
-        if new_leaders:
+                if j[k] >= JACCARD_THRESHOLD and j[k] > best_j[q]:
+                    best_j[q], best_lead[q] = j[k], chunk[local[k]]
+            if best_lead[q] < 0:  # it starts a story: later documents of the chunk compare with it
+                for b, key in mine:
+                    bucket_of[b].setdefault(key, []).append(q)
+        joined = np.flatnonzero(best_lead >= 0)
+        found.extend(zip(chunk[joined].tolist(), best_lead[joined].tolist(), best_j[joined].tolist(), strict=True))
+        new_leaders = np.flatnonzero(best_lead < 0)
+        if len(new_leaders):
             leaders.add(keys[new_leaders], chunk[new_leaders])
     return found
+
+
+def _best_leaders(
+    query: np.ndarray, leader: np.ndarray, estimate: np.ndarray, queries: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each query 0..queries-1, the highest estimate ≥ `JACCARD_THRESHOLD` among its pairs
+    (sorted by query, then leader: the earliest leader wins a tie) and that leader; 0.0 and -1 if none."""
+    best_j = np.zeros(queries, dtype=np.float64)
+    best_lead = np.full(queries, -1, dtype=np.int64)
+    strong = estimate >= JACCARD_THRESHOLD
+    query, leader, estimate = query[strong], leader[strong], estimate[strong]
+    if len(query):
+        starts = np.flatnonzero(np.concatenate([[True], query[1:] != query[:-1]]))
+        top = np.repeat(np.maximum.reduceat(estimate, starts), np.diff(np.append(starts, len(query))))
+        at_top = np.flatnonzero(estimate == top)
+        first = at_top[np.concatenate([[True], query[at_top][1:] != query[at_top][:-1]])]
+        best_j[query[first]], best_lead[query[first]] = estimate[first], leader[first]
+    return best_j, best_lead
+
+
+def repeated_in_columns(values: np.ndarray) -> np.ndarray:
+    """Whether each element of a 2-D array occurs again elsewhere in its column."""
+    out = np.zeros(values.shape, dtype=bool)
+    for column in range(values.shape[1]):
+        order = np.argsort(values[:, column], kind="stable")
+        ordered = values[order, column]
+        same = ordered[1:] == ordered[:-1]
+        out[order, column] = np.concatenate([same, [False]]) | np.concatenate([[False], same])
+    return out
 
 
 def _excerpts(
@@ -419,7 +447,7 @@ def _excerpts(
         # datasketch's MinHashLSHEnsemble._get_optimal_param(upper, size), for every excerpt at once
         ratio = np.searchsorted(_ENSEMBLE.xqs, upper / sizes[parts], side="left")
         params = np.asarray(_ENSEMBLE.params, dtype=np.int64)[np.minimum(ratio, len(_ENSEMBLE.params) - 1)]
-        for bands, rows in sorted({(int(b), int(r)) for b, r in params}):
+        for bands, rows in np.unique(params, axis=0).tolist():
             index = _BandIndex(bands)
             index.add(band_keys(signatures[members], rows, bands), members)
             group = np.flatnonzero((params[:, 0] == bands) & (params[:, 1] == rows))
