@@ -378,9 +378,10 @@ def _reposts(signatures: np.ndarray) -> list[tuple[int, int, float]]:
         # that another document of the chunk also has can link two of its documents
         bucket_of: list[dict[int, list[int]]] = [{} for _ in range(bands)]
         doc, band = np.nonzero(repeated_in_columns(keys))
-        ends = np.flatnonzero(np.append(doc[1:] != doc[:-1], True)) + 1 if len(doc) else np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(np.diff(doc, prepend=-1))  # each document's first shared key
+        ends = np.append(starts[1:], len(doc))[: len(starts)]
         shared = list(zip(band.tolist(), keys[doc, band].tolist(), strict=True))
-        for q, first, end in zip(doc[ends - 1].tolist(), np.append(0, ends[:-1]).tolist(), ends.tolist(), strict=True):
+        for q, first, end in zip(doc[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
             mine = shared[first:end]
             local = sorted({lead for b, key in mine for lead in bucket_of[b].get(key, ())})
             if local:
