@@ -143,15 +143,23 @@ def containment(part: str, whole: str) -> float:
 
 def containments(parts: Sequence[np.ndarray], wholes: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
     """Exact containment |P ∩ W| / |P| (0 for an empty P) for each row (part, whole) of `pairs`,
-    indexes into `parts` and `wholes` (sorted arrays of distinct 32-bit shingle hashes), at once:
-    every part's hashes, tagged with its pair's whole, are looked up in all the wholes' tagged hashes."""
+    indexes into `parts` and `wholes` (sorted arrays of distinct 32-bit shingle hashes), vectorized:
+    every part's hashes, tagged with its pair's whole, are looked up in all the wholes' tagged hashes,
+    `SHINGLES_AT_ONCE` part hashes at a time (bounds memory)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     out = np.zeros(len(pairs), dtype=np.float64)
-    if not len(pairs):
-        return out
+    part_sizes = np.asarray([len(p) for p in parts], dtype=np.int64)
+    for within in _split_by_work(part_sizes[pairs[:, 0]], SHINGLES_AT_ONCE):
+        out[within] = _containments(parts, wholes, pairs[within], part_sizes[pairs[within, 0]])
+    return out
+
+
+def _containments(
+    parts: Sequence[np.ndarray], wholes: Sequence[np.ndarray], pairs: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    out = np.zeros(len(pairs), dtype=np.float64)
     whole_keys = _tagged(wholes, np.unique(pairs[:, 1]))  # sorted: by whole, then hash
     part_keys = _tagged(parts, pairs[:, 0], tags=pairs[:, 1])
-    lengths = np.asarray([len(p) for p in parts], dtype=np.int64)[pairs[:, 0]]
     if not len(whole_keys) or not len(part_keys):
         return out
     found = np.searchsorted(whole_keys, part_keys)
@@ -204,6 +212,7 @@ PAIRS_AT_ONCE = 4_000_000  # candidate pairs generated at once (bounds memory on
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
+SHINGLES_AT_ONCE = 4_000_000  # part shingles compared at once by `containments` (bounds its memory)
 
 # exact([(a, b), ...]) -> exact containment of a's shingles in b's, for each pair
 ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
@@ -531,12 +540,14 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     return partitions
 
 
-def _split_by_work(counts: np.ndarray) -> Iterator[np.ndarray]:
-    """Positions of consecutive queries whose candidate pairs add up to at most `PAIRS_AT_ONCE` (one query at least)."""
+def _split_by_work(counts: np.ndarray, at_once: int | None = None) -> Iterator[np.ndarray]:
+    """Positions of consecutive items whose counts add up to at most `at_once` (default `PAIRS_AT_ONCE`;
+    one item at least)."""
+    at_once = PAIRS_AT_ONCE if at_once is None else at_once
     start = 0
     while start < len(counts):
         total = np.cumsum(counts[start:])
-        end = start + max(1, int(np.searchsorted(total, PAIRS_AT_ONCE, side="right")))
+        end = start + max(1, int(np.searchsorted(total, at_once, side="right")))
         yield np.arange(start, end)
         start = end
 

@@ -212,9 +212,11 @@ def test_many_texts_are_shingled_exactly_as_one_at_a_time():
     assert shingle_hashes_of_many(["", "abc"])[1].tolist() == []
 
 
-def test_batched_containment_equals_containment_of_each_pair():
+def test_batched_containment_equals_containment_of_each_pair(monkeypatch):
+    """Also when the pairs are compared a few shingles at a time (memory bound)."""
     import numpy as np
 
+    import transforms.neardup as neardup
     from transforms.neardup import containments, shingle_hashes_of_many
 
     writer = Writer(seed=32)
@@ -224,6 +226,8 @@ def test_batched_containment_equals_containment_of_each_pair():
     got = containments(shingle_hashes_of_many(parts), shingle_hashes_of_many(wholes), pairs)
     assert got.tolist() == [containment(parts[p], wholes[w]) for p, w in pairs.tolist()]
     assert sum(c >= CONTAINMENT_THRESHOLD for c in got) >= 6  # each snippet is found in its article
+    monkeypatch.setattr(neardup, "SHINGLES_AT_ONCE", 50)
+    assert containments(shingle_hashes_of_many(parts), shingle_hashes_of_many(wholes), pairs).tolist() == got.tolist()
     assert containments([], [], np.zeros((0, 2))).tolist() == []
 
 
