@@ -214,6 +214,18 @@ CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs hel
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
 SHINGLES_AT_ONCE = 4_000_000  # part shingles compared at once by `containments` (bounds its memory)
 
+# Everything the links depend on besides the documents; bump ALGORITHM when the method changes, so
+# stories stored by an earlier version are recomputed (warehouse.stories skips an unchanged input).
+ALGORITHM = 1
+PARAMETERS = repr(
+    {
+        "algorithm": ALGORITHM,
+        "minhash": (NUM_PERM, SHINGLE, _SEED, _SCHEME, _NOT_WORD.pattern, MIN_SHINGLES),
+        "thresholds": (JACCARD_THRESHOLD, CONTAINMENT_THRESHOLD, ESTIMATE_MARGIN),
+        "limits": (PROPOSALS_PER_PARTITION, EXACT_CHECKS_PER_DOC),
+    }
+)
+
 # exact([(a, b), ...]) -> exact containment of a's shingles in b's, for each pair
 ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
 

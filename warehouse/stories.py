@@ -18,6 +18,7 @@ import pyarrow as pa
 from transforms.neardup import (
     MIN_SHINGLES,
     NUM_PERM,
+    PARAMETERS,
     clusters,
     containments,
     find_signed_matches,
@@ -27,8 +28,15 @@ from transforms.neardup import (
 _TEXT = "coalesce(title, '') || chr(10) || coalesce(body, '')"
 
 
-def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2)."""
+def rebuild_stories(con: duckdb.DuckDBPyConnection, force: bool = False) -> int:
+    """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2).
+
+    Skipped (unless `force`) when nothing it reads changed since the last pass: the pass is
+    deterministic, so the stored stories are what it would compute again."""
+    fingerprint = stories_fingerprint(con)
+    stored = con.execute("SELECT fingerprint, stories FROM stories_input").fetchone()
+    if stored is not None and stored[0] == fingerprint and not force:
+        return int(stored[1])
     doc_ids, signatures, sizes, partial = read_signatures(con)
     texts = _TextCache(con)
     matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
@@ -56,11 +64,24 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
                 con.execute("INSERT INTO doc_stories SELECT doc_id, story_id, similarity, relation FROM _new_stories")
             finally:
                 con.unregister("_new_stories")
+        stories = len(set(first.values()))
+        con.execute("DELETE FROM stories_input")
+        con.execute("INSERT INTO stories_input VALUES (?, ?)", [fingerprint, stories])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(set(first.values()))
+    return stories
+
+
+def stories_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
+    """A 64-bit fingerprint of everything `rebuild_stories` reads: each document's id, publication
+    time, kind, truncation, title and body with its signature, and the pass's parameters."""
+    documents = con.execute(
+        "SELECT coalesce(bit_xor(hash(d.doc_id, d.published_at, d.body_kind, d.truncated, d.title, d.body,"
+        " s.shingles, s.minhash)), 0), count(*) FROM documents d LEFT JOIN doc_signatures s USING (doc_id)"
+    ).fetchone()
+    return int(con.execute("SELECT hash(?, ?, ?)", [documents[0], documents[1], PARAMETERS]).fetchone()[0])
 
 
 def read_signatures(

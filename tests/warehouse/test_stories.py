@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import shutil
 
 import duckdb
 import pytest
@@ -11,6 +12,7 @@ from tests.transforms.test_neardup import article, lightly_edited, listing_snipp
 from tests.warehouse.test_store import doc, load, rows
 from tests.warehouse.test_store_analytics import with_analytics
 from transforms.neardup import containment
+from warehouse.store import Warehouse
 from warehouse.stories import _TextCache, rebuild_stories
 
 
@@ -65,3 +67,64 @@ def test_exact_checks_read_the_stored_texts_whatever_the_cache_holds(corpus, cac
     finally:
         con.close()
     assert sum(v >= 0.8 for v in checked) == 5  # each snippet in its article, and the repost in its original
+
+
+@pytest.fixture
+def warehouse_copy(corpus, tmp_path):
+    """A writable copy of the corpus warehouse, stories not yet computed."""
+    folder, _ = corpus
+    shutil.copy(folder / "zhnews.duckdb", tmp_path / "zhnews.duckdb")
+    with Warehouse(tmp_path) as wh:
+        wh.con.execute("DELETE FROM stories_input")
+        wh.con.execute("DELETE FROM doc_stories")
+    return tmp_path
+
+
+def test_a_pass_over_unchanged_input_is_skipped_and_keeps_the_stories(warehouse_copy, monkeypatch):
+    import warehouse.stories as stories_module
+
+    with Warehouse(warehouse_copy) as wh:
+        first = rebuild_stories(wh.con)
+        before = stories(wh.con)
+
+        def must_not_run(*args, **kwargs):
+            raise AssertionError("the stories pass ran again on unchanged input")
+
+        monkeypatch.setattr(stories_module, "find_signed_matches", must_not_run)
+        assert rebuild_stories(wh.con) == first
+        assert stories(wh.con) == before
+        with pytest.raises(AssertionError, match="ran again"):
+            rebuild_stories(wh.con, force=True)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE documents SET body = body || '（完）' WHERE doc_id = 'a05'",
+        "UPDATE documents SET published_at = published_at - INTERVAL 1 DAY WHERE doc_id = 'r01'",
+        "UPDATE documents SET body_kind = 'summary' WHERE doc_id = 'a11'",
+        "UPDATE doc_signatures SET shingles = shingles + 1 WHERE doc_id = 'a02'",
+        "DELETE FROM documents WHERE doc_id = 'a04'",
+    ],
+)
+def test_any_change_to_what_the_pass_reads_recomputes_the_stories(warehouse_copy, change):
+    with Warehouse(warehouse_copy) as wh:
+        rebuild_stories(wh.con)
+        fingerprint = wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0]
+        wh.con.execute(change)
+        rebuild_stories(wh.con)
+        assert wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0] != fingerprint
+        incremental = stories(wh.con)
+        rebuild_stories(wh.con, force=True)
+        assert stories(wh.con) == incremental
+
+
+def test_a_change_of_the_pass_parameters_recomputes_the_stories(warehouse_copy, monkeypatch):
+    import warehouse.stories as stories_module
+
+    with Warehouse(warehouse_copy) as wh:
+        rebuild_stories(wh.con)
+        fingerprint = wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0]
+        monkeypatch.setattr(stories_module, "PARAMETERS", stories_module.PARAMETERS + " changed")
+        rebuild_stories(wh.con)
+        assert wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0] != fingerprint
