@@ -36,7 +36,7 @@ class Corpus:
 def generate(root: Path, megabytes: float, seed: int = 7) -> Corpus:
     """Write (or reuse) a corpus of about `megabytes` MB under `root`."""
     manifest = root / MANIFEST
-    wanted = {"megabytes": megabytes, "seed": seed, "version": 2}
+    wanted = {"megabytes": megabytes, "seed": seed, "version": 4}
     if manifest.exists():
         meta = json.loads(manifest.read_text())
         if {k: meta.get(k) for k in wanted} == wanted:

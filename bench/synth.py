@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
 
+import jieba
 from pypinyin import lazy_pinyin
 
 OUTLETS = [
@@ -32,30 +37,6 @@ OUTLETS = [
     "钱江晚报",
 ]
 PLACES = ["杭州", "成都", "武汉", "西安", "青岛", "长沙", "昆明", "厦门", "兰州", "南宁", "合肥", "沈阳"]
-SUBJECTS = [
-    "当地政府",
-    "研究团队",
-    "多家企业",
-    "有关部门",
-    "专家学者",
-    "市场人士",
-    "志愿者队伍",
-    "交通部门",
-    "气象台",
-    "文旅部门",
-    "高校师生",
-    "社区居民",
-]
-ACTIONS = [
-    "发布了新的实施方案",
-    "启动了为期三个月的专项行动",
-    "公布了最新统计数据",
-    "举行了新闻发布会",
-    "签署了合作协议",
-    "完成了阶段性测试",
-    "推出了便民服务措施",
-    "召开了专题座谈会",
-]
 TOPICS = [
     "新能源汽车",
     "城市更新",
@@ -70,21 +51,78 @@ TOPICS = [
     "职业教育",
     "生态修复",
 ]
-DETAILS = [
-    "涉及资金约{n}亿元",
-    "覆盖{n}个街道和乡镇",
-    "同比增长{n}个百分点",
-    "预计带动就业{n}万人",
-    "首批{n}个项目已经落地",
-    "参与人数超过{n}万人次",
-]
+# English summaries ({n}: a Chinese noun romanized, as English coverage names Chinese terms; {ns}: a place)
 EN_SENTENCES = [
-    "The report highlights steady growth in {topic} across {place}",
-    "Officials in {place} said the programme would expand next year",
-    "Analysts expect the {topic} sector to attract more private investment",
-    "Residents welcomed the measures, according to local media",
+    "The report on {n} highlights steady growth in {n} across {ns}",
+    "Officials in {ns} said the {n} programme would expand to {n} next year",
+    "Analysts expect the {n} sector to attract more private investment in {n}",
+    "Residents of {ns} welcomed the {n} measures, according to {n} media",
+    "{ns} unveiled a plan for {n} and {n} after talks with {n} groups",
+    "Shares linked to {n} rose as investors weighed {n} data from {ns}",
+    "A survey of {n} users in {ns} found rising demand for {n}",
+    "Experts warned that {n} could slow {n} unless {n} improves",
 ]
 TEASER_HEADS = ["{place}举办{topic}论坛", "{topic}迎来新机遇", "{place}发布{topic}新政", "聚焦{topic}发展"]
+
+
+# Sentence shapes by part of speech (jieba's tags: n noun, v verb, a adjective, d adverb, ns place,
+# nr person, nt organisation, t time, vn verbal noun; {num} a figure with a unit). Filled with words
+# drawn by frequency from jieba's 350k-word dictionary, the text has the vocabulary and word lengths
+# of real news (two unrelated documents share few character 5-grams), not the handful of templates
+# an earlier version used (which made every document a near-duplicate of every other).
+SENTENCE_PATTERNS = [
+    "{ns}{n}{d}{v}{n}{n}，{v}{a}的{n}。",
+    "{nr}表示，{n}{d}{v}{vn}，{v}{n}{n}。",
+    "据{nt}消息，{ns}{v}{num}{n}，{n}{v}{a}。",
+    "{t}，{ns}{n}{v}{n}，{d}{v}{num}。",
+    "{n}{n}{d}{v}，{n}{v}{a}{n}，{d}{v}{n}{n}。",
+    "在{ns}，{nr}{v}“{n}{vn}”{n}，{v}{n}。",
+    "{nt}{v}{ns}{n}{vn}{n}，{n}{v}{num}，{v}{a}{n}。",
+    "{a}的{n}{v}{n}{vn}，{nr}{d}{v}{n}。",
+]
+_NUMBERS = ["{n}亿元", "{n}万人", "{n}%", "{n}个项目", "{n}家企业", "{n}公里", "{n}万元", "{n}年"]
+_TAGS = ("n", "v", "a", "d", "ns", "nr", "nt", "t", "vn")
+_MIN_FREQ = 50  # rarer dictionary words are mostly obscure
+
+
+def _parts(pattern: str) -> list[str]:
+    """`{n}的{v}` → ['{n}', '的', '{v}']."""
+    parts, rest = [], pattern
+    while rest:
+        end = rest.index("}") + 1 if rest.startswith("{") else (rest.find("{") if "{" in rest else len(rest))
+        parts.append(rest[:end])
+        rest = rest[end:]
+    return parts
+
+
+class Lexicon:
+    """Words of jieba's dictionary by part of speech, each list with cumulative frequency weights."""
+
+    def __init__(self, dictionary: Path):
+        by_tag: dict[str, list[tuple[str, float]]] = {tag: [] for tag in _TAGS}
+        with dictionary.open(encoding="utf-8") as lines:
+            for line in lines:
+                word, freq, tag = line.split()
+                if tag in by_tag and int(freq) >= _MIN_FREQ and 2 <= len(word) <= 4 and _all_han(word):
+                    by_tag[tag].append((word, int(freq) ** 0.75))  # flattened Zipf: common words dominate less
+        self.words = {tag: [w for w, _ in pairs] for tag, pairs in by_tag.items()}
+        self.weights = {tag: list(accumulate(f for _, f in pairs)) for tag, pairs in by_tag.items()}
+
+    def pick(self, rng: random.Random, tag: str) -> str:
+        if tag == "num":
+            figure = rng.choice([str(rng.randint(2, 980)), f"{rng.uniform(1, 99):.1f}"])
+            return rng.choice(_NUMBERS).format(n=figure)
+        return rng.choices(self.words[tag], cum_weights=self.weights[tag])[0]
+
+
+def _all_han(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon of jieba's bundled dictionary (read once per process, ~0.5 s)."""
+    return Lexicon(Path(jieba.__file__).with_name("dict.txt"))
 
 
 @dataclass
@@ -101,16 +139,50 @@ def pinyin_name(name: str) -> str:
     return " ".join(p.capitalize() for p in lazy_pinyin(name))
 
 
+RECENT_ARTICLES = 200  # articles a repost or a listing snippet may copy
+REPOST_SHARE = 0.1  # share of articles that repost a recent one with a paragraph rewritten
+EXCERPT_SHARE = 0.25  # share of listing snippets that are the start of a recent article
+
+
 class Writer:
     """Makes varied, deterministic article text and dumps from one seed."""
 
     def __init__(self, seed: int = 0):
         self.rng = random.Random(seed)
+        self.recent: deque[list[str]] = deque(maxlen=RECENT_ARTICLES)  # bodies reposts and snippets copy
+
+    def article_body(self, paragraphs: int, sentences: tuple[int, int]) -> list[str]:
+        """A new article's paragraphs, or (one time in `1 / REPOST_SHARE`) a recent article's with one
+        paragraph rewritten, as a repost with small edits; remembered for later reposts and snippets."""
+        r = self.rng
+        if self.recent and r.random() < REPOST_SHARE:
+            body = list(r.choice(self.recent))
+            body[r.randrange(len(body))] = self.paragraph(r.randint(*sentences))
+        else:
+            body = [self.paragraph(r.randint(*sentences)) for _ in range(paragraphs)]
+        self.recent.append(body)
+        return body
+
+    def snippet(self) -> str:
+        """A listing snippet: new text, or (one time in `1 / EXCERPT_SHARE`) the start of a recent article."""
+        r = self.rng
+        if self.recent and r.random() < EXCERPT_SHARE:
+            return "".join(r.choice(self.recent))[: r.randint(90, 180)]
+        return self.paragraph(4)
 
     def sentence(self) -> str:
-        r = self.rng
-        detail = r.choice(DETAILS).format(n=r.randint(2, 980))
-        return f"{r.choice(PLACES)}{r.choice(SUBJECTS)}围绕{r.choice(TOPICS)}{r.choice(ACTIONS)},{detail}。"
+        """One sentence: a pattern of parts of speech filled with words of jieba's dictionary."""
+        r, words = self.rng, lexicon()
+        pattern = r.choice(SENTENCE_PATTERNS)
+        return "".join(words.pick(r, part[1:-1]) if part.startswith("{") else part for part in _parts(pattern))
+
+    def english(self, pattern: str) -> str:
+        """An English sentence: `pattern`'s {n} and {ns} slots filled with romanized dictionary words."""
+        words = lexicon()
+        return "".join(
+            pinyin_name(words.pick(self.rng, part[1:-1])).replace(" ", "") if part.startswith("{") else part
+            for part in _parts(pattern)
+        )
 
     def paragraph(self, sentences: int = 3) -> str:
         return "".join(self.sentence() for _ in range(sentences))
@@ -149,7 +221,7 @@ class Writer:
             doc = {"title": title, "source": outlet, "published_at": when.isoformat() + "+08:00"}
             kind = r.choice(["snippet", "summary"])
             if kind == "snippet":
-                text = self.paragraph(4)
+                text = self.snippet()
                 lines.append(self.wrap(text, r.randint(40, 70)) + " ...")
                 doc.update(
                     must_include=[text[:30], text[-30:]],
@@ -158,7 +230,7 @@ class Writer:
                     truncated=True,
                 )
             elif interface == "en":
-                text = [s.format(topic=r.choice(TOPICS), place=r.choice(PLACES)) for s in EN_SENTENCES]
+                text = [self.english(s) for s in r.sample(EN_SENTENCES, 4)]
                 lines += [f"Group {i + 1} - {t} [{i + 1}][{i + 3}]" for i, t in enumerate(text)]
                 doc.update(must_include=text[:3], body_kind="summary")
             else:
@@ -175,7 +247,7 @@ class Writer:
     def portal(self, name: str, paragraphs: int = 6) -> SynthDump:
         r = self.rng
         title, when = self.title(), self.when(seconds=True)
-        body = [self.paragraph(r.randint(2, 4)) for _ in range(paragraphs)]
+        body = self.article_body(paragraphs, (2, 4))
         teasers = [
             r.choice(TEASER_HEADS).format(place=r.choice(PLACES), topic=r.choice(TOPICS))[:12]
             + "... "
@@ -204,8 +276,7 @@ class Writer:
         return SynthDump(name, "\n".join(lines), gold)
 
     def self_media(self, name: str, paragraphs: int = 8) -> SynthDump:
-        r = self.rng
-        body = [self.paragraph(r.randint(1, 3)) for _ in range(paragraphs)]
+        body = self.article_body(paragraphs, (1, 3))
         prompt = "阅读此文前,诚邀您点击一下“关注”按钮,方便以后持续为您推送此类文章,同时也便于您进行讨论与分享,您的支持是我们坚持创作的动力~"
         lines = [prompt, "", "打开网易新闻 查看更多图片", ""]
         for i, p in enumerate(body):

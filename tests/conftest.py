@@ -54,6 +54,22 @@ def ingest(prefect_harness):
     return run
 
 
+def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python -m flows.cli ARGS...` from the project root as a user would; output captured as text.
+
+    Never raises on a non-zero exit: tests assert on `returncode`, `stdout` and `stderr`.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def score(db: Path, gold: Path, min_f1: float) -> tuple[int, dict]:
     """Run the shared gold scorer on a warehouse; returns (exit code, its JSON report)."""
     if not SCORER.exists():

@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, run_cli
 
 NATO_ARTICLE = SAMPLES / "004_cf763c7a10aeb221.txt"
 NUCLEAR_ARTICLE = SAMPLES / "002_842cd329f54bcaf9.txt"
@@ -150,30 +150,21 @@ def test_search_filters_by_outlet_and_date(con):
 
 
 def test_the_cli_prints_json_for_scripts_and_a_table_for_people(warehouse):
-    run = [sys.executable, "-m", "flows.cli", "search", "高市早苗 特朗普", "--data-dir", str(warehouse), "-n", "3"]
-    proc = subprocess.run([*run, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    query = ("search", "高市早苗 特朗普", "--data-dir", warehouse, "-n", "3")
+    proc = run_cli(*query, "--json", timeout=120)
     assert proc.returncode == 0, proc.stderr
     hits = json.loads(proc.stdout)
     assert len(hits) == 3
     assert {"doc_id", "title", "source", "published_at", "score"} <= set(hits[0])
     assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"]
     assert "高市早苗" in hits[0]["snippet"] or "特朗普" in hits[0]["snippet"]
-    table = subprocess.run(
-        [*run, "--source", "新浪财经"], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
-    )
+    table = run_cli(*query, "--source", "新浪财经", timeout=120)
     assert table.returncode == 0, table.stderr
     assert "新浪财经" in table.stdout and "BM25" in table.stdout and "高市" in table.stdout
 
 
 def test_the_cli_says_clearly_when_a_query_has_no_words(warehouse):
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "search", "的了，", "--data-dir", str(warehouse)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("search", "的了，", "--data-dir", str(warehouse), timeout=120)
     assert proc.returncode == 2 and "no searchable words" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -282,14 +273,7 @@ def test_reindex_applies_an_edited_user_dictionary_to_documents_already_loaded(w
     assert has_term("周永生") == 0
     with duckdb.connect(str(db), read_only=True) as c:
         documents = c.execute("SELECT count(*) FROM documents").fetchone()[0]
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "reindex", "--data-dir", str(data), "--profiles", str(words)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
+    proc = run_cli("reindex", "--data-dir", str(data), "--profiles", str(words))
     assert proc.returncode == 0, proc.stderr
     assert f"re-segmented {documents} documents" in proc.stdout
     assert has_term("周永生") == 1

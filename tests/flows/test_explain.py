@@ -1,12 +1,9 @@
 """`zhnews explain FILE`: every line of a dump with what the pipeline did to it."""
 
-import subprocess
-import sys
-
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, run_cli
 from transforms.decode import decode_dump
 from transforms.explain import explain_lines
 
@@ -37,14 +34,7 @@ def test_explain_shows_the_same_rules_the_warehouse_records_in_removed_lines(ing
 
 
 def test_cli_explain_prints_each_line_with_its_verdict_and_rule():
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "explain", str(EVALSET / "s05_wechat_original_bom.txt")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("explain", str(EVALSET / "s05_wechat_original_bom.txt"), timeout=120)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert any("field:title" in line and "42支球队" in line for line in lines)

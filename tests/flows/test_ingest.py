@@ -1,13 +1,11 @@
 """End to end: real Prefect flow runs, real Parquet, real DuckDB, scored with the shared gold scorer."""
 
 import json
-import subprocess
-import sys
 
 import duckdb
 
 from bench.synth import Writer
-from tests.conftest import ROOT, SAMPLES, SEED_GOLD, score
+from tests.conftest import ROOT, SAMPLES, SEED_GOLD, run_cli, score
 
 DATA_TABLES = ("files", "documents", "sightings", "removed_lines")
 
@@ -70,28 +68,14 @@ def test_parquet_files_hold_what_duckdb_holds(ingest, tmp_path):
 
 
 def test_cli_ingest_prints_a_summary_and_builds_the_warehouse(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", str(SAMPLES), "--data-dir", str(tmp_path), "--no-progress"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
+    proc = run_cli("ingest", str(SAMPLES), "--data-dir", str(tmp_path), "--no-progress")
     assert proc.returncode == 0, proc.stderr
     assert "files seen" in proc.stdout and "quarantined" in proc.stdout
     assert table_counts(tmp_path / "zhnews.duckdb")["documents"] == 20
 
 
 def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path), timeout=120)
     assert proc.returncode == 2
     assert "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
 

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from bench.synth import Writer
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run_cli
 
 # Every column except the per-run ones (load ids, timestamps).
 TABLES = {
@@ -105,19 +105,7 @@ def test_a_rerun_reads_only_files_whose_size_or_mtime_changed(ingest, tmp_path):
     ],
 )
 def test_cli_refuses_bad_runner_options_in_one_line(tmp_path, options, message):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", str(SAMPLES), "--data-dir", str(tmp_path), *options],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("ingest", str(SAMPLES), "--data-dir", str(tmp_path), *options, timeout=120)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "zhnews.duckdb").exists()

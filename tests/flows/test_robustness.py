@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, run_cli
 
 DATA_TABLES = ("files", "documents", "sightings", "removed_lines")
 LISTING = (SAMPLES / "001_dabb44417cea5896.txt").read_text(encoding="utf-8")
@@ -195,11 +195,13 @@ def cli(prefect_harness, tmp_path):
     env.pop("ZHNEWS_FAULT", None)
 
     def run(*args, extra_env=None, wait=True):
+        if wait:
+            return run_cli(*args, env={**env, **(extra_env or {})})
         command = [sys.executable, "-m", "flows.cli", *map(str, args)]
-        kwargs = {"cwd": ROOT, "env": {**env, **(extra_env or {})}, "text": True}
-        if not wait:
-            return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
-        return subprocess.run(command, capture_output=True, timeout=300, check=False, **kwargs)
+        env_now = {**env, **(extra_env or {})}
+        return subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env_now, text=True
+        )
 
     return run
 

@@ -1,15 +1,13 @@
 """Scheduled operation: the served deployment and the prefect.yaml deployment ingest the inbox on a cron."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from flows.schedule import inbox_deployment
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 def test_serve_builds_a_cron_deployment_of_the_ingest_flow_over_the_inbox(tmp_path):
@@ -39,40 +37,14 @@ def test_relative_folders_become_absolute_so_runs_do_not_depend_on_the_working_d
 def test_a_bad_schedule_is_refused_before_anything_is_served(tmp_path, cron, timezone):
     with pytest.raises(ValueError):
         inbox_deployment(tmp_path / "inbox", tmp_path / "data", cron, timezone=timezone)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "serve",
-            "--inbox",
-            str(tmp_path / "inbox"),
-            "--cron",
-            cron,
-            "--timezone",
-            timezone,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("serve", "--inbox", tmp_path / "inbox", "--cron", cron, "--timezone", timezone, timeout=120)
     assert proc.returncode == 2 and "invalid schedule" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "inbox").exists()
 
 
 def test_serve_without_a_prefect_server_explains_how_to_start_one(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "home")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "serve", "--inbox", str(tmp_path / "inbox")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("serve", "--inbox", str(tmp_path / "inbox"), env=env, timeout=120)
     assert proc.returncode == 2 and "prefect server start" in proc.stderr and "PREFECT_API_URL" in proc.stderr
 
 

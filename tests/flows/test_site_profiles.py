@@ -1,13 +1,10 @@
 """Adding a site is adding a file: a profile in a folder passed with --profiles."""
 
-import subprocess
-import sys
-
 import duckdb
 import pytest
 
 from flows.config import load_profiles
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from transforms.pipeline import DumpProcessor
 
 # An invented site: its date line puts the outlet in brackets, its pages carry a promo line.
@@ -82,14 +79,7 @@ def test_ingest_and_explain_take_the_profiles_folder(ingest, site_dir, tmp_path)
         "河口日报",
         ["common", "kuaixun"],
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "explain", str(dump), "--profiles", str(site_dir)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("explain", str(dump), "--profiles", str(site_dir), timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert any("kuaixun:promo" in line and "☆快讯网APP" in line for line in proc.stdout.splitlines())
 

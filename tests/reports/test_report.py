@@ -3,8 +3,6 @@
 import json
 import re
 import shutil
-import subprocess
-import sys
 from html import escape as html_escape
 from html.parser import HTMLParser
 
@@ -12,7 +10,7 @@ import duckdb
 import pytest
 
 from reports.build import build_report
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, run_cli
 
 EVALSET = ROOT / "tests" / "fixtures" / "evalset"
 CHARTS = ("documents-per-day", "top-terms", "removed-by-rule", "removed-by-site", "layouts", "encodings", "stories")
@@ -180,25 +178,10 @@ def test_the_report_loads_nothing_from_outside_the_file(report):
 
 
 def test_cli_writes_the_report_and_explains_a_missing_warehouse(warehouse, tmp_path):
-    run = [sys.executable, "-m", "flows.cli", "report"]
-    done = subprocess.run(
-        [*run, "--data-dir", str(warehouse), "--out", str(tmp_path / "r.html")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("report", "--data-dir", warehouse, "--out", tmp_path / "r.html", timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Plotly.newPlot" in (tmp_path / "r.html").read_text(encoding="utf-8")
-    missing = subprocess.run(
-        [*run, "--data-dir", str(tmp_path / "nowhere")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    missing = run_cli("report", "--data-dir", tmp_path / "nowhere", timeout=120)
     assert missing.returncode == 2 and "no warehouse at" in missing.stderr and "Traceback" not in missing.stderr
 
 

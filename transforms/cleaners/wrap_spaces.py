@@ -3,7 +3,8 @@
 A copy tool that wraps lines at a fixed width and later joins them with a space leaves single
 spaces between two Chinese characters. Chinese prose puts no spaces between Han characters, so a
 single space with Han (or CJK punctuation) on one side and Han, CJK punctuation or a digit on the
-other is taken out, and so is one splitting a number inside Chinese text (`覆盖3 8个` → `覆盖38个`).
+other is taken out, and so is one splitting a number inside Chinese text (`覆盖3 8个` → `覆盖38个`,
+`增长82. 9%` → `增长82.9%`).
 Spaces next to Latin letters stay, so `David Perdue` and English summaries are untouched.
 """
 
@@ -21,8 +22,8 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\
 WRAP_SPACE = re.compile(
     rf"(?:(?<=[{_CJK}])|(?<=[\u4e00-\u9fff][,.;:!?\"'()])) (?=[{_CJK}])|(?<=[{_CJK}]) (?=\d|[,.;:!?)](?:[\u4e00-\u9fff]|$))|(?<=\d) (?=[{_CJK}])"
 )
-# A number split by a wrap, inside Chinese text: 覆盖3 8个.
-SPLIT_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(\d+) (\d+)(?=[\u4e00-\u9fff])")
+# A number split by a wrap, inside Chinese text: 覆盖3 8个, 增长82. 9%, 约4 .5亿元.
+SPLIT_NUMBER = re.compile(rf"(?<=[{_CJK}])(\d+\.?\d*) (\.?\d+(?:\.\d+)?)(?=[{_CJK}%])")
 
 
 def repair_wrap_spaces(text: str) -> tuple[str, int]:
