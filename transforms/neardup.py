@@ -208,7 +208,7 @@ class Match:
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
 PROPOSALS_PER_PARTITION = 32  # LSH Ensemble proposals scored per excerpt and size partition, most shared bands
 # first (8 partitions: at most 256 an excerpt, bounding the work on look-alike corpora)
-PAIRS_AT_ONCE = 4_000_000  # candidate pairs generated at once (bounds memory on look-alike corpora)
+PAIRS_AT_ONCE = 1_000_000  # candidate pairs generated at once (bounds memory on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
@@ -467,30 +467,38 @@ def _excerpts(
     bounds = optimal_partitions(size_values, counts, len(_ENSEMBLE.indexes))
     uppers = np.asarray([upper for _, upper in bounds], dtype=np.float64)
     partition_of = np.searchsorted(uppers, sizes[full], side="left")
+    members = [full[partition_of == p] for p in range(len(uppers))]
+    # which of datasketch's (bands, rows) parameters each excerpt uses in each partition: its
+    # MinHashLSHEnsemble._get_optimal_param(upper, size), for all at once
+    ratio = np.searchsorted(_ENSEMBLE.xqs, uppers[:, None] / sizes[parts][None, :], side="left")
+    choice = np.minimum(ratio, len(_ENSEMBLE.params) - 1).astype(np.int16)
     proposed_q, proposed_o, proposed_e = [], [], []
-    for p, upper in enumerate(uppers):
-        members = full[partition_of == p]
-        if not len(members):
+    for c in np.unique(choice).tolist():
+        bands, rows = (int(v) for v in _ENSEMBLE.params[c])
+        # one index over every partition where some excerpt uses these parameters, searched once
+        uses = choice == c
+        partitions = [p for p in range(len(uppers)) if len(members[p]) and uses[p].any()]
+        if not partitions:
             continue
-        # datasketch's MinHashLSHEnsemble._get_optimal_param(upper, size), for every excerpt at once
-        ratio = np.searchsorted(_ENSEMBLE.xqs, upper / sizes[parts], side="left")
-        params = np.asarray(_ENSEMBLE.params, dtype=np.int64)[np.minimum(ratio, len(_ENSEMBLE.params) - 1)]
-        for bands, rows in np.unique(params, axis=0).tolist():
-            index = _BandIndex(bands)
-            index.add(band_keys(signatures[members], rows, bands), np.arange(len(members)))
-            group = np.flatnonzero((params[:, 0] == bands) & (params[:, 1] == rows))
-            for start in range(0, len(group), CHUNK_DOCS):
-                chunk = group[start : start + CHUNK_DOCS]
-                keys = band_keys(signatures[parts[chunk]], rows, bands)
-                first, counts = index.lookup(keys)
-                for within in _split_by_work(counts.sum(axis=1)):
-                    found = (first[within], counts[within])
-                    q, other, estimate = _likely_sources(
-                        index, keys[within], found, members, parts[chunk[within]], signatures, sizes
-                    )
-                    proposed_q.append(chunk[within][q])
-                    proposed_o.append(other)
-                    proposed_e.append(estimate)
+        indexed = np.concatenate([members[p] for p in partitions])  # by partition, then oldest first
+        label = np.repeat(np.asarray(partitions), [len(members[p]) for p in partitions])
+        index = _BandIndex(bands)
+        index.add(band_keys(signatures[indexed], rows, bands), np.arange(len(indexed)))
+        group = np.flatnonzero(uses[partitions].any(axis=0))
+        for start in range(0, len(group), CHUNK_DOCS):
+            chunk = group[start : start + CHUNK_DOCS]
+            keys = band_keys(signatures[parts[chunk]], rows, bands)
+            first, counts = index.lookup(keys)
+            for within in _split_by_work(counts.sum(axis=1)):
+                q, found, hits = index.pairs_with_hits(keys[within], (first[within], counts[within]))
+                # only the partitions where the excerpt uses these parameters
+                mine = uses[label[found], chunk[within][q]]
+                q, other, estimate = _likely_sources(
+                    q[mine], found[mine], hits[mine], label, indexed, parts[chunk[within]], signatures, sizes, bands
+                )
+                proposed_q.append(chunk[within][q])
+                proposed_o.append(other)
+                proposed_e.append(estimate)
     if not proposed_q:
         return []
     q, other, _ = _best_per_query(np.concatenate(proposed_q), np.concatenate(proposed_o), np.concatenate(proposed_e))
@@ -565,25 +573,31 @@ def _split_by_work(counts: np.ndarray, at_once: int | None = None) -> Iterator[n
 
 
 def _likely_sources(
-    index: _BandIndex,
-    keys: np.ndarray,
-    found: tuple[np.ndarray, np.ndarray],
-    members: np.ndarray,
+    q: np.ndarray,
+    found: np.ndarray,
+    hits: np.ndarray,
+    label: np.ndarray,
+    indexed: np.ndarray,
     excerpts: np.ndarray,
     signatures: np.ndarray,
     sizes: np.ndarray,
+    bands: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(query position, full document, containment estimate) of the best proposals for these excerpts
-    (`found`: the keys' `index.lookup`; the index holds positions in `members`)."""
-    q, other, hits = index.pairs_with_hits(keys, found)
-    # per excerpt: the documents sharing most bands first, then the oldest (one integer sort key;
-    # the index holds positions in `members`, which ascend with the documents' age)
-    width, levels = np.int64(len(members)), np.int64(keys.shape[1] + 1)
-    ranked = _compact((q * levels + (keys.shape[1] - hits)) * width + other, len(keys) * int(levels * width))
+    """(query position, full document, containment estimate) of the best proposals for these excerpts,
+    given the index's pairs (query, position in `indexed`, bands shared), sorted by query then position;
+    `label`: each indexed document's size partition."""
+    # per excerpt and partition: the documents sharing most bands first, then the oldest (one integer
+    # sort key; positions in `indexed` ascend by partition, then age)
+    width, levels, partitions = np.int64(len(indexed)), np.int64(bands + 1), np.int64(label.max() + 1)
+    group = q * partitions + label[found]
+    ranked = _compact(
+        (group * levels + (bands - hits)) * width + found,
+        (int(q.max()) + 1 if len(q) else 0) * int(partitions * levels * width),
+    )
     ranked.sort()
-    q, other = (ranked // width // levels).astype(np.int64), members[ranked % width]
-    read = rank_in_runs(q) < PROPOSALS_PER_PARTITION
-    q, other = q[read], other[read]
+    group, found = ranked // width // levels, ranked % width
+    read = rank_in_runs(group) < PROPOSALS_PER_PARTITION
+    q, other = (group[read] // partitions).astype(np.int64), indexed[found[read]]
     j = _agreement(signatures, excerpts[q], other)
     estimate = j * (sizes[excerpts[q]] + sizes[other]) / ((1 + j) * sizes[excerpts[q]])
     likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
