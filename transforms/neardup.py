@@ -470,8 +470,10 @@ def _excerpts(
     members = [full[partition_of == p] for p in range(len(uppers))]
     # which of datasketch's (bands, rows) parameters each excerpt uses in each partition: its
     # MinHashLSHEnsemble._get_optimal_param(upper, size), for all at once
-    ratio = np.searchsorted(_ENSEMBLE.xqs, uppers[:, None] / sizes[parts][None, :], side="left")
-    choice = np.minimum(ratio, len(_ENSEMBLE.params) - 1).astype(np.int16)
+    choice = np.empty((len(uppers), len(parts)), dtype=np.int16)  # 16 bytes an excerpt
+    for p, upper in enumerate(uppers):
+        ratio = np.searchsorted(_ENSEMBLE.xqs, upper / sizes[parts], side="left")
+        choice[p] = np.minimum(ratio, len(_ENSEMBLE.params) - 1)
     proposed_q, proposed_o, proposed_e = [], [], []
     for c in np.unique(choice).tolist():
         bands, rows = (int(v) for v in _ENSEMBLE.params[c])
