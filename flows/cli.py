@@ -130,23 +130,27 @@ def ingest(
         check_inputs(paths)
         root = prepare_data_dir(data_dir)
         with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
-            check_warehouse(root)
             _quiet_prefect(verbose)
-            from flows.ingest import ingest_flow
+            from flows.api_server import prefect_api
 
-            summary = ingest_flow(
-                paths=[str(p) for p in paths],
-                data_dir=str(root),
-                profile_dirs=[str(p) for p in profiles or ()],
-                batch_files=batch_files,
-                batch_bytes=int(batch_mb * 1e6),
-                workers=workers,
-                task_runner=task_runner,
-                dask_address=dask_address,
-                wait_seconds=wait,
-                show_progress=progress,
-                segmenter=segmenter,
-            )
+            with prefect_api() as api_ready:  # Prefect's temporary server starts while the pipeline loads
+                check_warehouse(root)
+                from flows.ingest import ingest_flow
+
+                api_ready()
+                summary = ingest_flow(
+                    paths=[str(p) for p in paths],
+                    data_dir=str(root),
+                    profile_dirs=[str(p) for p in profiles or ()],
+                    batch_files=batch_files,
+                    batch_bytes=int(batch_mb * 1e6),
+                    workers=workers,
+                    task_runner=task_runner,
+                    dask_address=dask_address,
+                    wait_seconds=wait,
+                    show_progress=progress,
+                    segmenter=segmenter,
+                )
     except KeyboardInterrupt:
         raise fail("interrupted; the batch in progress was rolled back, run again to finish", 130) from None
     except Exception as exc:

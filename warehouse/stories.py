@@ -9,17 +9,34 @@ on the texts), and the linked groups become `doc_stories`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from transforms.neardup import MIN_SHINGLES, NUM_PERM, clusters, find_signed_matches, shingle_hashes
+from transforms.neardup import (
+    MIN_SHINGLES,
+    NUM_PERM,
+    PARAMETERS,
+    clusters,
+    containments,
+    find_signed_matches,
+    shingle_hashes_of_many,
+)
 
 _TEXT = "coalesce(title, '') || chr(10) || coalesce(body, '')"
 
 
-def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2)."""
+def rebuild_stories(con: duckdb.DuckDBPyConnection, force: bool = False) -> int:
+    """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2).
+
+    Skipped (unless `force`) when nothing it reads changed since the last pass: the pass is
+    deterministic, so the stored stories are what it would compute again."""
+    fingerprint = stories_fingerprint(con)
+    stored = con.execute("SELECT fingerprint, stories FROM stories_input").fetchone()
+    if stored is not None and stored[0] == fingerprint and not force:
+        return int(stored[1])
     doc_ids, signatures, sizes, partial = read_signatures(con)
     texts = _TextCache(con)
     matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
@@ -47,11 +64,24 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
                 con.execute("INSERT INTO doc_stories SELECT doc_id, story_id, similarity, relation FROM _new_stories")
             finally:
                 con.unregister("_new_stories")
+        stories = len(set(first.values()))
+        con.execute("DELETE FROM stories_input")
+        con.execute("INSERT INTO stories_input VALUES (?, ?)", [fingerprint, stories])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(set(first.values()))
+    return stories
+
+
+def stories_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
+    """A 64-bit fingerprint of everything `rebuild_stories` reads: each document's id, publication
+    time, kind, truncation, title and body with its signature, and the pass's parameters."""
+    documents = con.execute(
+        "SELECT coalesce(bit_xor(hash(d.doc_id, d.published_at, d.body_kind, d.truncated, d.title, d.body,"
+        " s.shingles, s.minhash)), 0), count(*) FROM documents d LEFT JOIN doc_signatures s USING (doc_id)"
+    ).fetchone()
+    return int(con.execute("SELECT hash(?, ?, ?)", [documents[0], documents[1], PARAMETERS]).fetchone()[0])
 
 
 def read_signatures(
@@ -80,27 +110,59 @@ def read_signatures(
 
 
 class _TextCache:
-    """Exact similarity checks on the stored texts, fetched in chunks and shingled once each."""
+    """Exact containment checks on the stored texts. Each batch's texts are fetched in chunks and
+    shingled together; the containing (full) documents, which recur across batches, stay cached
+    up to `cached_shingles` hashes (least recently used dropped first), so memory stays bounded."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, chunk: int = 2000):
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk: int = 2000, cached_shingles: int = 4_000_000):
         self.con = con
         self.chunk = chunk
+        self.cached_shingles = cached_shingles
+        self.wholes: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.held = 0
 
-    def exact(self, pairs: list[tuple[str, str]]) -> list[float]:
-        needed = sorted({d for pair in pairs for d in pair})
+    def exact(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Containment of each pair's first document's shingles in its second's."""
+        parts = sorted({a for a, _ in pairs})
+        wholes = sorted({b for _, b in pairs})
+        known = {b: self.wholes[b] for b in wholes if b in self.wholes}
+        for b in known:
+            self.wholes.move_to_end(b)
+        fetched = self._shingles(sorted(set(parts) | (set(wholes) - set(known))))
+        for b in wholes:
+            if b not in known:
+                known[b] = fetched.get(b, _EMPTY)
+                self._keep(b, known[b])
+        part_at = {a: k for k, a in enumerate(parts)}
+        whole_at = {b: k for k, b in enumerate(wholes)}
+        return containments(
+            [fetched.get(a, _EMPTY) for a in parts],
+            [known[b] for b in wholes],
+            np.asarray([(part_at[a], whole_at[b]) for a, b in pairs], dtype=np.int64),
+        )
+
+    def _shingles(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
         shingles: dict[str, np.ndarray] = {}
-        for start in range(0, len(needed), self.chunk):
+        for start in range(0, len(doc_ids), self.chunk):
             rows = self.con.execute(
                 f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                [needed[start : start + self.chunk]],
+                [doc_ids[start : start + self.chunk]],
             ).fetchall()
-            shingles.update((doc_id, shingle_hashes(text)) for doc_id, text in rows)
-        empty = np.zeros(0, dtype=np.uint64)
-        return [_containment(shingles.get(a, empty), shingles.get(b, empty)) for a, b in pairs]
+            hashes = shingle_hashes_of_many([text for _, text in rows])
+            shingles.update((doc_id, h.copy()) for (doc_id, _), h in zip(rows, hashes, strict=True))
+        return shingles
+
+    def _keep(self, doc_id: str, shingles: np.ndarray) -> None:
+        if doc_id in self.wholes or len(shingles) > self.cached_shingles:
+            return
+        self.wholes[doc_id] = shingles
+        self.held += len(shingles)
+        while self.held > self.cached_shingles:
+            _, dropped = self.wholes.popitem(last=False)
+            self.held -= len(dropped)
 
 
-def _containment(x: np.ndarray, y: np.ndarray) -> float:
-    return len(np.intersect1d(x, y, assume_unique=True)) / len(x) if len(x) else 0.0
+_EMPTY = np.zeros(0, dtype=np.uint32)
 
 
 def _earliest(con: duckdb.DuckDBPyConnection, members: dict[str, str]) -> dict[str, str]:

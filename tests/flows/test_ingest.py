@@ -1,5 +1,6 @@
 """End to end: real Prefect flow runs, real Parquet, real DuckDB, scored with the shared gold scorer."""
 
+import contextlib
 import json
 
 import duckdb
@@ -72,6 +73,29 @@ def test_cli_ingest_prints_a_summary_and_builds_the_warehouse(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "files seen" in proc.stdout and "quarantined" in proc.stdout
     assert table_counts(tmp_path / "zhnews.duckdb")["documents"] == 20
+
+
+def test_without_a_prefect_server_the_cli_runs_its_flow_on_a_temporary_one_and_stops_it(tmp_path):
+    import os
+    import sqlite3
+
+    import psutil
+
+    home = tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+    proc = run_cli("ingest", SAMPLES, "--data-dir", tmp_path / "data", "--no-progress", env=env)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(home / "prefect.db") as db:  # the temporary server's database: the run is recorded
+        runs = db.execute(
+            "SELECT r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id WHERE f.name = ?", ["zhnews-ingest"]
+        )
+        assert [state for (state,) in runs] == ["COMPLETED"]
+    left = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("PREFECT_HOME") == str(home):
+                left.append(process.cmdline())
+    assert left == []  # the server (and any worker) ended with the run
 
 
 def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):

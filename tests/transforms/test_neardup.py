@@ -195,3 +195,111 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
     }
     assert ours == theirs
     assert any(q != o for q, o in ours)  # reposts are found, not only each document itself
+
+
+def test_many_texts_are_shingled_exactly_as_one_at_a_time():
+    from transforms.neardup import shingle_hashes, shingle_hashes_of_many
+
+    writer = Writer(seed=31)
+    texts = [article(writer, paragraphs=n % 4) for n in range(12)] + [
+        "",
+        "短",
+        "四个字符",
+        "五个字符了",
+        "，。！？ ...",
+    ]
+    together = shingle_hashes_of_many(texts)
+    assert [h.tolist() for h in together] == [shingle_hashes(t).tolist() for t in texts]
+    assert shingle_hashes_of_many(["", "abc"])[1].tolist() == []
+
+
+def test_batched_containment_equals_containment_of_each_pair(monkeypatch):
+    """Also when the pairs are compared a few shingles at a time (memory bound)."""
+    import numpy as np
+
+    import transforms.neardup as neardup
+    from transforms.neardup import containments, shingle_hashes_of_many
+
+    writer = Writer(seed=32)
+    wholes = [article(writer) for _ in range(6)] + [""]
+    parts = [listing_snippet(w, 60 + 40 * i) for i, w in enumerate(wholes)] + [writer.sentence(), ""]
+    pairs = np.asarray([(p, w) for p in range(len(parts)) for w in range(len(wholes))])
+    got = containments(shingle_hashes_of_many(parts), shingle_hashes_of_many(wholes), pairs)
+    assert got.tolist() == [containment(parts[p], wholes[w]) for p, w in pairs.tolist()]
+    assert sum(c >= CONTAINMENT_THRESHOLD for c in got) >= 6  # each snippet is found in its article
+    monkeypatch.setattr(neardup, "SHINGLES_AT_ONCE", 50)
+    assert containments(shingle_hashes_of_many(parts), shingle_hashes_of_many(wholes), pairs).tolist() == got.tolist()
+    assert containments([], [], np.zeros((0, 2))).tolist() == []
+
+
+def test_size_partitions_are_the_ones_datasketch_computes():
+    """Same arithmetic, same tie-breaks: equal partitions on spread-out, evenly spaced (tie-prone) and
+    small size distributions, for every partition count."""
+    import numpy as np
+    from datasketch.lshensemble_partition import optimal_partitions as datasketch_partitions
+
+    from transforms.neardup import optimal_partitions
+
+    rng = np.random.default_rng(33)
+    distributions = [
+        (np.arange(20, 20 + 3 * 60, 3), np.ones(60, dtype=np.int64)),
+        (np.arange(20, 140), rng.integers(1, 3, 120)),
+        (np.sort(rng.choice(np.arange(20, 3000), 150, replace=False)), rng.integers(1, 40, 150)),
+        (np.array([50, 60, 70]), np.array([1, 5, 2])),
+    ]
+    for sizes, counts in distributions:
+        for parts in (1, 2, 3, 8):
+            ours = optimal_partitions(sizes, counts, parts)
+            theirs = datasketch_partitions(sizes, counts, parts)
+            assert [(int(lo), int(hi)) for lo, hi in ours] == [(int(lo), int(hi)) for lo, hi in theirs]
+
+
+def test_band_index_lookup_counts_every_matching_key():
+    import numpy as np
+
+    from transforms.neardup import _BandIndex
+
+    indexed = np.array([[1, 7], [2, 7], [1, 8], [3, 9]], dtype=np.uint64)
+    index = _BandIndex(2)
+    index.add(indexed, np.array([10, 11, 12, 13]))
+    queries = np.array([[1, 7], [4, 9], [5, 5]], dtype=np.uint64)
+    _, counts = index.lookup(queries)
+    assert counts.tolist() == [[2, 2], [0, 1], [0, 0]]
+    q, ids, hits = index.pairs_with_hits(queries)
+    assert list(zip(q.tolist(), ids.tolist(), hits.tolist(), strict=True)) == [
+        (0, 10, 2),
+        (0, 11, 1),
+        (0, 12, 1),
+        (1, 13, 1),
+    ]
+
+
+def test_repeated_in_columns_marks_values_seen_elsewhere_in_the_same_column():
+    import numpy as np
+
+    from transforms.neardup import repeated_in_columns
+
+    values = np.array([[1, 5], [2, 5], [1, 6], [3, 1]], dtype=np.uint64)
+    assert repeated_in_columns(values).tolist() == [[True, True], [False, True], [True, False], [False, False]]
+
+
+def test_the_best_earlier_leader_is_the_most_similar_and_the_earliest_on_a_tie():
+    import numpy as np
+
+    from transforms.neardup import _best_leaders
+
+    query = np.array([0, 0, 0, 2, 2, 3])
+    leader = np.array([4, 5, 6, 1, 9, 2])
+    estimate = np.array([0.7, 0.9, 0.9, 0.61, 0.5, 0.59])
+    best_j, best_lead = _best_leaders(query, leader, estimate, 4)
+    assert best_lead.tolist() == [5, -1, 1, -1]  # query 3's only leader is under the threshold
+    assert best_j.tolist() == [0.9, 0.0, 0.61, 0.0]
+
+
+def test_rank_in_runs_numbers_each_run_of_equal_values_from_zero():
+    import numpy as np
+
+    from transforms.neardup import rank_in_runs
+
+    assert rank_in_runs(np.array([3, 3, 3, 5, 7, 7])).tolist() == [0, 1, 2, 0, 0, 1]
+    assert rank_in_runs(np.array([], dtype=np.int64)).tolist() == []

@@ -1,0 +1,129 @@
+"""The Prefect API a CLI run reports to: the configured one, or Prefect's temporary server started early.
+
+Without PREFECT_API_URL, Prefect starts a temporary API server on the first flow run: it imports the
+whole server application into the calling process (~2.5 s of CPU on a 2-core machine), only then
+launches the server process, and waits ~3 s more for it to answer. zhnews launches the same server
+process (Prefect's own command and settings: uvicorn on `prefect.server.api.server:create_app`, UI
+off) as soon as a run has its data dir, before it imports the pipeline, so the server's start-up
+overlaps that work on another core; the run then points Prefect's settings at it, and the server
+is stopped when the process exits (as Prefect stops its own). With PREFECT_API_URL set (a Prefect
+server you run), nothing is started.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+
+HEALTH_POLL_SECONDS = 0.05
+# what Prefect sets for its temporary server: no UI, no background services, one app per process
+_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+class ServerDidNotStart(RuntimeError):
+    """Prefect's temporary server exited or did not answer in time."""
+
+
+@contextlib.contextmanager
+def prefect_api() -> Iterator[Callable[[], None]]:
+    """Within: a Prefect API for this process's flow runs (and its worker processes).
+
+    Yields `ready()`, to call before the first flow run: it waits for a temporary server started
+    here to answer, then points this process's settings (and the environment its workers inherit)
+    at it. With a configured PREFECT_API_URL, or Prefect's temporary server switched off,
+    `ready()` does nothing and Prefect behaves as configured.
+    """
+    import prefect
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_ENABLED,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        yield lambda: None
+        return
+    port = _free_port()
+    settings_env = get_current_settings().to_environment_variables(exclude_unset=True)
+    server = subprocess.Popen(
+        _server_command(Path(prefect.__file__).parent, port),
+        env={**os.environ, **settings_env, **_SERVER_ENV},
+        stdin=subprocess.DEVNULL,
+    )
+    # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
+    atexit.register(_stop, server)
+    api_url = f"http://127.0.0.1:{port}/api"
+    with contextlib.ExitStack() as using:
+
+        def ready() -> None:
+            _wait_until_healthy(server, api_url, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+            # worker processes inherit the environment; plain HTTP on this machine needs no TLS set-up
+            os.environ["PREFECT_API_URL"] = api_url
+            os.environ.setdefault("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
+            using.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+
+        yield ready
+
+
+def _server_command(prefect_dir: Path, port: int) -> list[str]:
+    """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(prefect_dir.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it)."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(server: subprocess.Popen, api_url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    with httpx.Client() as client:
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise ServerDidNotStart(f"Prefect's temporary server exited with code {server.returncode}")
+            with contextlib.suppress(httpx.TransportError):
+                if client.get(f"{api_url}/health", timeout=2).status_code == 200:
+                    return
+            time.sleep(HEALTH_POLL_SECONDS)
+    raise ServerDidNotStart(
+        f"Prefect's temporary server did not answer within {timeout:.0f} s"
+        " (set PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` and set PREFECT_API_URL)"
+    )
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
