@@ -12,14 +12,13 @@ differently in the two engines); names news keeps using belong in the user dicti
 
 from __future__ import annotations
 
-import heapq
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import itemgetter, mul, truediv
+from operator import is_, itemgetter, mul, truediv
 from typing import NamedTuple
 
 ENGINES = ("rjieba", "jieba")
@@ -149,8 +148,12 @@ class Segmenter:
         """From occurrences of each token: occurrences of each term, and of each keyword candidate
         (in the tokens' first-occurrence order)."""
         terms = list(map(self._term_memo.get, token_counts))
+        if None in terms:  # tokens not seen before: classify those (into the memo), then look up again
+            for token in compress(token_counts, map(is_, terms, repeat(None))):
+                self._classify(token)
+            terms = list(map(self._term_memo.get, token_counts))
         keywords = list(map(self._keyword_memo.get, token_counts))
-        if None in terms:  # tokens not seen before (or beyond the memo's size)
+        if None in terms:  # the memo is full: classify without it
             classified = [self._classify(token) for token in token_counts]
             terms, keywords = [c[0] for c in classified], [c[1] for c in classified]
         counts = list(token_counts.values())
@@ -187,8 +190,8 @@ class Segmenter:
             return []
         idfs = map(self.idf.get, candidates, repeat(self.median_idf))
         weights = map(truediv, map(mul, candidates.values(), idfs), repeat(total))  # n × idf / total
-        # nlargest is documented to equal sorted(..., reverse=True)[:top], ties in input order
-        ranked = heapq.nlargest(top, zip(candidates, weights, strict=True), key=itemgetter(1))
+        # a stable sort: ties keep input order (faster than heapq.nlargest for a document's few hundred words)
+        ranked = sorted(zip(candidates, weights, strict=True), key=itemgetter(1), reverse=True)[:top]
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
 
 
