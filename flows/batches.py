@@ -18,8 +18,7 @@ from warehouse.parquet import write_batch
 from warehouse.records import (
     ANALYTICS_TABLES,
     BATCH_TABLES,
-    AnalyticsColumns,
-    analytics_tables,
+    concat_analytics,
     document_row,
     removed_row,
     sighting_row,
@@ -52,11 +51,11 @@ def batch_key(results: list[FileResult]) -> str:
 
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
-    """Table rows for a batch's results (analytics tables as Arrow tables made from the files'
-    analytics columns; a document seen in two files of the batch is there twice, the loader keeps
+    """Table rows for a batch's results (analytics tables as Arrow tables: the files'
+    analytics tables concatenated; a document seen in two files of the batch is there twice, the loader keeps
     one). Unchanged files only add a file_events row."""
     rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
-    analytics: list[AnalyticsColumns] = []
+    analytics: list[dict[str, pa.Table]] = []
     for r in results:
         rows["file_events"].append(
             {
@@ -95,7 +94,7 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         )
         if r.analytics:
             analytics.append(r.analytics)
-    return {**rows, **(analytics_tables(analytics) if analytics else {})}
+    return {**rows, **(concat_analytics(analytics) if analytics else {})}
 
 
 @dataclass(slots=True)

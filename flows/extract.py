@@ -8,18 +8,21 @@ import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+
+import pyarrow as pa
 
 from flows.config import load_profiles, load_segmenter
 from flows.inputs import InputFile, content_hash
 from transforms.corpus_lines import LineStats
 from transforms.decode import Decoded, UndecodableInput, decode_dump
-from transforms.doc_text import analyse_documents, version_of
+from transforms.doc_text import analyse_batch, version_of
 from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
 from transforms.segment import DEFAULT_ENGINE, Segmenter
-from warehouse.records import AnalyticsColumns, analytics_columns
+from warehouse.records import batch_analytics, documents_analytics
 
 
 @dataclass(slots=True)
@@ -36,7 +39,7 @@ class FileResult:
     profiles: tuple[str, ...] = ()
     documents: list[Document] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
-    analytics: AnalyticsColumns = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
+    analytics: dict[str, pa.Table] = field(default_factory=dict)  # doc_terms, doc_keywords, doc_signatures
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()
@@ -168,10 +171,25 @@ def extract_files(
     dump_processor, words = prepared(profile_dirs, segmenter)
     surveys = {i: dump_processor.survey(r[1].text) for i, r in enumerate(read) if not isinstance(r, FileResult)}
     stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
-    return [
-        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i], words)
+    results = [
+        r if isinstance(r, FileResult) else _process(item, *r, dump_processor, stats, surveys[i])
         for i, (item, r) in enumerate(zip(items, read, strict=True))
     ]
+    _add_analytics([results[i] for i in surveys], words)
+    return results
+
+
+def _add_analytics(results: list[FileResult], words: Segmenter) -> None:
+    """Segment and fingerprint the documents of processed files, counted for all the files at once;
+    each file gets the rows of its distinct document versions (a repeat within a file is cut once)."""
+    docs, bounds = [], [0]
+    for result in results:
+        docs += {(d.doc_id, version_of(d.title, d.body)): d for d in result.documents}.values()
+        bounds.append(len(docs))
+    batch = analyse_batch(docs, words)
+    tables = batch_analytics(batch)
+    for result, (start, stop) in zip(results, pairwise(bounds), strict=True):
+        result.analytics = documents_analytics(tables, batch, start, stop)
 
 
 def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
@@ -214,8 +232,8 @@ def _process(
     dump_processor: DumpProcessor,
     stats: LineStats,
     survey: Survey,
-    words: Segmenter,
 ) -> FileResult:
+    """The file's documents and what cleaning them found (`extract_files` adds their analytics)."""
     try:
         reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
     except OSError:
@@ -235,8 +253,6 @@ def _process(
         site=extract.site,
         line_hashes=extract.line_hashes,
     )
-    distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in extract.documents}  # a repeat is cut once
-    result.analytics = analytics_columns(analyse_documents(list(distinct.values()), words))
     warnings = [decoded.note] if decoded.note else []
     if not extract.documents:
         result.outcome, warnings = "quarantined", ["no documents found", *warnings]

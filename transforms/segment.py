@@ -144,18 +144,23 @@ class Segmenter:
         """Search terms of `text`, in order: tokens case-folded, stopwords and punctuation dropped."""
         return [t for t in map(self.term_of, self.cut(text)) if t]
 
+    def classify(self, tokens: Sequence[str]) -> tuple[list[str], list[bool]]:
+        """For each token: the search term it stands for (or ""), and whether it may be a keyword."""
+        terms = list(map(self._term_memo.get, tokens))
+        if None in terms:  # tokens not seen before: classify those (into the memo), then look up again
+            for token in compress(tokens, map(is_, terms, repeat(None))):
+                self._classify(token)
+            terms = list(map(self._term_memo.get, tokens))
+        keywords = list(map(self._keyword_memo.get, tokens))
+        if None in terms:  # the memo is full: classify without it
+            classified = [self._classify(token) for token in tokens]
+            terms, keywords = [c[0] for c in classified], [c[1] for c in classified]
+        return terms, keywords
+
     def tally(self, token_counts: Counter[str]) -> tuple[Counter[str], dict[str, int]]:
         """From occurrences of each token: occurrences of each term, and of each keyword candidate
         (in the tokens' first-occurrence order)."""
-        terms = list(map(self._term_memo.get, token_counts))
-        if None in terms:  # tokens not seen before: classify those (into the memo), then look up again
-            for token in compress(token_counts, map(is_, terms, repeat(None))):
-                self._classify(token)
-            terms = list(map(self._term_memo.get, token_counts))
-        keywords = list(map(self._keyword_memo.get, token_counts))
-        if None in terms:  # the memo is full: classify without it
-            classified = [self._classify(token) for token in token_counts]
-            terms, keywords = [c[0] for c in classified], [c[1] for c in classified]
+        terms, keywords = self.classify(list(token_counts))
         counts = list(token_counts.values())
         candidates = dict(compress(zip(token_counts, counts, strict=True), keywords))
         tf = dict(compress(zip(terms, counts, strict=True), terms))  # "" is no term

@@ -8,7 +8,7 @@ from itertools import chain
 import numpy as np
 import pyarrow as pa
 
-from transforms.doc_text import DocAnalysis
+from transforms.doc_text import BatchAnalysis, DocAnalysis
 from transforms.model import Document, RemovedLine
 from transforms.neardup import NUM_PERM
 
@@ -212,6 +212,78 @@ def analytics_tables(parts: Iterable[AnalyticsColumns]) -> dict[str, pa.Table]:
                 columns[name] = pa.array(list(chain.from_iterable(values)), schema.field(name).type)
         tables[table] = pa.Table.from_pydict(columns, schema=schema)
     return tables
+
+
+def batch_analytics(batch: BatchAnalysis) -> dict[str, pa.Table]:
+    """doc_terms, doc_keywords and doc_signatures of an analysed batch, built from its columns."""
+    terms, n = batch.terms, len(batch.doc_ids)
+    doc_ids, versions = pa.array(batch.doc_ids, pa.string()), pa.array(batch.versions, pa.string())
+    term_doc, keyword_doc = pa.array(terms.term_doc), pa.array(terms.keyword_doc)
+    columns = {
+        "doc_terms": {
+            "doc_id": doc_ids.take(term_doc),
+            "version": versions.take(term_doc),
+            "term": terms.term,
+            "tf": terms.tf,
+            "in_title": terms.in_title,
+        },
+        "doc_keywords": {
+            "doc_id": doc_ids.take(keyword_doc),
+            "version": versions.take(keyword_doc),
+            "keyword": terms.keyword,
+            "weight": terms.weight,
+            "rank": terms.rank,
+        },
+        "doc_signatures": {
+            "doc_id": doc_ids,
+            "version": versions,
+            "term_count": terms.term_count,
+            "shingles": [s.shingles for s in batch.signatures],
+            "minhash": _uint32_lists(
+                np.array([s.hashvalues for s in batch.signatures], dtype=np.uint32).reshape(n, NUM_PERM)
+            ),
+        },
+    }
+    return {
+        table: pa.Table.from_arrays(
+            [_as_array(values, BATCH_TABLES[table].field(name).type) for name, values in columns[table].items()],
+            schema=BATCH_TABLES[table],
+        )
+        for table in ANALYTICS_TABLES
+    }
+
+
+def documents_analytics(
+    tables: dict[str, pa.Table], batch: BatchAnalysis, start: int, stop: int
+) -> dict[str, pa.Table]:
+    """The rows of `batch_analytics(batch)` for documents `start:stop` of the batch (zero-copy slices)."""
+    spans = {
+        "doc_terms": batch.terms.term_offsets,
+        "doc_keywords": batch.terms.keyword_offsets,
+        "doc_signatures": np.arange(len(batch.doc_ids) + 1),
+    }
+    return {
+        table: tables[table].slice(int(spans[table][start]), int(spans[table][stop] - spans[table][start]))
+        for table in ANALYTICS_TABLES
+    }
+
+
+def concat_analytics(parts: Iterable[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """Analytics tables of many files (e.g. `documents_analytics` of each) as one table each."""
+    parts = list(parts)
+    return {
+        table: pa.concat_tables([part[table] for part in parts]).combine_chunks()
+        if parts
+        else BATCH_TABLES[table].empty_table()
+        for table in ANALYTICS_TABLES
+    }
+
+
+def _as_array(values: pa.Array | np.ndarray | list, type_: pa.DataType) -> pa.Array:
+    """Values as an Arrow array of `type_` (integers are checked to fit)."""
+    if isinstance(values, pa.Array):
+        return values if values.type == type_ else values.cast(type_)
+    return pa.array(values, type_)
 
 
 def _uint32_lists(rows: np.ndarray) -> pa.Array:
