@@ -7,8 +7,9 @@ import gc
 import os
 import stat
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import groupby
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,7 +23,7 @@ from transforms.model import Document, RemovedLine
 from transforms.normalize.dates import BEIJING
 from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
 from transforms.segment import DEFAULT_ENGINE, Segmenter
-from warehouse.records import batch_analytics, documents_analytics
+from warehouse.records import batch_analytics, concat_analytics, documents_analytics
 
 
 @dataclass(slots=True)
@@ -179,17 +180,39 @@ def extract_files(
     return results
 
 
+ANALYSIS_CHARS = 1_000_000  # body characters analysed at once (their tokens are held as Python strings)
+
+
 def _add_analytics(results: list[FileResult], words: Segmenter) -> None:
-    """Segment and fingerprint the documents of processed files, counted for all the files at once;
-    each file gets the rows of its distinct document versions (a repeat within a file is cut once)."""
-    docs, bounds = [], [0]
-    for result in results:
-        docs += {(d.doc_id, version_of(d.title, d.body)): d for d in result.documents}.values()
-        bounds.append(len(docs))
-    batch = analyse_batch(docs, words)
-    tables = batch_analytics(batch)
-    for result, (start, stop) in zip(results, pairwise(bounds), strict=True):
-        result.analytics = documents_analytics(tables, batch, start, stop)
+    """Segment and fingerprint the documents of processed files, a group of documents at once
+    (`analyse_batch`); each file gets the rows of its distinct document versions."""
+    parts: list[list[dict[str, pa.Table]]] = [[] for _ in results]
+    for group in _analysis_groups(results):
+        batch = analyse_batch([doc for _, doc in group], words)
+        tables = batch_analytics(batch)
+        start = 0
+        for owner, docs in groupby(owner for owner, _ in group):
+            stop = start + sum(1 for _ in docs)
+            parts[owner].append(documents_analytics(tables, batch, start, stop))
+            start = stop
+    for result, tables in zip(results, parts, strict=True):
+        result.analytics = tables[0] if len(tables) == 1 else concat_analytics(tables)
+
+
+def _analysis_groups(results: list[FileResult]) -> Iterator[list[tuple[int, Document]]]:
+    """(file index, document) pairs of the files' distinct document versions (a repeat within a
+    file is analysed once), in groups of about `ANALYSIS_CHARS` body characters."""
+    group: list[tuple[int, Document]] = []
+    size = 0
+    for owner, result in enumerate(results):
+        for doc in {(d.doc_id, version_of(d.title, d.body)): d for d in result.documents}.values():
+            if group and size + len(doc.body) > ANALYSIS_CHARS:
+                yield group
+                group, size = [], 0
+            group.append((owner, doc))
+            size += len(doc.body)
+    if group:
+        yield group
 
 
 def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
