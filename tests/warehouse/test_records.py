@@ -1,11 +1,23 @@
-"""Analytics rows: a batch's Arrow tables hold every file's rows, as the per-document values say."""
+"""Analytics rows: a batch's Arrow tables hold every file's rows, as the per-document values say;
+built from a batch analysis, they are the same tables."""
 
 from collections import Counter
+from itertools import pairwise
 
-from transforms.doc_text import DocAnalysis
+from flows.config import load_segmenter
+from tests.conftest import SAMPLES
+from transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents
 from transforms.neardup import signature
 from transforms.segment import Keyword, TextTerms
-from warehouse.records import analytics_columns, analytics_tables
+from warehouse.records import (
+    ANALYTICS_TABLES,
+    BATCH_TABLES,
+    analytics_columns,
+    analytics_tables,
+    batch_analytics,
+    concat_analytics,
+    documents_analytics,
+)
 
 
 def analysis(doc_id, tf, title_terms, keywords, text):
@@ -44,3 +56,36 @@ def test_a_batch_table_holds_each_files_rows_in_order():
 def test_columns_of_no_documents_make_empty_tables():
     tables = analytics_tables([analytics_columns([])])
     assert all(t.num_rows == 0 for t in tables.values())
+
+
+def seed_documents(processor):
+    return [
+        d for p in sorted(SAMPLES.glob("*.txt")) for d in processor.process(p.read_text(encoding="utf-8")).documents
+    ]
+
+
+def test_a_batch_analysis_makes_the_tables_the_per_document_analyses_make(processor):
+    words = load_segmenter()
+    docs = seed_documents(processor)
+    expected = analytics_tables([analytics_columns(analyse_documents(docs, words))])
+    tables = batch_analytics(analyse_batch(docs, words))
+    for table in ANALYTICS_TABLES:
+        assert tables[table].schema == BATCH_TABLES[table]
+        assert tables[table].equals(expected[table]), table
+
+
+def test_slices_of_a_batch_hold_their_documents_rows_and_concatenate_back(processor):
+    words = load_segmenter()
+    docs = seed_documents(processor)
+    batch = analyse_batch(docs, words)
+    tables = batch_analytics(batch)
+    cuts = [0, 3, 3, 11, len(docs)]  # an empty slice included
+    parts = [documents_analytics(tables, batch, a, b) for a, b in pairwise(cuts)]
+    for (a, b), part in zip(pairwise(cuts), parts, strict=True):
+        ids = {d.doc_id for d in docs[a:b]}
+        assert set(part["doc_signatures"]["doc_id"].to_pylist()) == ids
+        assert set(part["doc_terms"]["doc_id"].to_pylist()) <= ids
+        assert set(part["doc_keywords"]["doc_id"].to_pylist()) <= ids
+    whole = concat_analytics(parts)
+    assert all(whole[t].equals(tables[t]) for t in ANALYTICS_TABLES)
+    assert {t: len(v) for t, v in concat_analytics([]).items()} == dict.fromkeys(ANALYTICS_TABLES, 0)

@@ -1,0 +1,28 @@
+"""Each extracted file carries the analytics rows of its distinct document versions, however the
+batch's documents are grouped for analysis."""
+
+import pytest
+
+import flows.extract as extract
+from flows.config import load_segmenter
+from flows.inputs import discover
+from tests.conftest import SAMPLES
+from transforms.doc_text import analyse_documents, version_of
+from warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
+
+
+def per_document_tables(documents):
+    distinct = {(d.doc_id, version_of(d.title, d.body)): d for d in documents}
+    return analytics_tables([analytics_columns(analyse_documents(list(distinct.values()), load_segmenter()))])
+
+
+@pytest.mark.parametrize("group_chars", [extract.ANALYSIS_CHARS, 2000])  # one group; groups that split files
+def test_a_files_analytics_are_those_of_its_own_documents(monkeypatch, group_chars):
+    monkeypatch.setattr(extract, "ANALYSIS_CHARS", group_chars)
+    files = list(discover([SAMPLES]))
+    results = extract.extract_files(files, {})
+    assert [r.outcome for r in results] == ["loaded"] * len(files)
+    for result in results:
+        expected = per_document_tables(result.documents)
+        for table in ANALYTICS_TABLES:
+            assert result.analytics[table].equals(expected[table]), (result.file.path, table)
