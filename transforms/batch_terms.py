@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 import pyarrow as pa
@@ -65,11 +66,38 @@ class BatchTerms:
 
 
 def analyse_texts(segmenter: Segmenter, texts: Sequence[tuple[str | None, str]], top: int = TOP_KEYWORDS) -> BatchTerms:
-    """`analyse_text(segmenter, title, body)` of each (title, body), computed for the batch at once.
+    """`analyse_text(segmenter, title, body)` of each (title, body), computed for the batch at once."""
+    tokens, doc, in_title = _cut_documents(segmenter, texts)
+    encoded = pa.array(tokens, pa.string()).dictionary_encode()  # the batch's distinct tokens, and which each token is
+    del tokens
+    token_id = encoded.indices.to_numpy().astype(np.int64)
+    distinct = encoded.dictionary
+    distinct_tokens = distinct.to_pylist()
+    distinct_terms, may_be_keyword = segmenter.classify(distinct_tokens)
+    n_docs = len(texts)
+    term_doc, term, tf, term_in_title, term_count = _term_rows(doc, in_title, token_id, distinct_terms, n_docs)
+    idf = _idf_of(segmenter, distinct_tokens, may_be_keyword)
+    keyword_doc, keyword_id, weight, rank = _keyword_rows(doc, token_id, may_be_keyword, idf, n_docs, top)
+    return BatchTerms(
+        term_doc=term_doc,
+        term=term,
+        tf=tf,
+        in_title=term_in_title,
+        term_offsets=_offsets(term_doc, n_docs),
+        keyword_doc=keyword_doc,
+        keyword=distinct.take(pa.array(keyword_id)),
+        weight=weight,
+        rank=rank,
+        keyword_offsets=_offsets(keyword_doc, n_docs),
+        term_count=term_count,
+    )
 
-    Each document's tokens are its title's then its body's, so a term is a title term exactly when
-    its first occurrence in the document is in the title.
-    """
+
+def _cut_documents(
+    segmenter: Segmenter, texts: Sequence[tuple[str | None, str]]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every document's tokens, its title's then its body's, in one list; the document (index) of
+    each token, and whether it comes from the title."""
     tokens: list[str] = []
     title_lengths, lengths = [], []
     cut = segmenter.cut
@@ -80,56 +108,48 @@ def analyse_texts(segmenter: Segmenter, texts: Sequence[tuple[str | None, str]],
         tokens += body_tokens
         title_lengths.append(len(title_tokens))
         lengths.append(len(title_tokens) + len(body_tokens))
-    n_docs = len(texts)
     lengths = np.array(lengths, dtype=np.int64)
-    starts = np.concatenate(([0], np.cumsum(lengths)))
-    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)  # the document of each token
+    starts = np.cumsum(lengths) - lengths
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     in_title = np.arange(len(tokens), dtype=np.int64) - starts[doc] < np.array(title_lengths, dtype=np.int64)[doc]
+    return tokens, doc, in_title
 
-    encoded = pa.array(tokens, pa.string()).dictionary_encode()
-    token_id = encoded.indices.to_numpy().astype(np.int64)
-    distinct = encoded.dictionary
-    distinct_tokens = distinct.to_pylist()
-    distinct_terms, distinct_keywords = segmenter.classify(distinct_tokens)
 
-    # terms: (document, term) counts in first-occurrence order
-    term_names = pa.array(distinct_terms, pa.string()).dictionary_encode()
-    term_of_token = term_names.indices.to_numpy().astype(np.int64)[token_id]
+def _term_rows(
+    doc: np.ndarray, in_title: np.ndarray, token_id: np.ndarray, distinct_terms: list[str], n_docs: int
+) -> tuple[np.ndarray, pa.StringArray, np.ndarray, np.ndarray, np.ndarray]:
+    """(document, term) rows in first-occurrence order: document, term, tf, in_title; and each
+    document's term count. Tokens that fold to one term ("Trump", "trump") count as that term; a
+    term is a title term when its first occurrence is in the title (titles come first)."""
+    names = pa.array(distinct_terms, pa.string()).dictionary_encode()
     is_term = (np.array(distinct_terms, dtype=object) != "")[token_id] if distinct_terms else np.zeros(0, bool)
-    term_key = doc[is_term] * max(len(term_names.dictionary), 1) + term_of_token[is_term]
-    first, tf = _first_order_counts(term_key)
-    term_doc = doc[is_term][first]
-    term = term_names.dictionary.take(pa.array(term_of_token[is_term][first]))
-    term_in_title = in_title[is_term][first]
-    term_count = np.bincount(doc[is_term], minlength=n_docs).astype(np.int64)
+    term_doc, term_id, title = (
+        doc[is_term],
+        names.indices.to_numpy().astype(np.int64)[token_id][is_term],
+        in_title[is_term],
+    )
+    first, tf = _first_order_counts(term_doc * max(len(names.dictionary), 1) + term_id)
+    term = names.dictionary.take(pa.array(term_id[first]))
+    return term_doc[first], term, tf, title[first], np.bincount(term_doc, minlength=n_docs).astype(np.int64)
 
-    # keywords: (document, token) counts in first-occurrence order, weighted n × idf / total
-    is_candidate = np.array(distinct_keywords, dtype=bool)[token_id] if distinct_keywords else np.zeros(0, bool)
-    candidate_key = doc[is_candidate] * max(len(distinct), 1) + token_id[is_candidate]
-    first, counts = _first_order_counts(candidate_key)
-    candidate_doc = doc[is_candidate][first]
-    candidate = token_id[is_candidate][first]
-    total = np.bincount(doc[is_candidate], minlength=n_docs)
-    weight = counts * _idf_of(segmenter, distinct_tokens, distinct_keywords)[candidate] / total[candidate_doc]
-    order = np.lexsort((-weight, candidate_doc))  # stable: ties keep first-occurrence order
+
+def _keyword_rows(
+    doc: np.ndarray, token_id: np.ndarray, may_be_keyword: list[bool], idf: np.ndarray, n_docs: int, top: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's `top` keywords as `Segmenter.keywords_from` ranks them: document, token id,
+    weight (n × idf / total, in that order of float operations), rank; a stable sort by weight, so
+    ties keep the first-occurrence order of the tokens."""
+    is_candidate = np.array(may_be_keyword, dtype=bool)[token_id] if may_be_keyword else np.zeros(0, bool)
+    candidate_doc, candidate_id = doc[is_candidate], token_id[is_candidate]
+    first, counts = _first_order_counts(candidate_doc * max(len(idf), 1) + candidate_id)
+    total = np.bincount(candidate_doc, minlength=n_docs)
+    candidate_doc, candidate_id = candidate_doc[first], candidate_id[first]
+    weight = counts * idf[candidate_id] / total[candidate_doc]
+    order = np.lexsort((-weight, candidate_doc))  # by document, then weight descending; stable
     per_doc = np.bincount(candidate_doc, minlength=n_docs)
     rank = np.arange(len(order), dtype=np.int64) - np.repeat(np.cumsum(per_doc) - per_doc, per_doc) + 1
     kept = order[rank <= top]
-    kept_rank = rank[rank <= top]
-
-    return BatchTerms(
-        term_doc=term_doc,
-        term=term,
-        tf=tf,
-        in_title=term_in_title,
-        term_offsets=_offsets(term_doc, n_docs),
-        keyword_doc=candidate_doc[kept],
-        keyword=distinct.take(pa.array(candidate[kept])),
-        weight=weight[kept],
-        rank=kept_rank,
-        keyword_offsets=_offsets(candidate_doc[kept], n_docs),
-        term_count=term_count,
-    )
+    return candidate_doc[kept], candidate_id[kept], weight[kept], rank[rank <= top]
 
 
 def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,13 +159,14 @@ def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first[order], counts[order].astype(np.int64)
 
 
-def _idf_of(segmenter: Segmenter, tokens: list[str], candidates: list[bool]) -> np.ndarray:
-    """The IDF of each distinct token that may be a keyword (the table's median for unknown words; 0 for the rest)."""
+def _idf_of(segmenter: Segmenter, tokens: list[str], may_be_keyword: list[bool]) -> np.ndarray:
+    """The IDF of each token that may be a keyword (the table's median for unknown words), 0 for the rest."""
     idf, median = segmenter.idf, segmenter.median_idf
-    return np.array(
-        [idf.get(token, median) if ok else 0.0 for token, ok in zip(tokens, candidates, strict=True)],
-        dtype=np.float64,
-    )
+    values = np.zeros(len(tokens), dtype=np.float64)
+    values[np.array(may_be_keyword, dtype=bool)] = [
+        idf.get(token, median) for token in compress(tokens, may_be_keyword)
+    ]
+    return values
 
 
 def _offsets(row_doc: np.ndarray, n_docs: int) -> np.ndarray:
