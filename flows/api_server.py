@@ -6,8 +6,10 @@ launches the server process, and waits ~3 s more for it to answer. zhnews launch
 process (Prefect's own command and settings: uvicorn on `prefect.server.api.server:create_app`, UI
 off) as soon as a run has its data dir, before it imports the pipeline, so the server's start-up
 overlaps that work on another core; the run then points Prefect's settings at it, and the server
-is stopped when the process exits (as Prefect stops its own). With PREFECT_API_URL set (a Prefect
-server you run), nothing is started.
+is stopped when the process exits (as Prefect stops its own). If the server dies mid-run, the run
+ends at once with that reason (like a crash: committed batches stay, the batch in progress rolls
+back) instead of retrying Prefect calls for minutes. With PREFECT_API_URL set (a Prefect server
+you run), nothing is started.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +28,7 @@ from pathlib import Path
 import httpx
 
 HEALTH_POLL_SECONDS = 0.05
+WATCH_SECONDS = 0.5  # how often the server's process is checked during a run
 # what Prefect sets for its temporary server: no UI, no background services, one app per process
 _SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
@@ -34,21 +38,24 @@ class ServerDidNotStart(RuntimeError):
 
 
 @contextlib.contextmanager
-def prefect_api() -> Iterator[Callable[[], None]]:
+def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], None]]:
     """Within: a Prefect API for this process's flow runs (and its worker processes).
 
     Yields `ready()`, to call before the first flow run: it waits for a temporary server started
-    here to answer, then points this process's settings (and the environment its workers inherit)
-    at it. With a configured PREFECT_API_URL, or Prefect's temporary server switched off,
-    `ready()` does nothing and Prefect behaves as configured.
+    here to answer, then points Prefect's settings in every thread of this process (and the
+    environment its workers inherit) at it. With a configured PREFECT_API_URL, or Prefect's
+    temporary server switched off, `ready()` does nothing and Prefect behaves as configured.
+    Should the server die before this process exits, `on_lost(its exit code)` is called at once
+    (from a watcher thread): every later Prefect call would retry for minutes against a dead
+    server, so the caller ends the run there, as a crash the next run recovers from.
     """
     import prefect
+    from prefect.context import refresh_global_settings_context
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_SERVER_EPHEMERAL_ENABLED,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
         get_current_settings,
-        temporary_settings,
     )
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
@@ -63,17 +70,32 @@ def prefect_api() -> Iterator[Callable[[], None]]:
     )
     # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
     atexit.register(_stop, server)
+    exiting = threading.Event()
+    atexit.register(exiting.set)  # runs before the stop (exit handlers run last registered first)
     api_url = f"http://127.0.0.1:{port}/api"
-    with contextlib.ExitStack() as using:
 
-        def ready() -> None:
-            _wait_until_healthy(server, api_url, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-            # worker processes inherit the environment; plain HTTP on this machine needs no TLS set-up
-            os.environ["PREFECT_API_URL"] = api_url
-            os.environ.setdefault("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
-            using.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+    def ready() -> None:
+        _wait_until_healthy(server, api_url, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        # workers inherit the environment; plain HTTP on this machine needs no TLS set-up
+        os.environ["PREFECT_API_URL"] = api_url
+        os.environ.setdefault("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
+        # Prefect read its settings at import: every thread (events and log workers too) must see the
+        # server, or one of them would start a temporary server of its own
+        refresh_global_settings_context()
+        threading.Thread(
+            target=_watch, args=(server, exiting, on_lost), name="prefect-server-watch", daemon=True
+        ).start()
 
-        yield ready
+    yield ready
+
+
+def _watch(server: subprocess.Popen, exiting: threading.Event, on_lost: Callable[[int | None], None]) -> None:
+    """Call `on_lost` if the server process ends before this process starts exiting."""
+    while server.poll() is None:
+        if exiting.wait(WATCH_SECONDS):
+            return
+    if not exiting.is_set():
+        on_lost(server.returncode)
 
 
 def _server_command(prefect_dir: Path, port: int) -> list[str]:

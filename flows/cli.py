@@ -54,6 +54,9 @@ def _check_segmenter(engine: str) -> None:
         raise fail(f"unknown --segmenter {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
+_ROLLED_BACK = "the batch in progress was rolled back, run again to finish"
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
     console.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
@@ -133,7 +136,9 @@ def ingest(
             _quiet_prefect(verbose)
             from flows.api_server import prefect_api
 
-            with prefect_api() as api_ready:  # Prefect's temporary server starts while the pipeline loads
+            with prefect_api(
+                on_lost=_end_run_without_api
+            ) as api_ready:  # Prefect's temporary server starts while the pipeline loads
                 check_warehouse(root)
                 from flows.ingest import ingest_flow
 
@@ -152,7 +157,7 @@ def ingest(
                     segmenter=segmenter,
                 )
     except KeyboardInterrupt:
-        raise fail("interrupted; the batch in progress was rolled back, run again to finish", 130) from None
+        raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
     except Exception as exc:
         if verbose:
             console.print_exception()
@@ -421,6 +426,12 @@ def run() -> None:
     except KeyboardInterrupt:
         exit_code = 130
         raise
+
+
+def _end_run_without_api(exit_code: int | None) -> None:
+    """Prefect's temporary server died mid-run: say so and end the process now (no Prefect call can succeed)."""
+    fail(f"Prefect's temporary API server stopped during the run (exit code {exit_code}); {_ROLLED_BACK}")
+    _end_process(2)
 
 
 def _end_process(code: int) -> None:

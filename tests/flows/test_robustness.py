@@ -331,3 +331,40 @@ def test_quarantined_files_do_not_fail_the_run_and_are_listed_in_the_summary(cli
     assert proc.returncode == 0, proc.stderr
     assert "quarantined" in proc.stdout and "photo.txt" in proc.stdout
     assert "binary content (jpeg signature)" in proc.stdout
+
+
+def test_when_prefects_temporary_server_dies_mid_run_the_cli_says_so_and_ends(tmp_path):
+    """The run fails with one line naming the cause, keeps what it committed, and does not sit for
+    minutes at exit retrying to send Prefect's last events to the dead server."""
+    import psutil
+
+    inbox, data, release = small_inbox(tmp_path / "inbox"), tmp_path / "data", tmp_path / "release"
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "ZHNEWS_FAULT", "COLUMNS")}
+    env |= {"PREFECT_HOME": str(tmp_path / "home"), "ZHNEWS_FAULT": "after-load:1:pause"}
+    env |= {"ZHNEWS_FAULT_RELEASE": str(release)}
+    command = [sys.executable, "-m", "flows.cli", "ingest", str(inbox), "-d", str(data), "--batch-files", "2"]
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while not Path(f"{release}.paused").exists():  # one batch loaded, the run holds on
+            assert run.poll() is None, run.communicate()
+            time.sleep(0.1)
+        servers = [
+            p for p in psutil.Process(run.pid).children() if "prefect.server.api.server:create_app" in p.cmdline()
+        ]
+        assert len(servers) == 1
+        servers[0].kill()  # SIGKILL: dead at once (a zombie until the run, its parent, reaps it)
+        _, err = run.communicate(timeout=120)  # the run ends by itself, still paused after batch 1
+    finally:
+        release.touch()
+    assert run.returncode == 2
+    assert "error: Prefect's temporary API server stopped during the run" in err
+    assert "the batch in progress was rolled back" in err and "Traceback" not in err
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 2  # the first batch stays
+    env.pop("ZHNEWS_FAULT")
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:
+        loads = con.execute("SELECT status, message FROM loads ORDER BY started_at").fetchall()
+        assert loads == [("failed", "interrupted (process ended before finishing)"), ("completed", None)]
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 6
