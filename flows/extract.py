@@ -248,6 +248,15 @@ def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, De
         return FileResult(item, "quarantined", content_hash=digest, reason=exc.reason)
 
 
+def _modified_on(item: InputFile) -> dt.date | None:
+    """The file's modification date in Beijing (from discovery's stat; stat again if it had none)."""
+    try:
+        mtime_ns = item.mtime_ns or Path(item.path).stat().st_mtime_ns
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9, BEIJING).date()
+
+
 def _process(
     item: InputFile,
     digest: str,
@@ -257,10 +266,7 @@ def _process(
     survey: Survey,
 ) -> FileResult:
     """The file's documents and what cleaning them found (`extract_files` adds their analytics)."""
-    try:
-        reference = dt.datetime.fromtimestamp(Path(item.path).stat().st_mtime, BEIJING).date()
-    except OSError:
-        reference = None
+    reference = _modified_on(item)
     extract = dump_processor.process(decoded.text, reference, stats, survey)
     result = FileResult(
         item,

@@ -172,12 +172,7 @@ class Segmenter:
 
     def term_set(self, tokens: Iterable[str]) -> frozenset[str]:
         """The distinct search terms of some tokens (`term_of` each, "" left out)."""
-        tokens = list(tokens)
-        terms = set(map(self._term_memo.get, tokens))
-        if None in terms:  # tokens not seen before (or beyond the memo's size)
-            terms = set(map(self.term_of, tokens))
-        terms.discard("")
-        return frozenset(terms)
+        return frozenset(term for term in self.classify(list(tokens))[0] if term)
 
     def keywords(self, tokens: Sequence[str], top: int = TOP_KEYWORDS) -> list[Keyword]:
         """TF-IDF keywords of already-cut tokens, computed as `jieba.analyse.extract_tags` does."""
