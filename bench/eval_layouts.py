@@ -5,14 +5,18 @@
 Ingests the folder's *.txt dumps into a temporary warehouse with the real flow, then scores each
 layout's (and each site profile's) files with the shared scorer (`score_gold.py`) and prints one
 row per group. `--profiles DIR` passes extra profiles (e.g. empty ones that switch sites off, to
-measure the generic rules alone).
+measure the generic rules alone). When the gold names the time the dumps were saved (`saved_at`, an
+ISO 8601 time: listings with relative dates such as `3小时前` need it), the dumps are copied and
+given that modification time first, since a file's mtime is the reference the pipeline dates them by.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,7 +41,7 @@ def main() -> None:
     from flows.ingest import ingest_flow
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = [str(p) for p in sorted(dumps.glob("*.txt"))]
+        paths = [str(p) for p in saved_copies(sorted(dumps.glob("*.txt")), gold.get("saved_at"), Path(tmp))]
         ingest_flow(paths=paths, data_dir=tmp, profile_dirs=args.profiles)
         db = Path(tmp) / "zhnews.duckdb"
         con = duckdb.connect(str(db), read_only=True)
@@ -51,6 +55,21 @@ def main() -> None:
                 groups[key.get(entry["file"], "missing")].append(entry)
             _table(title, [*sorted(groups.items()), ("ALL", gold["files"])], db, Path(tmp))
             print()
+
+
+def saved_copies(paths: list[Path], saved_at: str | None, tmp: Path) -> list[Path]:
+    """The dumps as they were saved: copies with `saved_at` as their mtime (the paths as they are without it)."""
+    if not saved_at:
+        return paths
+    stamp = dt.datetime.fromisoformat(saved_at).timestamp()
+    folder = tmp / "dumps"
+    folder.mkdir()
+    copies = []
+    for path in paths:
+        copy = Path(shutil.copyfile(path, folder / path.name))
+        os.utime(copy, (stamp, stamp))
+        copies.append(copy)
+    return copies
 
 
 def _table(title: str, groups: list[tuple[str, list[dict]]], db: Path, tmp: Path) -> None:
