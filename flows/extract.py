@@ -248,13 +248,16 @@ def _read(item: InputFile, known_hash: str | None) -> FileResult | tuple[str, De
         return FileResult(item, "quarantined", content_hash=digest, reason=exc.reason)
 
 
-def _modified_on(item: InputFile) -> dt.date | None:
-    """The file's modification date in Beijing (from discovery's stat; stat again if it had none)."""
+def _modified_at(item: InputFile) -> dt.datetime | None:
+    """The file's modification time in Beijing (from discovery's stat; stat again if it had none).
+
+    It is when the page was saved: the reference for dates without a year and relative ones (`3小时前`).
+    """
     try:
         mtime_ns = item.mtime_ns or Path(item.path).stat().st_mtime_ns
     except OSError:
         return None
-    return dt.datetime.fromtimestamp(mtime_ns / 1e9, BEIJING).date()
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9, BEIJING)
 
 
 def _process(
@@ -266,7 +269,7 @@ def _process(
     survey: Survey,
 ) -> FileResult:
     """The file's documents and what cleaning them found (`extract_files` adds their analytics)."""
-    reference = _modified_on(item)
+    reference = _modified_at(item)
     extract = dump_processor.process(decoded.text, reference, stats, survey)
     result = FileResult(
         item,

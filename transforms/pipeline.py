@@ -92,7 +92,8 @@ class DumpProcessor:
     ) -> DumpExtract:
         """The documents of one decoded dump.
 
-        `reference` (e.g. the file's date) dates `12月2日` without a year; `line_stats` are the
+        `reference` (the file's save time, or date) dates `12月2日` without a year and relative
+        stamps (`3小时前`); `line_stats` are the
         corpus counts the `corpus_repeat` rule removes repeated lines by; `survey` is this
         text's survey when the caller already made it.
         """

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.normalize.dates import BEIJING, find_datetime, parse_datetime
+from transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
 
 
 @pytest.mark.parametrize(
@@ -31,8 +31,47 @@ def test_parsed_times_are_timezone_aware_utc_plus_8():
 
 def test_month_day_needs_a_reference_year():
     assert find_datetime("12月2日 21:32") is None
-    value, _ = find_datetime("12月2日 21:32", reference=dt.date(2025, 6, 1))
+    value, _ = find_datetime("12月2日 21:32", reference=dt.date(2025, 12, 20))
     assert value == dt.datetime(2025, 12, 2, 21, 32, tzinfo=BEIJING)
+
+
+def test_a_month_day_later_than_the_saving_date_is_last_years():
+    saved = dt.date(2026, 1, 5)
+    assert find_datetime("12月28日", reference=saved)[0] == dt.datetime(2025, 12, 28, tzinfo=BEIJING)
+    assert find_datetime("1月6日", reference=saved)[0].year == 2026  # one day of slack for clocks
+
+
+SAVED_AT = dt.datetime(2025, 11, 21, 10, 30, 12, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3小时前", dt.datetime(2025, 11, 21, 7, 30)),
+        ("45分钟前", dt.datetime(2025, 11, 21, 9, 45)),
+        ("1天前", dt.datetime(2025, 11, 20)),
+        ("昨天 16:20", dt.datetime(2025, 11, 20, 16, 20)),
+        ("前天", dt.datetime(2025, 11, 19)),
+    ],
+)
+def test_relative_stamps_are_read_back_from_the_saving_time_to_the_minute(text, expected):
+    value, match = find_datetime(text, reference=SAVED_AT)
+    assert value == expected.replace(tzinfo=BEIJING)
+    assert match.group(0) == text
+
+
+def test_hours_ago_need_the_saving_time_not_just_its_date():
+    assert find_datetime("3小时前") is None
+    assert find_datetime("3小时前", reference=SAVED_AT.date()) is None
+    assert find_datetime("2天前", reference=SAVED_AT.date())[0] == dt.datetime(2025, 11, 19, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("2025-11-12", "full"), ("11月18日", "yearless"), ("3小时前", "yearless"), ("昨天 16:20", "yearless"), ("3小时", None)],
+)
+def test_a_date_shape_is_recognized_without_resolving_it(text, shape):
+    assert date_shape(text) == shape
 
 
 def test_a_line_with_more_than_a_date_is_not_a_date_but_contains_one():

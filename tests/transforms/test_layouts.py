@@ -129,3 +129,31 @@ def test_baidu_style_listing_puts_the_outlet_line_after_the_snippet(profiles):
     assert [line.text for line in result.drafts[1].lines] == ["沿街商户营业时间普遍延长至23时。"]
     assert [r.rule for r in result.chrome][-2:] == ["listing_footer", "listing_footer"]
     assert {d.fields["topic"] for d in result.drafts} == {"哈尔滨 冰雪旅游"}
+
+
+def test_a_listing_may_date_its_entries_relative_to_the_saving_time(profiles):
+    text = (
+        "新能源汽车下乡\n"
+        "车企加码县域市场\n多家车企将渠道下沉至县城和乡镇...\n汽车产经观察  3小时前\n"
+        "下乡车型目录发布\n目录共包含124款车型...\n新能源汽车网  11月18日\n"
+        "多部门持续开展下乡活动\n将进一步完善农村充换电基础设施。\n政务发布  2025-11-12\n相关搜索"
+    )
+    result = split(text, profiles)
+    assert result.layout.startswith("search_listing")
+    assert [(d.fields["source"], d.fields["published"]) for d in result.drafts] == [
+        ("汽车产经观察", "3小时前"),
+        ("新能源汽车网", "11月18日"),
+        ("政务发布", "2025-11-12"),
+    ]
+    assert accounted(result, text)
+
+
+def test_comment_stamps_below_an_article_do_not_make_it_a_listing(profiles):
+    text = (
+        "河口新区首座海上风电场全容量并网\n2025-11-05 08:30 河口日报\n"
+        "海上风电场今天全部机组并网发电，年发电量预计可达十二亿千瓦时。\n热门评论\n"
+        "风电迷\n这个项目等了好多年。\n网友甲  3小时前\n点赞支持\n说得好。\n网友乙  11月5日\n"
+    )
+    result = split(text, profiles)
+    assert result.layout == "portal_article"
+    assert result.drafts[0].fields["title"] == "河口新区首座海上风电场全容量并网"

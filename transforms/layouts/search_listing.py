@@ -3,7 +3,9 @@
 Two block shapes are recognized by structure: the meta line right under the title
 (title / `outlet· date` / snippet, the seed tool) or after the snippet
 (title / snippet / `outlet  2025年12月2日`, Baidu-style news search). The meta line separates
-outlet and date by `·`, `•`, `|` or spaces. The header before the first block holds the search
+outlet and date by `·`, `•`, `|` or spaces; the date is full (`2025年12月2日`) or, as feeds and
+WeChat searches show it, read against the saving time (`3小时前`, `1天前`, `11月18日`). Year-less
+stamps below an article's own date line are its comments, not a listing. The header before the first block holds the search
 topic and interface chrome (listed per site in the profiles' `[listing] chrome`); in the
 meta-after shape, lines after the last meta line are the page's footer.
 """
@@ -15,31 +17,36 @@ from functools import lru_cache
 
 from transforms.layouts.base import chrome, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
-from transforms.normalize.dates import find_datetime
+from transforms.normalize.dates import date_shape, find_datetime
 from transforms.profiles import Rulebook
 
 # "Xin Lang Cai Jing· 2025-12-25 17:24", "新浪财经 · 2025年12月25日", "证券时报· 2025-11-18 09:20",
 # "新华网  2025年12月2日" (an outlet without spaces may be separated by spaces alone)
-_META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{6,24})$")
+_META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\s·•|]{2,20})\s+)\s*(?P<when>[^·•|]{3,24})$")
 
 
-# The date of a meta line is a full date within its last 24 characters (`when` above), so its year is.
-_YEAR = re.compile(r"(?:19|20)\d\d")
+# The date of a meta line lies within its last 24 characters (`when` above) and has a digit or a
+# day word: a cheap test that spares most lines the regex.
+_DATE_HINT = re.compile(r"\d|[今昨前]天")
+MAX_META_CHARS = 90
 
 
 @lru_cache(maxsize=4096)  # layouts ask about the same lines when scoring and when splitting
 def meta_fields(text: str) -> tuple[str, str] | None:
-    """(outlet, date text) when the line is a listing's `outlet· date` line."""
+    """(outlet, date text) when the line is a listing's `outlet· date` line (full or year-less date)."""
     stripped = text.strip()
-    if not _YEAR.search(stripped, max(len(stripped) - 24, 0)):
+    if len(stripped) > MAX_META_CHARS or not _DATE_HINT.search(stripped, max(len(stripped) - 24, 0)):
         return None
     match = _META.match(stripped)
-    if not match:
-        return None
-    found = find_datetime(match["when"])
-    if not found or found[1].group(0).strip() != match["when"].strip():
+    if not match or not date_shape(match["when"]):
         return None
     return (match["outlet"] or match["bare"]).strip(), match["when"].strip()
+
+
+def _dated_line(text: str) -> bool:
+    """A line carrying a full date that is not a listing meta line (an article's date line)."""
+    stripped = text.strip()
+    return len(stripped) <= 60 and find_datetime(stripped) is not None and meta_fields(stripped) is None
 
 
 class SearchListing:
@@ -48,8 +55,13 @@ class SearchListing:
     name = "search_listing"
 
     def _blocks(self, lines: list[Line]) -> list[int]:
-        """Indexes (into the non-blank lines) of the meta lines that follow a title line."""
-        return [i for i, line in enumerate(lines) if i > 0 and meta_fields(line.text)]
+        """Indexes (into the non-blank lines) of the meta lines that follow a title line.
+
+        Year-less meta lines after an article's date line are comment stamps (`网友 3小时前`).
+        """
+        metas = [i for i, line in enumerate(lines) if i > 0 and meta_fields(line.text)]
+        dated = next((i for i, line in enumerate(lines) if _dated_line(line.text)), len(lines))
+        return [i for i in metas if i < dated or date_shape(meta_fields(lines[i].text)[1]) == "full"]
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         content = non_blank(lines)

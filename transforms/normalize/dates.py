@@ -2,7 +2,10 @@
 
 Dumps show local (Beijing, UTC+8) wall-clock times in a handful of shapes:
 `2025-12-02 21:32(:06)`, `2025/12/02 21:32`, `2025.12.02`, `2025年12月2日 21:32`, and,
-given a reference date for the year, `12月2日 21:32`.
+given a reference (the time the page was saved: the file's modification time), `12月2日 21:32`
+(in the reference's year, or the year before when that would lie in the future) and the relative
+stamps of listings and feeds: `3小时前`, `45分钟前`, `1天前`, `昨天 16:20`, `前天`. Minutes and hours
+ago need the reference's time of day; the result is cut to the minute.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ _FULL_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?" + _WEEKDAY + _TIME
 )
 _MONTH_DAY = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日" + _WEEKDAY + _TIME)
+_AGO = re.compile(r"(?<!\d)(?P<n>\d{1,3})\s*(?P<unit>分钟|分鐘|小时|小時|天|日)前")
+_DAY_WORD = re.compile(r"(?P<word>今天|昨天|前天)" + _TIME)
+_DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
+FUTURE_SLACK = dt.timedelta(days=1)  # a month-day date this far past the reference is still this year's
 
 
 def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
@@ -31,19 +38,47 @@ def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
 def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datetime, re.Match[str]] | None:
     """The first date (with optional time) in `text`, and the match that found it.
 
-    A month-day date without a year is read in `reference`'s year, or not at all without one.
+    A date without a year (`12月2日`) or relative to the saving time (`3小时前`, `昨天`) is read
+    against `reference` (a date, or a datetime for hours and minutes ago), or not at all without one.
     """
     match = _FULL_DATE.search(text)
     if match:
         value = _build(int(match["y"]), int(match["m"]), int(match["d"]), match)
         if value:
             return value, match
-    if reference is not None:
-        match = _MONTH_DAY.search(text)
-        if match:
-            value = _build(reference.year, int(match["m"]), int(match["d"]), match)
-            if value:
-                return value, match
+    if reference is None:
+        return None
+    match = _MONTH_DAY.search(text)
+    if match:
+        value = _build(reference.year, int(match["m"]), int(match["d"]), match)
+        if value and value.date() > _day_of(reference) + FUTURE_SLACK:  # a page shows no future date
+            value = _build(reference.year - 1, int(match["m"]), int(match["d"]), match)
+        if value:
+            return value, match
+    return _relative(text, reference)
+
+
+def _day_of(reference: dt.date) -> dt.date:
+    return reference.date() if isinstance(reference, dt.datetime) else reference
+
+
+def _relative(text: str, reference: dt.date) -> tuple[dt.datetime, re.Match[str]] | None:
+    """`3小时前`, `45分钟前`, `1天前`, `昨天 16:20` read back from the reference."""
+    day = _day_of(reference)
+    match = _AGO.search(text)
+    if match:
+        n, unit = int(match["n"]), match["unit"]
+        if unit in ("天", "日"):
+            return dt.datetime.combine(day - dt.timedelta(days=n), dt.time(), BEIJING), match
+        if not isinstance(reference, dt.datetime):
+            return None  # hours ago of an unknown time of day
+        step = dt.timedelta(minutes=n) if unit in ("分钟", "分鐘") else dt.timedelta(hours=n)
+        when = reference.astimezone(BEIJING) if reference.tzinfo else reference.replace(tzinfo=BEIJING)
+        return (when - step).replace(second=0, microsecond=0), match
+    match = _DAY_WORD.search(text)
+    if match:
+        back = day - dt.timedelta(days=_DAYS_BACK[match["word"]])
+        return _build(back.year, back.month, back.day, match), match
     return None
 
 
@@ -52,4 +87,15 @@ def parse_datetime(text: str, reference: dt.date | None = None) -> dt.datetime |
     found = find_datetime(text, reference)
     if found and found[1].group(0).strip() == text.strip():
         return found[0]
+    return None
+
+
+def date_shape(text: str) -> str | None:
+    """`full` when the whole text is a date with its year, `yearless` when it is a date read against
+    the saving time (`11月18日`, `3小时前`, `昨天 16:20`), else None."""
+    stripped = text.strip()
+    if parse_datetime(stripped):
+        return "full"
+    if any(p.fullmatch(stripped) for p in (_MONTH_DAY, _AGO, _DAY_WORD)):
+        return "yearless"
     return None
