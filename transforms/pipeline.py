@@ -177,15 +177,17 @@ class DumpProcessor:
         """The outlet credited with the article, by precedence.
 
         An explicit credit (`来源：`, `转自：`) wins; then the outlet on the date line; then a byline
-        line between title and date that names a known outlet; then the self-media account; then
-        the site's own outlet (profile `[fields] source`, or the masthead).
+        that is, or starts with, a known outlet (`新京报`, `文｜财新 刘晓彤`); then the self-media
+        account; then the site's own outlet (profile `[fields] source`, or the masthead).
         """
         for key in ("source", "outlet"):
             if fields.get(key):
                 return fields[key]
         byline = fields.get("author")
-        if byline and self.outlets.is_listed(byline):
-            return byline
+        if byline:
+            for candidate in (byline, byline.split()[0]):
+                if self.outlets.is_listed(candidate):
+                    return candidate
         return fields.get("account") or fields.get("site")
 
 

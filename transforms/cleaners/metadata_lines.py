@@ -37,6 +37,12 @@ BYLINE = re.compile(
     rf"^(?P<who>[\u4e00-\u9fff]{{0,8}}?(?:记者|記者|通讯员|通訊員|实习生|實習生))\s*(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,4}})"
     rf"(?:\s+(?:编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)\s*{_NAME}(?:[\s、]+{_NAME}){{0,2}})*$"
 )
+# A byline whose label ends in a bar, slash or comma instead of a colon: `文｜财新 刘晓彤`,
+# `【文/观察者网 王恺】`, `作者,李明哲` (a visually hidden label, pasted with its comma).
+LABELLED_BYLINE = re.compile(
+    r"^[【\[]?(?:(?:文|作者|撰文|记者|記者|撰稿|口述|整理)\s*[｜|丨/／]|作者\s*[,，])"
+    r"\s*(?P<names>[^｜|丨/／,，。！？；：:】\]]{2,30})[】\]]?$"
+)
 _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _PAIR = re.compile(rf"^(?P<label>{_LABEL})\s*[:：]\s*(?P<value>\S.{{0,60}})$")
 _SPLIT = re.compile(rf"\s+(?=(?:{_LABEL})\s*[:：])|\s{{2,}}|\s*[|丨]\s*")
@@ -45,11 +51,12 @@ MAX_LINE_CHARS = 120
 
 
 def byline_names(text: str) -> str | None:
-    """The names a stand-alone reporter credit line gives (`本报记者 孙晓明` → `孙晓明`), else None."""
+    """The names a stand-alone reporter credit line gives (`本报记者 孙晓明` → `孙晓明`,
+    `文｜财新 刘晓彤` → `财新 刘晓彤`), else None."""
     stripped = text.strip()
     if len(stripped) > 40:
         return None
-    match = BYLINE.match(stripped)
+    match = BYLINE.match(stripped) or LABELLED_BYLINE.match(stripped)
     return match["names"].strip() if match else None
 
 
