@@ -4,7 +4,8 @@ A profile is a TOML file (see `transforms/profiles/*.toml`): which lines tell th
 the site family (`[detect]`), which lines are boilerplate (`[[remove]]`), which lines start the
 trailing footer (`[footer] markers`, exact lines, and `[content] end`, patterns), where the page
 names its fields (`[fields]`: dateline patterns with named groups, the line an account card puts
-after the account name, the site's own outlet, a masthead), the listing interface's chrome
+after the account name, the site's own outlet, a masthead, place names a page shows as the
+poster's location), the listing interface's chrome
 (`[listing]`) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
 add sites by dropping files into a folder passed with `--profiles`; this module is the only parser.
 """
@@ -47,6 +48,7 @@ class SiteProfile:
     account_before: tuple[re.Pattern[str], ...] = ()
     site_source: str | None = None
     masthead: bool = False
+    places: tuple[str, ...] = ()
 
     def matches(self, lines: Sequence[str]) -> bool:
         """Whether this profile applies to a dump with these (stripped) lines."""
@@ -81,6 +83,7 @@ class Rulebook:
     account_before: tuple[re.Pattern[str], ...] = ()
     site_source: str | None = None
     masthead: bool = False
+    places: frozenset[str] = frozenset()  # a poster's location (IP属地) next to a date: never an outlet
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -136,6 +139,7 @@ class ProfileSet:
             account_before=tuple(a for p in active for a in p.account_before),
             site_source=next((p.site_source for p in active if p.site_source), None),
             masthead=any(p.masthead for p in active),
+            places=frozenset(name for p in active for name in p.places),
         )
 
     def _detect_in(self, text: str) -> re.Pattern[str] | None:
@@ -198,6 +202,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         account_before=tuple(compile_(p) for p in fields.get("account_before", [])),
         site_source=fields.get("source"),
         masthead=bool(fields.get("masthead", False)),
+        places=tuple(str(name) for name in fields.get("places", [])),
     )
 
 

@@ -39,6 +39,17 @@ _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
 _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
+_PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
+_NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
+ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
+
+
+def is_place(text: str, rules: Rulebook) -> bool:
+    """A poster's location as pages print it: `四川`, `发布于 北京`, `IP属地：上海`."""
+    stripped = text.strip()
+    return stripped in rules.places or (
+        bool(_PLACE_LABEL.match(stripped)) and _PLACE_LABEL.sub("", stripped) in rules.places
+    )
 
 
 def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
@@ -81,7 +92,7 @@ def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
     else:
         after = stripped[found[1].end() :].strip()
         first = _PARTS.split(after)[0] if after else ""
-        if _NAME_PART.match(first) and not first.isdigit():
+        if _NAME_PART.match(first) and not first.isdigit() and not is_place(first, rules):
             fields["outlet"] = first
     return fields
 
@@ -164,6 +175,8 @@ class PortalArticle:
                 draft.drop(line, "field:published")
             elif line.no < first_no or (first_no < line.no < last_no and header.title_at > header.date_at):
                 removed.append(chrome(line, "page_chrome"))
+            elif line.no in byline_nos and _follow_button(text, rules):
+                draft.drop(line, "header_chrome")
             elif line.no in byline_nos and metadata_pairs(text) is None and byline_names(text) is None:
                 bylines.append(text)
                 draft.drop(line, "field:author")
@@ -179,14 +192,34 @@ class PortalArticle:
     def _page_fields(draft: Draft, lines: list[Line], header: list[Line], rules: Rulebook) -> None:
         """Fields the page states outside the header: the account card, the site, the masthead."""
         for i, line in enumerate(header):
-            if i and any(p.search(line.text.strip()) for p in rules.account_before):
-                draft.fields.setdefault("account", header[i - 1].text.strip())
+            if i and _follow_button(line.text, rules):
+                account = _account_above(header[:i], rules)
+                if account:
+                    draft.fields.setdefault("account", account)
         if rules.site_source:
             draft.fields["site"] = rules.site_source
         elif rules.masthead:
             first = non_blank(lines)[0].text.strip()
             if 2 <= len(first) <= 12 and looks_like_heading(first):
                 draft.fields["site"] = first
+
+
+def _follow_button(text: str, rules: Rulebook) -> bool:
+    """The line an account card puts after the account name (`+关注`, a profile's `文章`)."""
+    stripped = text.strip()
+    return any(p.search(stripped) for p in rules.account_before)
+
+
+def _account_above(lines: list[Line], rules: Rulebook) -> str | None:
+    """The account name above a follow button: the nearest name-shaped line, skipping the date line,
+    the poster's location, other buttons and a bio (a line with punctuation)."""
+    for line in reversed(lines[-ACCOUNT_REACH:]):
+        text = line.text.strip()
+        if _dateline(text, rules) or is_place(text, rules) or _follow_button(text, rules):
+            continue
+        if _NAME_LINE.match(text) and not DIGITS_ONLY.match(text):
+            return text
+    return None
 
 
 def _header_chrome(line: Line, rules: Rulebook) -> bool:
