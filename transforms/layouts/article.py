@@ -15,7 +15,10 @@ How a portal page is read, by structure only (site vocabulary comes from the rul
    failing that, the first heading-like line between the date line and the body;
 4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
    title and date are a byline (`author`, or the outlet when it names a listed one); short lines between the header and the body are header chrome
-   (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`.
+   (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`;
+5. a page with no date line above its body (Zhihu columns, blogs) may print it right after the body
+   (`发布于 2025-11-16 20:05・IP 属地上海`): then the title is the longest heading-like line above
+   the body, and the short lines between title and body are header chrome.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ MAX_HEADER_LINES = 80  # the date line is looked for among this many lines befor
 MAX_DATE_LINE = 60
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
+TRAILING_DATE_GAP = 3  # a date line after the body is at most this many lines below a paragraph
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨【\[]{2,20})", re.I)
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
@@ -136,7 +140,7 @@ class PortalArticle:
             None,
         )
         if date_at is None:
-            return None
+            return self._trailing_date_header(content, body_at, rules)
         for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
             if _skippable(content[i].text):
                 continue
@@ -150,6 +154,37 @@ class PortalArticle:
             return Header(date_at - 1, date_at, body_at)
         return None
 
+    @staticmethod
+    def _trailing_date_header(content: list[Line], body_at: int, rules: Rulebook) -> Header | None:
+        """A header whose date line follows the body: the longest heading-like line above the body."""
+        since_paragraph = None
+        date_at = None
+        for i in range(body_at, len(content)):
+            text = content[i].text
+            if is_paragraph(text):
+                since_paragraph = 0
+                continue
+            if since_paragraph is None or since_paragraph >= TRAILING_DATE_GAP:
+                break
+            since_paragraph += 1
+            if text.strip() in rules.footer_markers:
+                break
+            if _dateline(text, rules):
+                date_at = i
+                break
+        if date_at is None:
+            return None
+        titles = [
+            i
+            for i in range(body_at)
+            if len(content[i].text.strip()) > OUTLET_SIZED
+            and not _skippable(content[i].text)
+            and _title_like(content[i].text)
+        ]
+        if not titles:
+            return None
+        return Header(max(titles, key=lambda i: len(content[i].text.strip())), date_at, body_at)
+
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         return 0.8 if self._header(_content(lines, rules), rules) else 0.0
 
@@ -157,10 +192,12 @@ class PortalArticle:
         content = _content(lines, rules)
         header = self._header(content, rules) or Header(0, 0, len(content))
         title, date = content[header.title_at], content[header.date_at]
-        first, last = min(header.title_at, header.date_at), max(header.title_at, header.date_at)
+        trailing = header.date_at >= header.body_at  # the date line follows the body
+        first = min(header.title_at, header.date_at)
+        last = header.title_at if trailing else max(header.title_at, header.date_at)
         first_no, last_no = content[first].no, content[last].no
         body_no = content[header.body_at].no if header.body_at < len(content) else None
-        byline_nos = {line.no for line in content[header.title_at + 1 : header.date_at]}
+        byline_nos = set() if trailing else {line.no for line in content[header.title_at + 1 : header.date_at]}
         draft = Draft(ordinal=1, layout=self.name, lines=[])
         draft.fields["title"] = title.text.strip()
         draft.fields.update(_dateline(date.text, rules) or {"published": date.text.strip()})
