@@ -16,7 +16,10 @@ How a portal page is read, by structure only (site vocabulary comes from the rul
 4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
    title and date are a byline (`author`, or the outlet when it names a listed one); short lines between the header and the body are header chrome
    (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`;
-5. a page with no date line above its body (Zhihu columns, blogs) may print it right after the body
+5. a dump may hold several pages pasted one after another: after an article's body, a date line
+   with a title above it and at least `MIN_PARAGRAPHS` paragraphs below starts the next article
+   (its page chrome, and the previous article's footer, lie between);
+6. a page with no date line above its body (Zhihu columns, blogs) may print it right after the body
    (`发布于 2025-11-16 20:05・IP 属地上海`): then the title is the longest heading-like line above
    the body, and the short lines between title and body are header chrome.
 """
@@ -37,6 +40,7 @@ MAX_HEADER_LINES = 80  # the date line is looked for among this many lines befor
 MAX_DATE_LINE = 60
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
+MIN_PARAGRAPHS = 2  # a further article in the same dump starts with at least this many paragraphs
 TRAILING_DATE_GAP = 3  # a date line after the body is at most this many lines below a paragraph
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨【\[]{2,20})", re.I)
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
@@ -189,7 +193,55 @@ class PortalArticle:
         return 0.8 if self._header(_content(lines, rules), rules) else 0.0
 
     def split(self, lines: list[Line], rules: Rulebook) -> SplitResult:
+        """One draft per article: pages pasted one after another into a dump are split apart."""
         content = _content(lines, rules)
+        starts = self._article_starts(content, rules)
+        bounds = [content[start].no for start in starts[1:]]
+        drafts, removed = [], []
+        for n, start in enumerate(starts):
+            low = bounds[n - 1] if n else 0
+            high = bounds[n] if n < len(bounds) else None
+            segment = [line for line in lines if line.no >= low and (high is None or line.no < high)]
+            draft, chrome_lines = self._split_article(segment, content[start : starts[n + 1] if high else None], rules)
+            draft.ordinal = n + 1
+            drafts.append(draft)
+            removed.extend(chrome_lines)
+        return SplitResult(layout=self.name, drafts=drafts, chrome=removed)
+
+    def _article_starts(self, content: list[Line], rules: Rulebook) -> list[int]:
+        """Where each article's part of the content begins: 0, then after the last paragraph above
+        each further header (a title, a date line, then at least `MIN_PARAGRAPHS` paragraphs)."""
+        starts = [0]
+        header = self._header(content, rules)
+        while header is not None and header.date_at < header.body_at:
+            start = starts[-1]
+            found = self._next_article(content, start + header.body_at, rules)
+            if found is None:
+                break
+            starts.append(found[0])
+            header = found[1]
+        return starts
+
+    def _next_article(self, content: list[Line], after: int, rules: Rulebook) -> tuple[int, Header] | None:
+        last_paragraph = None
+        for i in range(after, len(content)):
+            if is_paragraph(content[i].text):
+                last_paragraph = i
+                continue
+            if last_paragraph is None or i - last_paragraph > MAX_HEADER_LINES or not _dateline(content[i].text, rules):
+                continue
+            start = last_paragraph + 1
+            # a bounded window: each candidate costs the same however long the dump is
+            header = self._header(content[start : i + MAX_HEADER_LINES], rules)
+            if header is None or header.date_at != i - start:
+                continue
+            body = content[start + header.body_at : start + header.body_at + MIN_PARAGRAPHS]
+            if len(body) == MIN_PARAGRAPHS and all(is_paragraph(line.text) for line in body):
+                return start, header
+        return None
+
+    def _split_article(self, lines: list[Line], content: list[Line], rules: Rulebook) -> tuple[Draft, list]:
+        """The draft of one article (its lines and content lines), and its page-chrome lines."""
         header = self._header(content, rules) or Header(0, 0, len(content))
         title, date = content[header.title_at], content[header.date_at]
         trailing = header.date_at >= header.body_at  # the date line follows the body
@@ -223,7 +275,7 @@ class PortalArticle:
                 draft.lines.append(line)
         if bylines:
             draft.fields["author"] = " ".join(bylines)
-        return SplitResult(layout=self.name, drafts=[draft], chrome=removed)
+        return draft, removed
 
     @staticmethod
     def _page_fields(draft: Draft, lines: list[Line], header: list[Line], rules: Rulebook) -> None:
