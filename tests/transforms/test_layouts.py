@@ -157,3 +157,66 @@ def test_comment_stamps_below_an_article_do_not_make_it_a_listing(profiles):
     result = split(text, profiles)
     assert result.layout == "portal_article"
     assert result.drafts[0].fields["title"] == "河口新区首座海上风电场全容量并网"
+
+
+def test_a_page_that_prints_its_date_after_the_body_takes_the_longest_heading_above_it(profiles):
+    text = (
+        "首页\n发现\n登录/注册\n城市更新中的“口袋公园”：小空间如何承载大民生\n林间拾遗\n城市规划师，关注公共空间\n关注\n"
+        "286 人赞同了该文章\n想在老城区找一块完整的空地建公园几乎不可能。\n小空间做好了，承载的是实实在在的民生。\n"
+        "发布于 2025-11-16 20:05・IP 属地上海\n赞同 286\n推荐阅读\n老旧小区改造为什么总谈不拢"
+    )
+    result = split(text, profiles)
+    (d,) = result.drafts
+    assert (d.fields["title"], d.fields["account"]) == ("城市更新中的“口袋公园”：小空间如何承载大民生", "林间拾遗")
+    assert d.fields["published"] == "2025-11-16 20:05"
+    assert [line.text for line in d.lines][:2] == [
+        "想在老城区找一块完整的空地建公园几乎不可能。",
+        "小空间做好了，承载的是实实在在的民生。",
+    ]
+    assert accounted(result, text)
+
+
+def test_the_account_is_the_name_above_a_follow_button_and_a_location_after_the_date_is_no_outlet(profiles):
+    text = (
+        "新能源车企扎堆建超充站\n车圈老王说\n2025-11-17 21:05四川\n优质汽车领域创作者\n关注\n"
+        "最近一个月，至少有五家车企宣布了新的超充站建设计划。"
+    )
+    (d,) = split(text, profiles).drafts
+    assert (d.fields["title"], d.fields["account"], d.fields["published"]) == (
+        "新能源车企扎堆建超充站",
+        "车圈老王说",
+        "2025-11-17 21:05",
+    )
+    assert "outlet" not in d.fields
+
+
+def test_a_labelled_byline_above_the_date_is_not_the_title(profiles):
+    text = "城商行净息差再收窄\n文｜财新 刘晓彤\n2025年11月20日 19:03\n【财新网】三季度末，城商行净息差降至1.38%。"
+    (d,) = split(text, profiles).drafts
+    assert d.fields["title"] == "城商行净息差再收窄"
+    assert [line.text for line in d.lines] == ["文｜财新 刘晓彤", "【财新网】三季度末，城商行净息差降至1.38%。"]
+
+
+PAGE = "中国新闻网\n首页\n{title}\n{date} 来源：中国新闻网\n{p1}\n{p2}\n【编辑:李岩】\n相关新闻\n快递企业布局县域共配中心\n"
+
+
+def test_pages_pasted_one_after_another_split_into_one_draft_each(profiles):
+    first = PAGE.format(title="前10月快递业务量突破1600亿件", date="2025年11月19日 10:26", p1="快递业务量同比增长19.6%。", p2="全年有望超过1900亿件。")
+    second = PAGE.format(title="北方多地提前供暖", date="2025年11月20日 16:48", p1="多地提前启动供暖。", p2="公众需注意防寒保暖。")
+    text = first + "\n" + second
+    result = split(text, profiles)
+    assert [(d.ordinal, d.fields["title"], d.fields["published"]) for d in result.drafts] == [
+        (1, "前10月快递业务量突破1600亿件", "2025年11月19日 10:26"),
+        (2, "北方多地提前供暖", "2025年11月20日 16:48"),
+    ]
+    assert [line.text for line in result.drafts[1].lines][:2] == ["多地提前启动供暖。", "公众需注意防寒保暖。"]
+    assert accounted(result, text)
+
+
+def test_a_dated_teaser_below_an_article_is_not_a_second_article(profiles):
+    text = (
+        "河口新区首座海上风电场全容量并网\n2025-11-05 08:30 河口日报\n"
+        "海上风电场今天全部机组并网发电。\n项目负责人介绍，风电场共安装五十台风机。\n"
+        "相关新闻\n河口港吞吐量创新高\n2025-11-04 10:00\n河口港前十月吞吐量同比增长一成。\n更多新闻"
+    )
+    assert len(split(text, profiles).drafts) == 1
