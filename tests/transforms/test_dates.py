@@ -68,7 +68,13 @@ def test_hours_ago_need_the_saving_time_not_just_its_date():
 
 @pytest.mark.parametrize(
     ("text", "shape"),
-    [("2025-11-12", "full"), ("11月18日", "yearless"), ("3小时前", "yearless"), ("昨天 16:20", "yearless"), ("3小时", None)],
+    [
+        ("2025-11-12", "full"),
+        ("11月18日", "yearless"),
+        ("3小时前", "yearless"),
+        ("昨天 16:20", "yearless"),
+        ("3小时", None),
+    ],
 )
 def test_a_date_shape_is_recognized_without_resolving_it(text, shape):
     assert date_shape(text) == shape

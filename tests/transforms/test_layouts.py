@@ -201,8 +201,15 @@ PAGE = "中国新闻网\n首页\n{title}\n{date} 来源：中国新闻网\n{p1}\
 
 
 def test_pages_pasted_one_after_another_split_into_one_draft_each(profiles):
-    first = PAGE.format(title="前10月快递业务量突破1600亿件", date="2025年11月19日 10:26", p1="快递业务量同比增长19.6%。", p2="全年有望超过1900亿件。")
-    second = PAGE.format(title="北方多地提前供暖", date="2025年11月20日 16:48", p1="多地提前启动供暖。", p2="公众需注意防寒保暖。")
+    first = PAGE.format(
+        title="前10月快递业务量突破1600亿件",
+        date="2025年11月19日 10:26",
+        p1="快递业务量同比增长19.6%。",
+        p2="全年有望超过1900亿件。",
+    )
+    second = PAGE.format(
+        title="北方多地提前供暖", date="2025年11月20日 16:48", p1="多地提前启动供暖。", p2="公众需注意防寒保暖。"
+    )
     text = first + "\n" + second
     result = split(text, profiles)
     assert [(d.ordinal, d.fields["title"], d.fields["published"]) for d in result.drafts] == [
