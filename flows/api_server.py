@@ -24,17 +24,24 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 
 HEALTH_POLL_SECONDS = 0.05
-WATCH_SECONDS = 0.5  # how often the server's process is checked during a run
+WATCH_SECONDS = 0.5
+STARTUP_FAILURE = 3  # uvicorn's exit code when the server cannot start, e.g. its port was taken meanwhile
+LAUNCH_ATTEMPTS = 3  # how often the server's process is checked during a run
 # what Prefect sets for its temporary server: no UI, no background services, one app per process
 _SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
 class ServerDidNotStart(RuntimeError):
-    """Prefect's temporary server exited or did not answer in time."""
+    """Prefect's temporary server exited (with `exit_code`) or did not answer in time (`exit_code` None)."""
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @contextlib.contextmanager
@@ -61,21 +68,42 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         yield lambda: None
         return
-    port = _free_port()
     settings_env = get_current_settings().to_environment_variables(exclude_unset=True)
-    server = subprocess.Popen(
-        _server_command(Path(prefect.__file__).parent, port),
-        env={**os.environ, **settings_env, **_SERVER_ENV},
-        stdin=subprocess.DEVNULL,
-    )
-    # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
-    atexit.register(_stop, server)
+
+    def launch() -> tuple[subprocess.Popen, int, HeldOutput]:
+        port = _free_port()
+        server = subprocess.Popen(
+            _server_command(Path(prefect.__file__).parent, port),
+            env={**os.environ, **settings_env, **_SERVER_ENV},
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+        )
+        # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
+        atexit.register(_stop, server)
+        return server, port, HeldOutput(server.stderr)
+
+    server, port, output = launch()
     exiting = threading.Event()
-    atexit.register(exiting.set)  # runs before the stop (exit handlers run last registered first)
-    api_url = f"http://127.0.0.1:{port}/api"
+    atexit.register(exiting.set)  # runs before the stops (exit handlers run last registered first)
 
     def ready() -> None:
-        _wait_until_healthy(server, api_url, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        nonlocal server, port, output
+        timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        for attempt in range(1, LAUNCH_ATTEMPTS + 1):
+            try:
+                _wait_until_healthy(server, _api_url(port), timeout)
+                break
+            except ServerDidNotStart as exc:
+                # another program took the port between our pick and the server's bind: pick again
+                port_taken = exc.exit_code == STARTUP_FAILURE and not _port_is_free(port)
+                if not port_taken or attempt == LAUNCH_ATTEMPTS:
+                    output.release()  # what the server said is the reason: show it
+                    raise
+                server, port, output = launch()  # the failed attempt's output stays unsaid
+        output.release()
+        api_url = _api_url(port)
         # workers inherit the environment; plain HTTP on this machine needs no TLS set-up
         os.environ["PREFECT_API_URL"] = api_url
         os.environ.setdefault("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "true")
@@ -87,6 +115,31 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
         ).start()
 
     yield ready
+
+
+class HeldOutput:
+    """A server's stderr, held back until `release()` (then written to this process's stderr, as
+    is every later line), so that a start-up attempt that failed and was retried prints nothing."""
+
+    def __init__(self, stream: IO[str]):
+        self._held: list[str] = []
+        self._released = False
+        self._lock = threading.Lock()
+        threading.Thread(target=self._pump, args=(stream,), name="prefect-server-stderr", daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self._lock:
+                if self._released:
+                    sys.stderr.write(line)
+                else:
+                    self._held.append(line)
+
+    def release(self) -> None:
+        with self._lock:
+            sys.stderr.writelines(self._held)
+            self._held.clear()
+            self._released = True
 
 
 def _watch(server: subprocess.Popen, exiting: threading.Event, on_lost: Callable[[int | None], None]) -> None:
@@ -119,6 +172,19 @@ def _server_command(prefect_dir: Path, port: int) -> list[str]:
     ]
 
 
+def _api_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
+
+
+def _port_is_free(port: int) -> bool:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def _free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it)."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
@@ -131,7 +197,9 @@ def _wait_until_healthy(server: subprocess.Popen, api_url: str, timeout: float) 
     with httpx.Client() as client:
         while time.monotonic() < deadline:
             if server.poll() is not None:
-                raise ServerDidNotStart(f"Prefect's temporary server exited with code {server.returncode}")
+                raise ServerDidNotStart(
+                    f"Prefect's temporary server exited with code {server.returncode}", server.returncode
+                )
             with contextlib.suppress(httpx.TransportError):
                 if client.get(f"{api_url}/health", timeout=2).status_code == 200:
                     return
