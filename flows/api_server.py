@@ -4,8 +4,8 @@ Without PREFECT_API_URL, Prefect starts a temporary API server on the first flow
 whole server application into the calling process (~2.5 s of CPU on a 2-core machine), only then
 launches the server process, and waits ~3 s more for it to answer. zhnews launches the same server
 process (Prefect's own command and settings: uvicorn on `prefect.server.api.server:create_app`, UI
-off) as soon as a run has its data dir, before it imports the pipeline, so the server's start-up
-overlaps that work on another core; the run then points Prefect's settings at it, and the server
+off) as soon as a run has its data dir, before it imports Prefect and the pipeline, so the server's
+start-up overlaps that work on another core; the run then points Prefect's settings at it, and the server
 is stopped when the process exits (as Prefect stops its own). If the server dies mid-run, the run
 ends at once with that reason (like a crash: committed batches stay, the batch in progress rolls
 back) instead of retrying Prefect calls for minutes. With PREFECT_API_URL set (a Prefect server
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import os
 import socket
 import subprocess
@@ -48,33 +49,27 @@ class ServerDidNotStart(RuntimeError):
 def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], None]]:
     """Within: a Prefect API for this process's flow runs (and its worker processes).
 
-    Yields `ready()`, to call before the first flow run: it waits for a temporary server started
-    here to answer, then points Prefect's settings in every thread of this process (and the
-    environment its workers inherit) at it. With a configured PREFECT_API_URL, or Prefect's
-    temporary server switched off, `ready()` does nothing and Prefect behaves as configured.
-    Should the server die before this process exits, `on_lost(its exit code)` is called at once
-    (from a watcher thread): every later Prefect call would retry for minutes against a dead
-    server, so the caller ends the run there, as a crash the next run recovers from.
+    Unless the environment names a Prefect server (PREFECT_API_URL), Prefect's temporary server is
+    launched on entry, before Prefect is even imported, so that it boots while this process imports
+    Prefect and the pipeline. Yields `ready()`, to call before the first flow run: it waits for that
+    server to answer, then points Prefect's settings in every thread of this process (and the
+    environment its workers inherit) at it. With PREFECT_API_URL configured (in the environment or
+    a Prefect profile), or Prefect's temporary server switched off, `ready()` does nothing and
+    Prefect behaves as configured. Should the server die before this process exits, `on_lost(its
+    exit code)` is called at once (from a watcher thread): every later Prefect call would retry for
+    minutes against a dead server, so the caller ends the run there, as a crash the next run
+    recovers from.
     """
-    import prefect
-    from prefect.context import refresh_global_settings_context
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_SERVER_EPHEMERAL_ENABLED,
-        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-        get_current_settings,
-    )
-
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        yield lambda: None
-        return
-    settings_env = get_current_settings().to_environment_variables(exclude_unset=True)
+    # The server reads the same environment and Prefect profile as this process, so it gets the
+    # same settings without this process importing Prefect first.
+    env = {**os.environ, **_SERVER_ENV}
+    site_packages = Path(importlib.util.find_spec("prefect").origin).parents[1]
 
     def launch() -> tuple[subprocess.Popen, int, HeldOutput]:
         port = _free_port()
         server = subprocess.Popen(
-            _server_command(Path(prefect.__file__).parent, port),
-            env={**os.environ, **settings_env, **_SERVER_ENV},
+            _server_command(site_packages, port),
+            env=env,
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -84,7 +79,21 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
         atexit.register(_stop, server)
         return server, port, HeldOutput(server.stderr)
 
-    server, port, output = launch()
+    launched = None if os.environ.get("PREFECT_API_URL") else launch()
+
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_ENABLED,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    )
+
+    if launched is None or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        if launched is not None:  # a Prefect profile configures the API: the server is not needed
+            _stop(launched[0])
+        yield lambda: None
+        return
+    server, port, output = launched
     exiting = threading.Event()
     atexit.register(exiting.set)  # runs before the stops (exit handlers run last registered first)
 
@@ -151,14 +160,14 @@ def _watch(server: subprocess.Popen, exiting: threading.Event, on_lost: Callable
         on_lost(server.returncode)
 
 
-def _server_command(prefect_dir: Path, port: int) -> list[str]:
+def _server_command(site_packages: Path, port: int) -> list[str]:
     """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI."""
     return [
         sys.executable,
         "-m",
         "uvicorn",
         "--app-dir",
-        str(prefect_dir.parent),
+        str(site_packages),
         "--factory",
         "prefect.server.api.server:create_app",
         "--host",

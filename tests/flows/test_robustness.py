@@ -9,6 +9,7 @@ harness's Prefect server so each one skips starting its own.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import os
@@ -408,3 +409,32 @@ def test_when_prefects_temporary_server_cannot_start_the_cli_shows_why_and_ends(
     assert "unable to open database file" in proc.stderr  # its reason
     assert proc.stderr.count("Application startup failed") == 1  # from one attempt
     assert "error: ServerDidNotStart: Prefect's temporary server exited with code 3" in proc.stderr
+
+
+def test_a_prefect_server_named_by_the_users_prefect_profile_gets_the_run_and_no_temporary_server_is_left(
+    prefect_harness, tmp_path
+):
+    """PREFECT_API_URL may come from a Prefect profile instead of the environment: the temporary
+    server launched before Prefect read its settings is stopped, and the run reports to that server."""
+    import psutil
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    (home / "profiles.toml").write_text(
+        f'active = "team"\n\n[profiles.team]\nPREFECT_API_URL = "{PREFECT_API_URL.value()}"\n', encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+    proc = run_cli("ingest", SAMPLES, "--data-dir", data, "--no-progress", env=env)
+    assert proc.returncode == 0, proc.stderr
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=10)
+    assert str(data) in [run.parameters.get("data_dir") for run in runs]
+    left = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("PREFECT_HOME") == str(home):
+                left.append(process.cmdline())
+    assert left == []
