@@ -36,6 +36,8 @@ def main() -> None:
     dumps = Path(args.dumps)
     gold = json.loads(Path(args.gold or dumps / "gold.json").read_text(encoding="utf-8"))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the CLI: no telemetry (offline here)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     import duckdb
 
     from flows.ingest import ingest_flow

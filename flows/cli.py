@@ -343,7 +343,6 @@ def reindex(
 
     from flows.config import load_segmenter
     from flows.lock import DataDirBusy, data_dir_lock
-    from transforms.doc_text import DocAnalysis, analyse_stored
     from warehouse.reindex import reindex_all
     from warehouse.store import Warehouse
     from warehouse.stories import rebuild_stories
@@ -357,15 +356,12 @@ def reindex(
     except (FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
 
-    def analyse(doc_id: str, title: str | None, body: str) -> DocAnalysis:
-        return analyse_stored(doc_id, title, body, words)
-
     try:
         with data_dir_lock(root, wait, on_wait=console.print), Warehouse(root) as warehouse:
             total = warehouse.con.execute("SELECT count(*) FROM documents").fetchone()[0]
             with Progress(console=console, transient=True) as progress:
                 bar = progress.add_task("segmenting", total=total)
-                done = reindex_all(warehouse.con, analyse, on_chunk=lambda n: progress.advance(bar, n))
+                done = reindex_all(warehouse.con, words, on_chunk=lambda n: progress.advance(bar, n))
             stories = rebuild_stories(warehouse.con)
     except DataDirBusy as exc:
         raise fail(str(exc)) from None

@@ -10,8 +10,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from warehouse.store import Warehouse
-
 
 class CannotRun(RuntimeError):
     """The run cannot start; the message says why and what to do."""
@@ -43,4 +41,6 @@ def prepare_data_dir(data_dir: Path) -> Path:
 
 def check_warehouse(root: Path) -> None:
     """The warehouse opens read-write (raises WarehouseUnavailable with what to do if not)."""
+    from warehouse.store import Warehouse  # imported here: the other checks run before any heavy import
+
     Warehouse(root).close()

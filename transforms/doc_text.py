@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from transforms.batch_terms import BatchTerms, analyse_texts
 from transforms.model import Document
-from transforms.neardup import Signature, signature, signatures
+from transforms.neardup import Signature, signatures
 from transforms.segment import Segmenter, TextTerms, analyse_text
 
 
@@ -61,30 +61,30 @@ class BatchAnalysis:
 def analyse_batch(docs: Sequence[Document], segmenter: Segmenter) -> BatchAnalysis:
     """`analyse_documents` of a batch of documents, with their terms and keywords counted for the
     batch at once (`transforms.batch_terms`): far fewer Python steps per document."""
-    texts = [analysis_text(doc) for doc in docs]
-    return BatchAnalysis(
-        doc_ids=[doc.doc_id for doc in docs],
-        versions=[version_of(doc.title, doc.body) for doc in docs],
-        terms=analyse_texts(segmenter, texts),
-        signatures=signatures([f"{title or ''}\n{body}" for title, body in texts]),
+    return _analyse(
+        [doc.doc_id for doc in docs],
+        [version_of(doc.title, doc.body) for doc in docs],
+        [analysis_text(doc) for doc in docs],
+        segmenter,
     )
 
 
-def analyse_stored(
-    doc_id: str,
-    title: str | None,
-    body: str,
-    segmenter: Segmenter,
-    text_title: str | None = None,
-    text_body: str | None = None,
-) -> DocAnalysis:
-    """Analyse a document version given by its stored title and body (`text_*`: the text to analyse
-    when it differs from the stored one, e.g. a Simplified-normalized body)."""
-    text_title = title if text_title is None else text_title
-    text_body = body if text_body is None else text_body
-    return DocAnalysis(
-        doc_id=doc_id,
-        version=version_of(title, body),
-        terms=analyse_text(segmenter, text_title, text_body),
-        signature=signature(f"{text_title or ''}\n{text_body}"),
+def analyse_stored(rows: Sequence[tuple[str, str | None, str]], segmenter: Segmenter) -> BatchAnalysis:
+    """`analyse_batch` of documents given as stored (doc_id, title, body) rows (a re-index)."""
+    return _analyse(
+        [doc_id for doc_id, _, _ in rows],
+        [version_of(title, body) for _, title, body in rows],
+        [(title, body) for _, title, body in rows],
+        segmenter,
+    )
+
+
+def _analyse(
+    doc_ids: list[str], versions: list[str], texts: list[tuple[str | None, str]], segmenter: Segmenter
+) -> BatchAnalysis:
+    return BatchAnalysis(
+        doc_ids=doc_ids,
+        versions=versions,
+        terms=analyse_texts(segmenter, texts),
+        signatures=signatures([f"{title or ''}\n{body}" for title, body in texts]),
     )

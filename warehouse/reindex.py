@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 import duckdb
 import pyarrow as pa
 
-from transforms.doc_text import DocAnalysis
-from warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
+from transforms.doc_text import analyse_stored
+from transforms.segment import Segmenter
+from warehouse.records import ANALYTICS_TABLES, batch_analytics
 
 
 def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str | None, str]]]:
@@ -44,14 +45,14 @@ def replace_analytics(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table
 
 def reindex_all(
     con: duckdb.DuckDBPyConnection,
-    analyse: Callable[[str, str | None, str], DocAnalysis],
+    segmenter: Segmenter,
     chunk: int = 2000,
     on_chunk: Callable[[int], None] | None = None,
 ) -> int:
-    """Re-analyse every document (`analyse(doc_id, title, body)`); returns the count."""
+    """Re-analyse every document with `segmenter`, `chunk` documents at a time; returns the count."""
     done = 0
     for docs in documents_in_chunks(con, chunk):
-        replace_analytics(con, analytics_tables([analytics_columns(analyse(*doc) for doc in docs)]))
+        replace_analytics(con, batch_analytics(analyse_stored(docs, segmenter)))
         done += len(docs)
         if on_chunk:
             on_chunk(len(docs))

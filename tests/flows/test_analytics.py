@@ -256,6 +256,28 @@ def test_a_bi_tool_opens_the_warehouse_with_the_readme_sqlalchemy_url(warehouse)
     assert int(proc.stdout.strip()) > 5
 
 
+def test_reindex_with_unchanged_dictionaries_gives_back_what_ingest_stored(warehouse, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(warehouse, data)
+    queries = {
+        "doc_terms": "SELECT doc_id, term, tf, in_title FROM doc_terms ORDER BY ALL",
+        "doc_keywords": "SELECT doc_id, keyword, round(weight, 9), rank FROM doc_keywords ORDER BY ALL",
+        "doc_signatures": "SELECT doc_id, term_count, shingles, minhash FROM doc_signatures ORDER BY ALL",
+    }
+
+    def analytics():
+        with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as c:
+            return {table: c.execute(sql).fetchall() for table, sql in queries.items()}
+
+    ingested = analytics()
+    assert all(ingested.values())
+    proc = run_cli("reindex", "--data-dir", str(data))
+    assert proc.returncode == 0, proc.stderr
+    assert analytics() == ingested
+
+
 def test_reindex_applies_an_edited_user_dictionary_to_documents_already_loaded(warehouse, tmp_path):
     import shutil
 

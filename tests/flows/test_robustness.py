@@ -9,6 +9,7 @@ harness's Prefect server so each one skips starting its own.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import os
@@ -368,3 +369,72 @@ def test_when_prefects_temporary_server_dies_mid_run_the_cli_says_so_and_ends(tm
         loads = con.execute("SELECT status, message FROM loads ORDER BY started_at").fetchall()
         assert loads == [("failed", "interrupted (process ended before finishing)"), ("completed", None)]
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 6
+
+
+def test_when_another_program_takes_the_temporary_servers_port_first_the_server_starts_on_another(tmp_path):
+    """The port is picked, then the server binds it: if something took it in between (the server
+    exits with uvicorn's start-up failure code), the server is launched again on a new port, quietly."""
+    script = """
+import os, socket
+from flows import api_server
+
+taken = socket.socket()
+taken.bind(("127.0.0.1", 0))
+taken.listen()
+picks = iter([taken.getsockname()[1]])  # the first pick is the port another program holds
+pick_free_port = api_server._free_port
+api_server._free_port = lambda: next(picks, None) or pick_free_port()
+with api_server.prefect_api(on_lost=lambda code: None) as ready:
+    ready()
+    print(taken.getsockname()[1], os.environ["PREFECT_API_URL"])
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    taken, api_url = proc.stdout.split()
+    assert api_url.startswith("http://127.0.0.1:") and not api_url.startswith(f"http://127.0.0.1:{taken}/")
+    assert "address already in use" not in proc.stderr  # the failed attempt, retried, is not the user's business
+
+
+def test_when_prefects_temporary_server_cannot_start_the_cli_shows_why_and_ends(tmp_path):
+    """A server that fails for its own reasons (here: its database cannot be opened) is not retried:
+    its output, which says why, is shown once, then one line ends the run."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "home")}
+    env |= {"PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/prefect.db"}
+    proc = run_cli("ingest", SAMPLES, "--data-dir", tmp_path / "data", "--no-progress", env=env, timeout=120)
+    assert proc.returncode == 2
+    assert "unable to open database file" in proc.stderr  # its reason
+    assert proc.stderr.count("Application startup failed") == 1  # from one attempt
+    assert "error: ServerDidNotStart: Prefect's temporary server exited with code 3" in proc.stderr
+
+
+def test_a_prefect_server_named_by_the_users_prefect_profile_gets_the_run_and_no_temporary_server_is_left(
+    prefect_harness, tmp_path
+):
+    """PREFECT_API_URL may come from a Prefect profile instead of the environment: the temporary
+    server launched before Prefect read its settings is stopped, and the run reports to that server."""
+    import psutil
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    (home / "profiles.toml").write_text(
+        f'active = "team"\n\n[profiles.team]\nPREFECT_API_URL = "{PREFECT_API_URL.value()}"\n', encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
+    proc = run_cli("ingest", SAMPLES, "--data-dir", data, "--no-progress", env=env)
+    assert proc.returncode == 0, proc.stderr
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=10)
+    assert str(data) in [run.parameters.get("data_dir") for run in runs]
+    left = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("PREFECT_HOME") == str(home):
+                left.append(process.cmdline())
+    assert left == []
