@@ -46,7 +46,9 @@ def meta_fields(text: str) -> tuple[str, str] | None:
 def _dated_line(text: str) -> bool:
     """A line carrying a full date that is not a listing meta line (an article's date line)."""
     stripped = text.strip()
-    return len(stripped) <= 60 and find_datetime(stripped) is not None and meta_fields(stripped) is None
+    if len(stripped) > 60 or ("20" not in stripped and "19" not in stripped):  # a full date has a 19xx/20xx year
+        return False
+    return find_datetime(stripped) is not None and meta_fields(stripped) is None
 
 
 class SearchListing:
@@ -60,8 +62,11 @@ class SearchListing:
         Year-less meta lines after an article's date line are comment stamps (`网友 3小时前`).
         """
         metas = [i for i, line in enumerate(lines) if i > 0 and meta_fields(line.text)]
+        yearless = {i for i in metas if date_shape(meta_fields(lines[i].text)[1]) != "full"}
+        if not yearless:
+            return metas
         dated = next((i for i, line in enumerate(lines) if _dated_line(line.text)), len(lines))
-        return [i for i in metas if i < dated or date_shape(meta_fields(lines[i].text)[1]) == "full"]
+        return [i for i in metas if i < dated or i not in yearless]
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         content = non_blank(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -90,6 +91,7 @@ def parse_datetime(text: str, reference: dt.date | None = None) -> dt.datetime |
     return None
 
 
+@lru_cache(maxsize=4096)  # listing layouts ask about the same meta lines when scoring and splitting
 def date_shape(text: str) -> str | None:
     """`full` when the whole text is a date with its year, `yearless` when it is a date read against
     the saving time (`11月18日`, `3小时前`, `昨天 16:20`), else None."""
