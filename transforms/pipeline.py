@@ -104,15 +104,25 @@ class DumpProcessor:
         if line_stats is not None:
             rules = replace(rules, repeated_lines=line_stats.repeated(rules.site))
         split = split_dump(lines, rules)
+        masthead = _masthead(lines)
         stats: Counter[str] = Counter()
-        documents = []
+        documents: list[Document] = []
         removed = list(split.chrome)
+        seen: set[str] = set()
         for draft in split.drafts:
             if cut and any(line.no in cut for line in draft.lines):
                 draft.flags.add("body_truncated")
+            if masthead:
+                draft.fields.setdefault("masthead", masthead)
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
             document = self.finish(draft, reference)
+            if document.doc_id in seen:  # the same page saved twice into one dump: one document
+                removed.extend(document.removed)
+                removed.extend(RemovedLine(line.no, line.text, "repeated_copy") for line in draft.lines)
+                continue
+            seen.add(document.doc_id)
+            document.ordinal = len(documents) + 1
             documents.append(document)
             removed.extend(document.removed)
             stats.update(document.edits)
@@ -176,23 +186,39 @@ class DumpProcessor:
     def credited_source(self, fields: dict[str, str]) -> str | None:
         """The outlet credited with the article, by precedence.
 
-        An explicit credit (`来源：`, `转自：`) wins; then the outlet on the date line; then a byline
-        that is, or starts with, a known outlet (`新京报`, `文｜财新 刘晓彤`); then the self-media
-        account; then the site's own outlet (profile `[fields] source`, or the masthead).
+        An explicit credit (`来源：`, `转自：`) wins; then the outlet on the date line (after the
+        date, or a listed one before it); then a byline that is, or starts with, a known outlet
+        (`新京报`, `文｜财新 刘晓彤`); then the self-media account; then the site's own outlet
+        (profile `[fields] source`, or the masthead), or the dump's first line when it is a listed
+        outlet (the site's logo: `华尔街见闻`, `明報新聞網`).
         """
         for key in ("source", "outlet"):
             if fields.get(key):
                 return fields[key]
+        before = fields.get("outlet_before")
+        if before and self.outlets.is_listed(before):
+            return before
         byline = fields.get("author")
         if byline:
             for candidate in (byline, byline.split()[0]):
                 if self.outlets.is_listed(candidate):
                     return candidate
-        return fields.get("account") or fields.get("site")
+        if fields.get("account") or fields.get("site"):
+            return fields.get("account") or fields.get("site")
+        masthead = fields.get("masthead")
+        return masthead if masthead and self.outlets.is_listed(masthead) else None
 
 
 # Fields that have their own column, or only serve to choose one.
-_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "site"})
+_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before"})
+MAX_MASTHEAD_CHARS = 12
+
+
+def _masthead(lines: list[Line]) -> str | None:
+    """The dump's first non-blank line when it is short enough to be a site's logo."""
+    first = next((line.text.strip() for line in lines if line.text.strip()), "")
+    return first if 2 <= len(first) <= MAX_MASTHEAD_CHARS else None
+
 
 
 def _clean_title(title: str | None) -> str | None:

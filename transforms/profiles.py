@@ -5,7 +5,7 @@ the site family (`[detect]`), which lines are boilerplate (`[[remove]]`), which 
 trailing footer (`[footer] markers`, exact lines, and `[content] end`, patterns), where the page
 names its fields (`[fields]`: dateline patterns with named groups, the line an account card puts
 after the account name, the site's own outlet, a masthead, place names a page shows as the
-poster's location), the listing interface's chrome
+poster's location), the listing interface's chrome and search buttons
 (`[listing]`) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
 add sites by dropping files into a folder passed with `--profiles`; this module is the only parser.
 """
@@ -42,6 +42,7 @@ class SiteProfile:
     remove: tuple[LineRule, ...] = ()
     footer_markers: tuple[str, ...] = ()
     listing_chrome: tuple[str, ...] = ()
+    listing_buttons: tuple[str, ...] = ()
     outlet_aliases: tuple[tuple[str, str], ...] = ()
     content_end: tuple[re.Pattern[str], ...] = ()
     datelines: tuple[re.Pattern[str], ...] = ()
@@ -78,6 +79,7 @@ class Rulebook:
     remove: tuple[LineRule, ...]
     footer_markers: frozenset[str]
     listing_chrome: frozenset[str]
+    listing_buttons: frozenset[str] = frozenset()  # search buttons: the query is the line above one
     content_end: tuple[re.Pattern[str], ...] = ()
     datelines: tuple[re.Pattern[str], ...] = ()
     account_before: tuple[re.Pattern[str], ...] = ()
@@ -134,6 +136,7 @@ class ProfileSet:
             any_remove=any_of([r.pattern for r in remove]),
             footer_markers=frozenset(m for p in active for m in p.footer_markers),
             listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
+            listing_buttons=frozenset(b for p in active for b in p.listing_buttons),
             content_end=tuple(e for p in active for e in p.content_end),
             datelines=tuple(d for p in active for d in p.datelines),
             account_before=tuple(a for p in active for a in p.account_before),
@@ -196,6 +199,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         remove=tuple(LineRule(r["rule"], compile_(r["pattern"]), name) for r in data.get("remove", [])),
         footer_markers=tuple(data.get("footer", {}).get("markers", [])),
         listing_chrome=tuple(data.get("listing", {}).get("chrome", [])),
+        listing_buttons=tuple(data.get("listing", {}).get("buttons", [])),
         outlet_aliases=tuple((str(k), str(v)) for k, v in data.get("outlets", {}).items()),
         content_end=tuple(compile_(p) for p in data.get("content", {}).get("end", [])),
         datelines=tuple(compile_(p) for p in fields.get("dateline", [])),

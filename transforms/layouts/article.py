@@ -9,12 +9,14 @@ How a portal page is read, by structure only (site vocabulary comes from the rul
 1. the body starts at the first paragraph line (one with a full stop, a long line with commas, or
    an indented line with punctuation);
 2. the date line is the first short line before the body that carries a full date (or matches a
-   profile's `[fields] dateline` pattern);
+   profile's `[fields] dateline` pattern); failing that, one with a date read against the saving
+   time (`3小时前`, `昨天 16:20`, `11-25 21:36`: feeds and forums print this year's posts so);
 3. the title is the nearest heading-like line above the date line, skipping bylines, metadata
    and outlet-sized lines (≤ 6 characters); e-paper pages print the date above the title, so
    failing that, the first heading-like line between the date line and the body;
 4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
-   title and date are a byline (`author`, or the outlet when it names a listed one); short lines between the header and the body are header chrome
+   title and date are a byline (`author`, or the outlet when it names a listed one), except an account
+   card there (the account name, a follow button, a label above them such as `头条文章`); short lines between the header and the body are header chrome
    (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`;
 5. a dump may hold several pages pasted one after another: after an article's body, a date line
    with a title above it and at least `MIN_PARAGRAPHS` paragraphs below starts the next article
@@ -26,13 +28,14 @@ How a portal page is read, by structure only (site vocabulary comes from the rul
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from transforms.cleaners.metadata_lines import byline_names, metadata_pairs
 from transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
-from transforms.normalize.dates import find_datetime
+from transforms.normalize.dates import BEIJING, find_datetime
 from transforms.profiles import Rulebook
 
 HEADER_SPAN = 6  # non-blank lines between title and date line that may still be header
@@ -50,6 +53,10 @@ _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "autho
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
+# Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
+# date line keeps the text, which the pipeline reads against the file's real saving time.
+_SHAPE_REFERENCE = dt.datetime(2000, 6, 15, 12, 0, tzinfo=BEIJING)
+_DIGIT = re.compile(r"\d")
 
 
 def is_place(text: str, rules: Rulebook) -> bool:
@@ -75,8 +82,13 @@ def is_paragraph(raw: str) -> bool:
     return raw.startswith(_INDENT) and bool(re.search(r"[，。！？；]", text))
 
 
-def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
-    """Fields a date line gives (`published`, maybe `source`/`outlet`/`account`/`author`), else None."""
+def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, str] | None:
+    """Fields a date line gives (`published`, maybe `source`/`outlet`/`account`/`author`), else None.
+
+    With `yearless`, a date read against the saving time counts too (`3小时前`, `11-25 21:36`).
+    A name before the date (`每日经济新闻 2025-11-25 22:10`) is kept as `outlet_before`: the
+    pipeline credits it only when it is a listed outlet (it may as well be the author).
+    """
     stripped = text.strip()
     for pattern in rules.datelines:
         match = pattern.search(stripped)
@@ -91,6 +103,8 @@ def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
     if len(stripped) > MAX_DATE_LINE or is_paragraph(text):
         return None
     found = find_datetime(stripped)
+    if not found and yearless and _DIGIT.search(stripped):
+        found = find_datetime(stripped, _SHAPE_REFERENCE)
     if not found:
         return None
     fields = {"published": found[1].group(0).strip()}
@@ -102,6 +116,9 @@ def _dateline(text: str, rules: Rulebook) -> dict[str, str] | None:
         first = _PARTS.split(after)[0] if after else ""
         if _NAME_PART.match(first) and not first.isdigit() and not is_place(first, rules):
             fields["outlet"] = first
+        before = stripped[: found[1].start()].strip()
+        if before and _NAME_PART.match(before):
+            fields["outlet_before"] = before
     return fields
 
 
@@ -139,10 +156,10 @@ class PortalArticle:
         if len(content) < 2:
             return None
         body_at = next((i for i, line in enumerate(content) if is_paragraph(line.text)), len(content))
-        date_at = next(
-            (i for i in range(min(body_at, MAX_HEADER_LINES)) if _dateline(content[i].text, rules)),
-            None,
-        )
+        span = range(min(body_at, MAX_HEADER_LINES))
+        date_at = next((i for i in span if _dateline(content[i].text, rules)), None)
+        if date_at is None:
+            date_at = next((i for i in span if _dateline(content[i].text, rules, yearless=True)), None)
         if date_at is None:
             return self._trailing_date_header(content, body_at, rules)
         for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
@@ -249,10 +266,12 @@ class PortalArticle:
         last = header.title_at if trailing else max(header.title_at, header.date_at)
         first_no, last_no = content[first].no, content[last].no
         body_no = content[header.body_at].no if header.body_at < len(content) else None
-        byline_nos = set() if trailing else {line.no for line in content[header.title_at + 1 : header.date_at]}
+        byline_lines = [] if trailing else content[header.title_at + 1 : header.date_at]
+        byline_nos = {line.no for line in byline_lines}
+        card_nos = _account_card(byline_lines, rules)
         draft = Draft(ordinal=1, layout=self.name, lines=[])
         draft.fields["title"] = title.text.strip()
-        draft.fields.update(_dateline(date.text, rules) or {"published": date.text.strip()})
+        draft.fields.update(_dateline(date.text, rules, yearless=True) or {"published": date.text.strip()})
         self._page_fields(draft, lines, content[: header.body_at], rules)
         removed = []
         bylines = []
@@ -264,7 +283,7 @@ class PortalArticle:
                 draft.drop(line, "field:published")
             elif line.no < first_no or (first_no < line.no < last_no and header.title_at > header.date_at):
                 removed.append(chrome(line, "page_chrome"))
-            elif line.no in byline_nos and _follow_button(text, rules):
+            elif line.no in card_nos:
                 draft.drop(line, "header_chrome")
             elif line.no in byline_nos and metadata_pairs(text) is None and byline_names(text) is None:
                 bylines.append(text)
@@ -297,6 +316,13 @@ def _follow_button(text: str, rules: Rulebook) -> bool:
     """The line an account card puts after the account name (`+关注`, a profile's `文章`)."""
     stripped = text.strip()
     return any(p.search(stripped) for p in rules.account_before)
+
+
+def _account_card(byline: list[Line], rules: Rulebook) -> set[int]:
+    """Numbers of the byline lines that make an account card: everything up to its last follow
+    button (the account name, a label above it such as `头条文章`), not an author."""
+    last = max((i for i, line in enumerate(byline) if _follow_button(line.text, rules)), default=None)
+    return set() if last is None else {line.no for line in byline[: last + 1]}
 
 
 def _account_above(lines: list[Line], rules: Rulebook) -> str | None:

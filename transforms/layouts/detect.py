@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from transforms.layouts.article import GenericArticle, PortalArticle, UntitledArticle
 from transforms.layouts.base import Layout
+from transforms.layouts.flash_feed import FlashFeed
 from transforms.layouts.search_listing import SearchListing
 from transforms.model import Line, SplitResult
 from transforms.profiles import Rulebook
 
-LAYOUTS: tuple[Layout, ...] = (SearchListing(), PortalArticle(), UntitledArticle(), GenericArticle())
+LAYOUTS: tuple[Layout, ...] = (SearchListing(), FlashFeed(), PortalArticle(), UntitledArticle(), GenericArticle())
 
 
 def detect_layout(lines: list[Line], rules: Rulebook) -> Layout:

@@ -5,8 +5,11 @@ Two block shapes are recognized by structure: the meta line right under the titl
 (title / snippet / `outlet  2025年12月2日`, Baidu-style news search). The meta line separates
 outlet and date by `·`, `•`, `|` or spaces; the date is full (`2025年12月2日`) or, as feeds and
 WeChat searches show it, read against the saving time (`3小时前`, `1天前`, `11月18日`). Year-less
-stamps below an article's own date line are its comments, not a listing. The header before the first block holds the search
-topic and interface chrome (listed per site in the profiles' `[listing] chrome`); in the
+stamps below an article's own date line are its comments, not a listing. A counter between outlet
+and date (`新京报  128条评论  2小时前`) is dropped. The header before the first block holds the search
+topic and interface chrome (listed per site in the profiles' `[listing] chrome`): the topic is
+the query echoed above a search button (`[listing] buttons`: `搜索`, `百度一下`, `搜文章`), else the
+first line that is neither chrome nor a result count (`搜狗已为您找到约8,426条相关结果`); in the
 meta-after shape, lines after the last meta line are the page's footer.
 """
 
@@ -29,6 +32,14 @@ _META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\
 # day word: a cheap test that spares most lines the regex.
 _DATE_HINT = re.compile(r"\d|[今昨前]天")
 MAX_META_CHARS = 90
+# A counter a listing prints between outlet and date: `128条评论`, `3.2万阅读`, `56跟帖`.
+_COUNTER = re.compile(r"\s+\d+(?:\.\d+)?\s*[万wWkK]?\s*(?:条评论|評論|评论|跟帖|次阅读|阅读|閱讀|次播放|播放)(?=\s)")
+_COUNTER_WORDS = ("评论", "評論", "跟帖", "阅读", "閱讀", "播放")
+# `百度为您找到相关结果约1,230个`, `搜狗已为您找到约8,426条相关结果`, `找到约 56 条关于“城市更新”的结果`, `About 1,230 results`
+_RESULT_COUNT = re.compile(
+    r"^(?=.{0,60}$)(?:.{0,16}(?:找到|共有|共计|共)\D{0,10}\d[\d,，]*\s*万?\s*(?:条|个|個|篇|项|項)|About\s+[\d,]+\s+results?\b)"
+)
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
 
 
 @lru_cache(maxsize=4096)  # layouts ask about the same lines when scoring and when splitting
@@ -37,10 +48,31 @@ def meta_fields(text: str) -> tuple[str, str] | None:
     stripped = text.strip()
     if len(stripped) > MAX_META_CHARS or not _DATE_HINT.search(stripped, max(len(stripped) - 24, 0)):
         return None
+    if any(word in stripped for word in _COUNTER_WORDS):
+        stripped = _COUNTER.sub("", stripped)
     match = _META.match(stripped)
     if not match or not date_shape(match["when"]):
         return None
-    return (match["outlet"] or match["bare"]).strip(), match["when"].strip()
+    outlet = (match["outlet"] or match["bare"]).strip()
+    if ":" in outlet or "：" in outlet:  # `来源：中国日报网 2025-11-25 16:42` is an article's date line
+        return None
+    return outlet, match["when"].strip()
+
+
+def listing_topic(header: list[str], rules: Rulebook) -> int | None:
+    """Index of the search topic among a listing's (stripped) header lines: the query echoed above a
+    search button (the nearest line above the first button that is neither chrome nor a result
+    count), else the first such line."""
+
+    def plain(text: str) -> bool:
+        return text not in rules.listing_chrome and text not in rules.listing_buttons and not _RESULT_COUNT.match(text)
+
+    for at, text in enumerate(header):
+        if text in rules.listing_buttons:
+            above = next((i for i in range(at - 1, -1, -1) if plain(header[i])), None)
+            if above is not None:
+                return above
+    return next((i for i, text in enumerate(header) if plain(text)), None)
 
 
 def _dated_line(text: str) -> bool:
@@ -94,13 +126,20 @@ class SearchListing:
         else:
             first_title = metas[0] - 1
         removed, drafts = [], []
-        topic = None
-        for line in content[:first_title]:
-            if line.text.strip() in rules.listing_chrome:
+        header = [line.text.strip() for line in content[:first_title]]
+        topic_at = listing_topic(header, rules)
+        topic = header[topic_at] if topic_at is not None else None
+        for at, line in enumerate(content[:first_title]):
+            text = header[at]
+            if text in rules.listing_chrome or text in rules.listing_buttons:
                 removed.append(chrome(line, "listing_chrome"))
-            elif topic is None:
-                topic = line.text.strip()
+            elif at == topic_at:
                 removed.append(chrome(line, "field:topic"))
+            elif _RESULT_COUNT.match(text):
+                quoted = _QUOTED.search(text)
+                if quoted and topic is None:
+                    topic = quoted.group(1)
+                removed.append(chrome(line, "result_count"))
             else:
                 removed.append(chrome(line, "listing_header"))
         for n, meta_at in enumerate(metas):

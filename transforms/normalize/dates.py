@@ -4,7 +4,8 @@ Dumps show local (Beijing, UTC+8) wall-clock times in a handful of shapes:
 `2025-12-02 21:32(:06)`, `2025/12/02 21:32`, `2025.12.02`, `2025年12月2日 21:32`, and,
 given a reference (the time the page was saved: the file's modification time), `12月2日 21:32`
 (in the reference's year, or the year before when that would lie in the future) and the relative
-stamps of listings and feeds: `3小时前`, `45分钟前`, `1天前`, `昨天 16:20`, `前天`. Minutes and hours
+stamps of listings and feeds: `3小时前`, `45分钟前`, `1天前`, `昨天 16:20`, `前天`, and forum stamps
+`11-25 21:36` (month-day with a time, as Xueqiu and Guba print this year's posts). Minutes and hours
 ago need the reference's time of day; the result is cut to the minute.
 """
 
@@ -22,6 +23,10 @@ _FULL_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?" + _WEEKDAY + _TIME
 )
 _MONTH_DAY = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日" + _WEEKDAY + _TIME)
+# `11-25 21:36`: month-day only with a time, so ranges and scores (`3-1`, `10-15`) are not dates.
+_NUMERIC_MONTH_DAY = re.compile(
+    r"(?<![\d\-/.])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])\s+(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?(?!\d)"
+)
 _AGO = re.compile(r"(?<!\d)(?P<n>\d{1,3})\s*(?P<unit>分钟|分鐘|小时|小時|天|日)前")
 _DAY_WORD = re.compile(r"(?P<word>今天|昨天|前天)" + _TIME)
 _DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
@@ -49,7 +54,7 @@ def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datet
             return value, match
     if reference is None:
         return None
-    match = _MONTH_DAY.search(text)
+    match = _MONTH_DAY.search(text) or (_NUMERIC_MONTH_DAY.search(text) if "-" in text else None)
     if match:
         value = _build(reference.year, int(match["m"]), int(match["d"]), match)
         if value and value.date() > _day_of(reference) + FUTURE_SLACK:  # a page shows no future date
@@ -98,6 +103,6 @@ def date_shape(text: str) -> str | None:
     stripped = text.strip()
     if parse_datetime(stripped):
         return "full"
-    if any(p.fullmatch(stripped) for p in (_MONTH_DAY, _AGO, _DAY_WORD)):
+    if any(p.fullmatch(stripped) for p in (_MONTH_DAY, _NUMERIC_MONTH_DAY, _AGO, _DAY_WORD)):
         return "yearless"
     return None
