@@ -81,7 +81,7 @@ class DumpProcessor:
     def survey(self, text: str) -> Survey:
         """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
         lines = [line[:MAX_BODY_CHARS] for line in nfc(text).split("\n")]  # as `process` cuts them
-        return Survey(self.profiles.rulebook_for(lines), dump_line_hashes(lines))
+        return Survey(self.profiles.rulebook_for(lines, only_possible=True), dump_line_hashes(lines))
 
     def process(
         self,

@@ -118,22 +118,43 @@ class ProfileSet:
     combined_detect: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    removal: PatternFilter = field(default_factory=lambda: PatternFilter(()), compare=False, repr=False)
+    combined_remove: dict[tuple[int, ...], re.Pattern[str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "detect", PatternFilter([d for p in self.profiles for d in p.detect]))
+        object.__setattr__(self, "removal", PatternFilter([r.pattern for p in self.profiles for r in p.remove]))
 
-    def rulebook_for(self, lines: Sequence[str]) -> Rulebook:
-        """Merge the rules of every profile that applies to a dump with these lines."""
+    def rulebook_for(self, lines: Sequence[str], only_possible: bool = False) -> Rulebook:
+        """Merge the rules of every profile that applies to a dump with these lines.
+
+        With `only_possible`, the `[[remove]]` rules are those that can match one of these lines
+        (their required literals occur in them): the same verdicts on these lines, at a fraction
+        of the cost of trying every rule on every line. Leave it off for a rulebook meant for
+        other text (tests).
+        """
+        text = "\n".join(lines)
         stripped = [line.strip() for line in lines]
-        detect = self._detect_in("\n".join(lines))
+        detect = self._detect_in(text)
         if detect is not None:  # only lines that some profile's detect pattern matches
             stripped = [line for line in stripped if detect.search(line)]
         active = [p for p in self.profiles if p.always or (stripped and p.matches(stripped))]
-        remove = tuple(r for p in active for r in p.remove)
+        numbered = [(n, r) for n, r in enumerate(r for p in self.profiles for r in p.remove)]
+        active_names = {p.name for p in active}
+        chosen = [(n, r) for n, r in numbered if r.profile in active_names]
+        if only_possible:
+            possible = set(self.removal.possible(text))
+            chosen = [(n, r) for n, r in chosen if n in possible]
+        remove = tuple(r for _, r in chosen)
+        key = tuple(n for n, _ in chosen)
+        if key not in self.combined_remove:
+            self.combined_remove[key] = any_of([r.pattern for r in remove])
         return Rulebook(
             profiles=tuple(p.name for p in active),
             remove=remove,
-            any_remove=any_of([r.pattern for r in remove]),
+            any_remove=self.combined_remove[key],
             footer_markers=frozenset(m for p in active for m in p.footer_markers),
             listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
             listing_buttons=frozenset(b for p in active for b in p.listing_buttons),

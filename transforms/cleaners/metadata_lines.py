@@ -44,7 +44,10 @@ LABELLED_BYLINE = re.compile(
     r"\s*(?P<names>[^｜|丨/／,，。！？；：:】\]]{2,30})[】\]]?$"
 )
 _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
-_PAIR = re.compile(rf"^(?P<label>{_LABEL})\s*[:：]\s*(?P<value>\S.{{0,60}})$")
+# A credit label may carry the outlet's short name: `每经记者：`, `本报记者：`, `每经编辑：`.
+_PAIR = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{1,4}}(?=记者|記者|编辑|編輯))?(?P<label>{_LABEL})\s*[:：]\s*(?P<value>\S.{{0,60}})$"
+)
 _SPLIT = re.compile(rf"\s+(?=(?:{_LABEL})\s*[:：])|\s{{2,}}|\s*[|丨]\s*")
 _BRACKETS = "()（）【】[]「」"
 MAX_LINE_CHARS = 120
