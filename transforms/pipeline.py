@@ -210,7 +210,9 @@ class DumpProcessor:
 
 
 # Fields that have their own column, or only serve to choose one.
-_TOP_LEVEL = frozenset({"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before"})
+_TOP_LEVEL = frozenset(
+    {"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before"}
+)
 MAX_MASTHEAD_CHARS = 12
 
 
@@ -218,7 +220,6 @@ def _masthead(lines: list[Line]) -> str | None:
     """The dump's first non-blank line when it is short enough to be a site's logo."""
     first = next((line.text.strip() for line in lines if line.text.strip()), "")
     return first if 2 <= len(first) <= MAX_MASTHEAD_CHARS else None
-
 
 
 def _clean_title(title: str | None) -> str | None:

@@ -27,6 +27,14 @@ def test_holdout2_of_unseen_sites_scores_1_0_with_every_document_title_outlet_an
     assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
     assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (16, 16, 16)
     assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0, report["problems"]
+    con = duckdb.connect(str(tmp_path / "data" / "zhnews.duckdb"), read_only=True)
+    topics = {t for (t,) in con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()}
+    weibo_author = con.execute(
+        "SELECT d.author FROM documents d WHERE d.title = '冬季流感高峰将至，这几点防护建议请收好'"
+    ).fetchone()[0]
+    con.close()
+    assert topics == {"新能源汽车下乡"}  # the query above 搜文章, not the logo 搜狗搜索
+    assert weibo_author is None  # the account card (头条文章 / 健康科普君 / +关注) is no byline
 
 
 def test_two_pages_pasted_into_one_dump_are_two_documents_and_a_gbk_crlf_page_is_decoded(ingest, tmp_path):
