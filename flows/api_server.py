@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO
 
@@ -46,16 +47,18 @@ class ServerDidNotStart(RuntimeError):
 
 
 @contextlib.contextmanager
-def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], None]]:
+def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], AbstractContextManager[None]]]:
     """Within: a Prefect API for this process's flow runs (and its worker processes).
 
     Unless the environment names a Prefect server (PREFECT_API_URL), Prefect's temporary server is
     launched on entry, before Prefect is even imported, so that it boots while this process imports
-    Prefect and the pipeline. Yields `ready()`, to call before the first flow run: it waits for that
-    server to answer, then points Prefect's settings in every thread of this process (and the
-    environment its workers inherit) at it. With PREFECT_API_URL configured (in the environment or
-    a Prefect profile), or Prefect's temporary server switched off, `ready()` does nothing and
-    Prefect behaves as configured. Should the server die before this process exits, `on_lost(its
+    Prefect and the pipeline. Yields `ready`, to run the flow in (`with ready(): flow(...)`): it
+    waits for that server to answer, then points Prefect's settings in every thread of this process
+    (and the environment its workers inherit) at it, and within it flow runs send no heartbeats
+    (they tell a lasting server that a run crashed; this server ends with the process, and the
+    heartbeat thread made every run wait up to 1 s at its end). With PREFECT_API_URL configured (in
+    the environment or a Prefect profile), or Prefect's temporary server switched off, `ready()`
+    changes nothing and Prefect behaves as configured. Should the server die before this process exits, `on_lost(its
     exit code)` is called at once (from a watcher thread): every later Prefect call would retry for
     minutes against a dead server, so the caller ends the run there, as a crash the next run
     recovers from.
@@ -86,18 +89,20 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
         PREFECT_API_URL,
         PREFECT_SERVER_EPHEMERAL_ENABLED,
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
     )
 
     if launched is None or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         if launched is not None:  # a Prefect profile configures the API: the server is not needed
             _stop(launched[0])
-        yield lambda: None
+        yield contextlib.nullcontext
         return
     server, port, output = launched
     exiting = threading.Event()
     atexit.register(exiting.set)  # runs before the stops (exit handlers run last registered first)
 
-    def ready() -> None:
+    @contextlib.contextmanager
+    def ready() -> Iterator[None]:
         nonlocal server, port, output
         timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
         for attempt in range(1, LAUNCH_ATTEMPTS + 1):
@@ -122,6 +127,8 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
         threading.Thread(
             target=_watch, args=(server, exiting, on_lost), name="prefect-server-watch", daemon=True
         ).start()
+        with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+            yield
 
     yield ready
 

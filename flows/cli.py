@@ -142,20 +142,20 @@ def ingest(
                 check_warehouse(root)
                 from flows.ingest import ingest_flow
 
-                api_ready()
-                summary = ingest_flow(
-                    paths=[str(p) for p in paths],
-                    data_dir=str(root),
-                    profile_dirs=[str(p) for p in profiles or ()],
-                    batch_files=batch_files,
-                    batch_bytes=int(batch_mb * 1e6),
-                    workers=workers,
-                    task_runner=task_runner,
-                    dask_address=dask_address,
-                    wait_seconds=wait,
-                    show_progress=progress,
-                    segmenter=segmenter,
-                )
+                with api_ready():
+                    summary = ingest_flow(
+                        paths=[str(p) for p in paths],
+                        data_dir=str(root),
+                        profile_dirs=[str(p) for p in profiles or ()],
+                        batch_files=batch_files,
+                        batch_bytes=int(batch_mb * 1e6),
+                        workers=workers,
+                        task_runner=task_runner,
+                        dask_address=dask_address,
+                        wait_seconds=wait,
+                        show_progress=progress,
+                        segmenter=segmenter,
+                    )
     except KeyboardInterrupt:
         raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
     except Exception as exc:

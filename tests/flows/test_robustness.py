@@ -385,8 +385,8 @@ picks = iter([taken.getsockname()[1]])  # the first pick is the port another pro
 pick_free_port = api_server._free_port
 api_server._free_port = lambda: next(picks, None) or pick_free_port()
 with api_server.prefect_api(on_lost=lambda code: None) as ready:
-    ready()
-    print(taken.getsockname()[1], os.environ["PREFECT_API_URL"])
+    with ready():
+        print(taken.getsockname()[1], os.environ["PREFECT_API_URL"])
 """
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "home")}
     proc = subprocess.run(
