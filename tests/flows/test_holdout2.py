@@ -5,29 +5,20 @@ scores and what was fixed. The dumps are ingested as saved at the gold's `saved_
 since the Sogou listing dates its entries relative to that (`3小时前`, `1天前`, `11月18日`).
 """
 
-import json
-
 import duckdb
 
-from bench.eval_layouts import saved_copies
-from tests.conftest import ROOT, score
+from tests.conftest import ROOT, ingest_annotated
 
 HOLDOUT2 = ROOT / "tests" / "fixtures" / "holdout2"
-GOLD = HOLDOUT2 / "gold.json"
 
 
 def test_holdout2_of_unseen_sites_scores_1_0_with_every_document_title_outlet_and_date_right(ingest, tmp_path):
-    saved_at = json.loads(GOLD.read_text(encoding="utf-8"))["saved_at"]
-    dumps = saved_copies(sorted(HOLDOUT2.glob("*.txt")), saved_at, tmp_path)
-    summary = ingest(dumps, tmp_path / "data")
-    assert (summary.files_loaded, summary.quarantined, summary.flagged) == (10, [], [])
-    code, report = score(tmp_path / "data" / "zhnews.duckdb", GOLD, min_f1=1.0)
-    assert code == 0, report["problems"]
+    db, report = ingest_annotated(ingest, HOLDOUT2, tmp_path, min_f1=1.0)
     metrics, counts = report["metrics"], report["counts"]
     assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
     assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (16, 16, 16)
     assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0, report["problems"]
-    con = duckdb.connect(str(tmp_path / "data" / "zhnews.duckdb"), read_only=True)
+    con = duckdb.connect(str(db), read_only=True)
     topics = {t for (t,) in con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()}
     weibo_author = con.execute(
         "SELECT d.author FROM documents d WHERE d.title = '冬季流感高峰将至，这几点防护建议请收好'"

@@ -6,25 +6,15 @@ them (the README there records the first-run scores and the fixes). The dumps ar
 saved at the gold's `saved_at` (their mtime): feeds, listings and forum stamps are read against it.
 """
 
-import json
-
 import duckdb
 
-from bench.eval_layouts import saved_copies
-from tests.conftest import ROOT, score
+from tests.conftest import ROOT, ingest_annotated
 
 HOLDOUT3 = ROOT / "tests" / "fixtures" / "holdout3"
-GOLD = HOLDOUT3 / "gold.json"
 
 
 def test_holdout3_of_new_page_kinds_scores_1_0_with_every_document_title_outlet_and_date_right(ingest, tmp_path):
-    saved_at = json.loads(GOLD.read_text(encoding="utf-8"))["saved_at"]
-    dumps = saved_copies(sorted(HOLDOUT3.glob("*.txt")), saved_at, tmp_path)
-    summary = ingest(dumps, tmp_path / "data")
-    assert (summary.files_loaded, summary.quarantined, summary.flagged) == (10, [], [])
-    db = tmp_path / "data" / "zhnews.duckdb"
-    code, report = score(db, GOLD, min_f1=1.0)
-    assert code == 0, report["problems"]
+    db, report = ingest_annotated(ingest, HOLDOUT3, tmp_path, min_f1=1.0)
     metrics, counts = report["metrics"], report["counts"]
     assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
     # the page saved twice is one document, so as many documents as the gold has
