@@ -50,6 +50,10 @@ _PAIR = re.compile(
 )
 _SPLIT = re.compile(rf"\s+(?=(?:{_LABEL})\s*[:：])|\s{{2,}}|\s*[|丨]\s*")
 _BRACKETS = "()（）【】[]「」"
+# Fields whose value is a name (a person, an outlet): a value holding a sentence end is speech, as in a
+# press-conference transcript (`法新社记者：中方对此有何回应？`), not a credit.
+_NAME_FIELDS = frozenset({"source", "author", "editor", "photo", "layout_designer"})
+_SENTENCE_END = re.compile(r"[。？！?!]")
 MAX_LINE_CHARS = 120
 
 
@@ -73,7 +77,10 @@ def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
         match = _PAIR.match(chunk)
         if not match:
             return None
-        pairs.append((LABELS[match["label"]], match["value"].strip()))
+        field, value = LABELS[match["label"]], match["value"].strip()
+        if field in _NAME_FIELDS and _SENTENCE_END.search(value):
+            return None
+        pairs.append((field, value))
     return pairs or None
 
 

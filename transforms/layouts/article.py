@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from transforms.cleaners.metadata_lines import byline_names, metadata_pairs
@@ -44,9 +45,13 @@ MAX_DATE_LINE = 60
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
 MIN_PARAGRAPHS = 2  # a further article in the same dump starts with at least this many paragraphs
+MIN_LOOSE_PROSE = 15  # a comma-separated line this long counts as prose in a post without full stops
+MIN_PROSE_RUN = 3
+_CLAUSE_MARK = re.compile(r"[，,！!？?；;：:]")  # consecutive such lines that make a post's text
 TRAILING_DATE_GAP = 3  # a date line after the body is at most this many lines below a paragraph
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨【\[]{2,20})", re.I)
-_NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
+_NAME_PART_MAX = 12
+_NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,%d}$" % _NAME_PART_MAX)
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
 _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
@@ -57,6 +62,8 @@ ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # date line keeps the text, which the pipeline reads against the file's real saving time.
 _SHAPE_REFERENCE = dt.datetime(2000, 6, 15, 12, 0, tzinfo=BEIJING)
 _DIGIT = re.compile(r"\d")
+# Text glued to the date that is longer than a name: the line is a headline opening with a date.
+_HEADLINE_AFTER_DATE = re.compile(r"[\u4e00-\u9fff][^\s|丨/／·・]{" + str(_NAME_PART_MAX) + ",}")
 
 
 def is_place(text: str, rules: Rulebook) -> bool:
@@ -107,6 +114,8 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
         found = find_datetime(stripped, _SHAPE_REFERENCE)
     if not found:
         return None
+    if _HEADLINE_AFTER_DATE.match(stripped, found[1].end()):
+        return None  # `2025年11月25日外交部发言人陈立主持例行记者会`: a headline that opens with its date
     fields = {"published": found[1].group(0).strip()}
     source = _SOURCE_LABEL.search(stripped)
     if source:
@@ -120,6 +129,26 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
         if before and _NAME_PART.match(before):
             fields["outlet_before"] = before
     return fields
+
+
+def _loose_prose(raw: str) -> bool:
+    """A line of a post written without full stops: a paragraph, or a line of some length with at least
+    two clause marks (`，`, `！`, `：`...; a headline has at most one, as `人少景美，周末一日游攻略`)."""
+    text = raw.strip()
+    return is_paragraph(raw) or (len(text) >= MIN_LOOSE_PROSE and len(_CLAUSE_MARK.findall(text)) >= 2)
+
+
+def _prose_run(content: list[Line]) -> int:
+    """Where the first run of `MIN_PROSE_RUN` consecutive loose-prose lines starts (len(content): none).
+
+    A title is one line and listing snippets alternate with titles and meta lines, so such a run is
+    a post's text even when no line of it ends with a full stop."""
+    run = 0
+    for i, line in enumerate(content):
+        run = run + 1 if _loose_prose(line.text) else 0
+        if run == MIN_PROSE_RUN:
+            return i - MIN_PROSE_RUN + 1
+    return len(content)
 
 
 def _skippable(text: str) -> bool:
@@ -155,13 +184,16 @@ class PortalArticle:
     def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
         if len(content) < 2:
             return None
-        body_at = next((i for i, line in enumerate(content) if is_paragraph(line.text)), len(content))
+        body_at = next((i for i, line in enumerate(content) if is_paragraph(line.text)), None)
+        prose = is_paragraph
+        if body_at is None:  # no full stop anywhere: a social post's lines (小红书, 微博) may still be prose
+            body_at, prose = _prose_run(content), _loose_prose
         span = range(min(body_at, MAX_HEADER_LINES))
         date_at = next((i for i in span if _dateline(content[i].text, rules)), None)
         if date_at is None:
             date_at = next((i for i in span if _dateline(content[i].text, rules, yearless=True)), None)
         if date_at is None:
-            return self._trailing_date_header(content, body_at, rules)
+            return self._trailing_date_header(content, body_at, rules, prose)
         for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
             if _skippable(content[i].text):
                 continue
@@ -176,13 +208,17 @@ class PortalArticle:
         return None
 
     @staticmethod
-    def _trailing_date_header(content: list[Line], body_at: int, rules: Rulebook) -> Header | None:
-        """A header whose date line follows the body: the longest heading-like line above the body."""
+    def _trailing_date_header(
+        content: list[Line], body_at: int, rules: Rulebook, prose: Callable[[str], bool] = is_paragraph
+    ) -> Header | None:
+        """A header whose date line follows the body: the longest heading-like line above the body.
+
+        The date may be one read against the saving time (`编辑于 11-23`, `3天前`): notes print so."""
         since_paragraph = None
         date_at = None
         for i in range(body_at, len(content)):
             text = content[i].text
-            if is_paragraph(text):
+            if prose(text):
                 since_paragraph = 0
                 continue
             if since_paragraph is None or since_paragraph >= TRAILING_DATE_GAP:
@@ -190,7 +226,7 @@ class PortalArticle:
             since_paragraph += 1
             if text.strip() in rules.footer_markers:
                 break
-            if _dateline(text, rules):
+            if _dateline(text, rules, yearless=True):
                 date_at = i
                 break
         if date_at is None:

@@ -5,7 +5,9 @@ Dumps show local (Beijing, UTC+8) wall-clock times in a handful of shapes:
 given a reference (the time the page was saved: the file's modification time), `12月2日 21:32`
 (in the reference's year, or the year before when that would lie in the future) and the relative
 stamps of listings and feeds: `3小时前`, `45分钟前`, `1天前`, `昨天 16:20`, `前天`, and forum stamps
-`11-25 21:36` (month-day with a time, as Xueqiu and Guba print this year's posts). Minutes and hours
+`11-25 21:36` (month-day with a time, as Xueqiu and Guba print this year's posts), and a bare
+month-day after a publication label (`编辑于 11-23`, 小红书). A weekday may follow the date, bracketed
+or not (`2025年11月25日(星期二) 14:32`). Minutes and hours
 ago need the reference's time of day; the result is cut to the minute.
 """
 
@@ -18,7 +20,8 @@ from functools import lru_cache
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _TIME = r"(?:\s*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?)?"
-_WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
+# a weekday after the date, bare or bracketed: `2025年11月26日 星期三`, `2025年11月25日(星期二) 14:32`
+_WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日天][)）]?)?"
 _FULL_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?" + _WEEKDAY + _TIME
 )
@@ -27,6 +30,10 @@ _MONTH_DAY = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日" + _WEEKDAY 
 _NUMERIC_MONTH_DAY = re.compile(
     r"(?<![\d\-/.])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])\s+(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?(?!\d)"
 )
+# `编辑于 11-23`: a bare month-day only after a publication label (self-media notes print this year's so)
+_LABELLED_MONTH_DAY = re.compile(
+    r"(?:发布于|發布於|發佈於|编辑于|編輯於|发表于|發表於)\s*(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?![\d\-/.:])"
+)
 _AGO = re.compile(r"(?<!\d)(?P<n>\d{1,3})\s*(?P<unit>分钟|分鐘|小时|小時|天|日)前")
 _DAY_WORD = re.compile(r"(?P<word>今天|昨天|前天)" + _TIME)
 _DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
@@ -34,7 +41,8 @@ FUTURE_SLACK = dt.timedelta(days=1)  # a month-day date this far past the refere
 
 
 def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
-    hour, minute, second = (int(match.group(k)) if match.group(k) else 0 for k in ("H", "M", "S"))
+    parts = match.groupdict()  # a month-day without a time has no H/M/S groups
+    hour, minute, second = (int(parts[k]) if parts.get(k) else 0 for k in ("H", "M", "S"))
     try:
         return dt.datetime(y, m, d, hour, minute, second, tzinfo=BEIJING)
     except ValueError:
@@ -54,7 +62,9 @@ def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datet
             return value, match
     if reference is None:
         return None
-    match = _MONTH_DAY.search(text) or (_NUMERIC_MONTH_DAY.search(text) if "-" in text else None)
+    match = _MONTH_DAY.search(text) or (
+        (_NUMERIC_MONTH_DAY.search(text) or _LABELLED_MONTH_DAY.search(text)) if "-" in text else None
+    )
     if match:
         value = _build(reference.year, int(match["m"]), int(match["d"]), match)
         if value and value.date() > _day_of(reference) + FUTURE_SLACK:  # a page shows no future date
@@ -103,6 +113,6 @@ def date_shape(text: str) -> str | None:
     stripped = text.strip()
     if parse_datetime(stripped):
         return "full"
-    if any(p.fullmatch(stripped) for p in (_MONTH_DAY, _NUMERIC_MONTH_DAY, _AGO, _DAY_WORD)):
+    if any(p.fullmatch(stripped) for p in (_MONTH_DAY, _NUMERIC_MONTH_DAY, _LABELLED_MONTH_DAY, _AGO, _DAY_WORD)):
         return "yearless"
     return None
