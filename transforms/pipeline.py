@@ -104,7 +104,7 @@ class DumpProcessor:
         if line_stats is not None:
             rules = replace(rules, repeated_lines=line_stats.repeated(rules.site))
         split = split_dump(lines, rules)
-        masthead = _masthead(lines)
+        masthead = next((c for c in _masthead_candidates(lines) if self.outlets.is_listed(c)), None)
         stats: Counter[str] = Counter()
         documents: list[Document] = []
         removed = list(split.chrome)
@@ -189,8 +189,8 @@ class DumpProcessor:
         An explicit credit (`来源：`, `转自：`) wins; then the outlet on the date line (after the
         date, or a listed one before it); then a byline that is, or starts with, a known outlet
         (`新京报`, `文｜财新 刘晓彤`); then the self-media account; then the site's own outlet
-        (profile `[fields] source`, or the masthead), or the dump's first line when it is a listed
-        outlet (the site's logo: `华尔街见闻`, `明報新聞網`).
+        (profile `[fields] source`, or the masthead), or the first of the dump's first few short lines
+        that is a listed outlet (the site's logo: `华尔街见闻`, `明報新聞網`, `德国之声` under `DW 中文`).
         """
         for key in ("source", "outlet"):
             if fields.get(key):
@@ -205,8 +205,7 @@ class DumpProcessor:
                     return candidate
         if fields.get("account") or fields.get("site"):
             return fields.get("account") or fields.get("site")
-        masthead = fields.get("masthead")
-        return masthead if masthead and self.outlets.is_listed(masthead) else None
+        return fields.get("masthead")  # a listed outlet among the dump's first lines
 
 
 # Fields that have their own column, or only serve to choose one.
@@ -214,12 +213,24 @@ _TOP_LEVEL = frozenset(
     {"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before"}
 )
 MAX_MASTHEAD_CHARS = 12
+MASTHEAD_LINES = 4  # the site's logo is one of the dump's first few short lines
 
 
-def _masthead(lines: list[Line]) -> str | None:
-    """The dump's first non-blank line when it is short enough to be a site's logo."""
-    first = next((line.text.strip() for line in lines if line.text.strip()), "")
-    return first if 2 <= len(first) <= MAX_MASTHEAD_CHARS else None
+def _masthead_candidates(lines: list[Line]) -> list[str]:
+    """The dump's first non-blank lines that are short enough to be a site's logo.
+
+    The logo is not always the first line: skip links (`跳過導航`, `跳转至内容`) and a second logo
+    line (`DW 中文` then `德国之声`) come before it."""
+    found = []
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if 2 <= len(text) <= MAX_MASTHEAD_CHARS:
+            found.append(text)
+        if len(found) == MASTHEAD_LINES or line.no > MASTHEAD_LINES * 4:
+            break
+    return found
 
 
 def _clean_title(title: str | None) -> str | None:
