@@ -119,3 +119,9 @@ def test_copyright_years_glued_to_nian_and_site_registration_lines_are_boilerpla
     )
     doc = processor.process(page, SAVED).documents[0]
     assert doc.body == "议会周四通过一项修正案。\n法案预计明年初生效。"
+
+
+def test_a_date_line_with_labels_glued_to_the_date_is_still_the_date_line(processor):
+    page = "新法案获通过\n2025年11月25日 14:32来源：中国新闻网 责任编辑：张三\n议会周四通过一项修正案。\n法案预计明年初生效。"
+    doc = processor.process(page, SAVED).documents[0]
+    assert (doc.title, doc.source, doc.published_at) == ("新法案获通过", "中国新闻网", at("2025-11-25 14:32"))

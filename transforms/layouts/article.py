@@ -62,8 +62,9 @@ ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # date line keeps the text, which the pipeline reads against the file's real saving time.
 _SHAPE_REFERENCE = dt.datetime(2000, 6, 15, 12, 0, tzinfo=BEIJING)
 _DIGIT = re.compile(r"\d")
-# Text glued to the date that is longer than a name: the line is a headline opening with a date.
-_HEADLINE_AFTER_DATE = re.compile(r"[\u4e00-\u9fff][^\s|丨/／·・]{" + str(_NAME_PART_MAX) + ",}")
+# Text glued to the date that is longer than a name and holds no label colon (`14:32来源：中国新闻网责任编辑：张三`
+# is a date line): the line is a headline opening with a date.
+_HEADLINE_AFTER_DATE = re.compile(r"[\u4e00-\u9fff][^\s|丨/／·・:：]{" + str(_NAME_PART_MAX) + r",}(?:[\s|丨]|$)")
 
 
 def is_place(text: str, rules: Rulebook) -> bool:
