@@ -124,6 +124,11 @@ class TestMetadataLines:
             ("原标题：美日同盟新动向", [("origin_title", "美日同盟新动向")]),
             ("本文来源：澎湃新闻  责任编辑：王某", [("source", "澎湃新闻"), ("editor", "王某")]),
             ("作者：张三 | 编辑：李四", [("author", "张三"), ("editor", "李四")]),
+            # a label glued to the value before it starts the next pair
+            ("来源：中国新闻网责任编辑：张三", [("source", "中国新闻网"), ("editor", "张三")]),
+            ("来源：新华社记者：王五", [("source", "新华社"), ("author", "王五")]),
+            # ... but not inside a free-text value
+            ("原标题：专访作者：我为何写作", [("origin_title", "专访作者：我为何写作")]),
         ],
     )
     def test_label_value_lines_are_metadata(self, line, pairs):
@@ -186,3 +191,13 @@ def test_a_reporter_credit_on_its_own_line_fills_the_author(rules):
     d = draft("正文。", "新京报记者 吴迪 编辑 杨娟 校对 赵琳")
     MetadataLines()(d, rules)
     assert texts(d) == ["正文。"] and d.fields["author"] == "吴迪"
+
+
+def test_a_date_line_whose_credit_has_the_editor_glued_to_it_credits_only_the_outlet(processor):
+    page = (
+        "首页 > 国内\n前10月全国快递业务量突破1600亿件\n2025-11-25 14:32 来源：中国新闻网责任编辑：张三\n"
+        "国家邮政局25日发布数据，前10月全国快递业务量突破1600亿件，同比增长近两成。\n"
+        "业内人士表示，农村地区快递服务持续改善，带动了业务量增长。"
+    )
+    doc = processor.process(page).documents[0]
+    assert (doc.title, doc.source) == ("前10月全国快递业务量突破1600亿件", "中国新闻网")

@@ -49,6 +49,11 @@ _PAIR = re.compile(
     rf"^(?:[\u4e00-\u9fff]{{1,4}}(?=记者|記者|编辑|編輯))?(?P<label>{_LABEL})\s*[:：]\s*(?P<value>\S.{{0,60}})$"
 )
 _SPLIT = re.compile(rf"\s+(?=(?:{_LABEL})\s*[:：])|\s{{2,}}|\s*[|丨]\s*")
+# A label glued to the value before it (`来源：中国新闻网责任编辑：张三`): only labels of two or more
+# characters, so a one-character label (`文`, `题`) never cuts a name.
+_GLUED_LABEL = re.compile(
+    rf"(?<=\S)(?=(?:{'|'.join(sorted((re.escape(k) for k in LABELS if len(k) > 1), key=len, reverse=True))})\s*[:：])"
+)
 _BRACKETS = "()（）【】[]「」"
 # Fields whose value is a name (a person, an outlet): a value holding a sentence end is speech, as in a
 # press-conference transcript (`法新社记者：中方对此有何回应？`), not a credit.
@@ -73,15 +78,29 @@ def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
     if not stripped or len(stripped) > MAX_LINE_CHARS or (":" not in stripped and "：" not in stripped):
         return None  # every pair has a colon
     pairs = []
-    for chunk in filter(None, (c.strip(_BRACKETS + " ") for c in _SPLIT.split(stripped))):
-        match = _PAIR.match(chunk)
+    chunks = [c for c in (c.strip(_BRACKETS + " ") for c in _SPLIT.split(stripped)) if c]
+    while chunks:
+        match = _PAIR.match(chunks.pop(0))
         if not match:
             return None
         field, value = LABELS[match["label"]], match["value"].strip()
+        if field in _NAME_FIELDS or field == "published":  # short values: a free-text one (a title) may hold `X：`
+            value, glued = split_glued_label(value)
+            if glued:
+                chunks.insert(0, glued)
         if field in _NAME_FIELDS and _SENTENCE_END.search(value):
             return None
         pairs.append((field, value))
     return pairs or None
+
+
+def split_glued_label(value: str) -> tuple[str, str]:
+    """A value cut before a label glued to it: `中国新闻网责任编辑：张三` → (`中国新闻网`, `责任编辑：张三`);
+    (value, "") when no label follows."""
+    glued = _GLUED_LABEL.search(value)
+    if glued is None:
+        return value, ""
+    return value[: glued.start()].rstrip(), value[glued.start() :]
 
 
 class MetadataLines:

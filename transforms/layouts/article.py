@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from transforms.cleaners.metadata_lines import byline_names, metadata_pairs
+from transforms.cleaners.metadata_lines import byline_names, metadata_pairs, split_glued_label
 from transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
 from transforms.model import Draft, Line, SplitResult
 from transforms.normalize.dates import BEIJING, find_datetime
@@ -120,7 +120,7 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
     fields = {"published": found[1].group(0).strip()}
     source = _SOURCE_LABEL.search(stripped)
     if source:
-        fields["source"] = source["name"]
+        fields["source"] = split_glued_label(source["name"])[0]
     else:
         after = stripped[found[1].end() :].strip()
         first = _PARTS.split(after)[0] if after else ""
