@@ -198,6 +198,8 @@ class DumpProcessor:
         before = fields.get("outlet_before")
         if before and self.outlets.is_listed(before):
             return before
+        if fields.get("byline_outlet") and self.outlets.is_listed(fields["byline_outlet"]):
+            return fields["byline_outlet"]  # `新京报记者 陈晨`
         byline = fields.get("author")
         if byline:
             for candidate in (byline, byline.split()[0]):
@@ -210,7 +212,7 @@ class DumpProcessor:
 
 # Fields that have their own column, or only serve to choose one.
 _TOP_LEVEL = frozenset(
-    {"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before"}
+    {"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before", "byline_outlet"}
 )
 MAX_MASTHEAD_CHARS = 12
 MASTHEAD_LINES = 4  # the site's logo is one of the dump's first few short lines

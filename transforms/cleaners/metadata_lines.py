@@ -23,7 +23,7 @@ LABELS: dict[str, str] = {
     "校对": "editor", "审核": "editor", "审校": "editor", "主编": "editor", "监制": "editor",
     "发布时间": "published", "發布時間": "published", "发表时间": "published", "時間": "published",
     "时间": "published", "日期": "published", "出版": "published", "發佈時間": "published",
-    "更新": "updated", "更新时间": "updated", "更新時間": "updated",
+    "更新": "updated", "更新时间": "updated", "更新時間": "updated", "最后更新": "updated", "最後更新": "updated",
     "文字": "author", "撰稿": "author",
     "图片": "photo", "圖片": "photo", "摄影": "photo", "攝影": "photo", "本版责编": "editor", "本版編輯": "editor", "版式设计": "layout_designer",
     "美编": "layout_designer", "统筹": "editor", "策划": "editor", "終審": "editor",
@@ -33,10 +33,14 @@ LABELS: dict[str, str] = {
 }  # fmt: skip
 # A reporter credit standing alone: `本报记者 孙晓明`, `澎湃新闻记者 朱晓雨`, `新京报记者 吴迪 编辑 杨娟 校对 赵琳`.
 _NAME = r"(?!编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)[\u4e00-\u9fff·]{2,4}"
+_ROLE = r"(?:记者|記者|通讯员|通訊員|实习生|實習生)"
+# More reporters of other roles may follow: `南方周末记者 周屿 南方周末实习生 林可`.
 BYLINE = re.compile(
-    rf"^(?P<who>[\u4e00-\u9fff]{{0,8}}?(?:记者|記者|通讯员|通訊員|实习生|實習生))\s*(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,4}})"
+    rf"^(?P<who>[\u4e00-\u9fff]{{0,8}}?{_ROLE})\s*(?P<names>{_NAME}(?:[\s、，,]+{_NAME}){{0,4}})"
+    rf"(?:\s+[\u4e00-\u9fff]{{0,8}}?{_ROLE}\s*{_NAME}(?:[\s、，,]+{_NAME}){{0,4}})*"
     rf"(?:\s+(?:编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)\s*{_NAME}(?:[\s、]+{_NAME}){{0,2}})*$"
 )
+_OWN_DESK = re.compile(r"^(本报|本報|本台|本刊|本网|本網|特约|特約|见习|見習|实习|實習)?$")
 # A byline whose label ends in a bar, slash or comma instead of a colon: `文｜财新 刘晓彤`,
 # `【文/观察者网 王恺】`, `作者,李明哲` (a visually hidden label, pasted with its comma).
 LABELLED_BYLINE = re.compile(
@@ -70,6 +74,17 @@ def byline_names(text: str) -> str | None:
         return None
     match = BYLINE.match(stripped) or LABELLED_BYLINE.match(stripped)
     return match["names"].strip() if match else None
+
+
+def byline_outlet(text: str) -> str | None:
+    """The outlet a reporter credit names before the role (`新京报记者 陈晨` → `新京报`), else None
+    (`本报记者 孙晓明`, `记者 王磊`: the desk, not an outlet)."""
+    stripped = text.strip()
+    match = BYLINE.match(stripped) if len(stripped) <= 40 else None
+    if match is None:
+        return None
+    outlet = re.sub(f"{_ROLE}$", "", match["who"])
+    return None if _OWN_DESK.match(outlet) else outlet
 
 
 def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
@@ -118,6 +133,9 @@ class MetadataLines:
                     kept.append(line)
                     continue
                 pairs = [("author", names)]
+                outlet = byline_outlet(line.text)
+                if outlet:
+                    draft.fields.setdefault("byline_outlet", outlet)
             for field, value in pairs:
                 if field in draft.fields:
                     draft.fields.setdefault(f"credited_{field}", value)

@@ -369,6 +369,8 @@ def _account_above(lines: list[Line], rules: Rulebook) -> str | None:
         text = line.text.strip()
         if _dateline(text, rules) or is_place(text, rules) or _follow_button(text, rules):
             continue
+        if byline_names(text) is not None or metadata_pairs(text) is not None:
+            continue  # a reporter credit (`新京报记者 陈晨 编辑 刘梦`) is no account name
         if _NAME_LINE.match(text) and not DIGITS_ONLY.match(text):
             return text
     return None

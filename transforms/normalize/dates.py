@@ -19,7 +19,9 @@ from functools import lru_cache
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
-_TIME = r"(?:\s*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?)?"
+# a 12-hour clock may carry its half of the day: `下午2:32` (Yahoo奇摩), `上午 9:05`, `晚上8:10`
+_TIME = r"(?:\s*(?P<half>上午|下午|早上|中午|晚上|凌晨)?\s*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?)?"
+_AFTERNOON = frozenset({"下午", "晚上"})
 # a weekday after the date, bare or bracketed: `2025年11月26日 星期三`, `2025年11月25日(星期二) 14:32`
 _WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日天][)）]?)?"
 _FULL_DATE = re.compile(
@@ -43,6 +45,8 @@ FUTURE_SLACK = dt.timedelta(days=1)  # a month-day date this far past the refere
 def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
     parts = match.groupdict()  # a month-day without a time has no H/M/S groups
     hour, minute, second = (int(parts[k]) if parts.get(k) else 0 for k in ("H", "M", "S"))
+    if parts.get("half") in _AFTERNOON and hour < 12 or parts.get("half") == "中午" and hour < 11:
+        hour += 12  # `下午2:32` is 14:32; `中午12:10` stays
     try:
         return dt.datetime(y, m, d, hour, minute, second, tzinfo=BEIJING)
     except ValueError:
