@@ -45,7 +45,7 @@ FUTURE_SLACK = dt.timedelta(days=1)  # a month-day date this far past the refere
 def _build(y: int, m: int, d: int, match: re.Match[str]) -> dt.datetime | None:
     parts = match.groupdict()  # a month-day without a time has no H/M/S groups
     hour, minute, second = (int(parts[k]) if parts.get(k) else 0 for k in ("H", "M", "S"))
-    if parts.get("half") in _AFTERNOON and hour < 12 or parts.get("half") == "中午" and hour < 11:
+    if (parts.get("half") in _AFTERNOON and hour < 12) or (parts.get("half") == "中午" and hour < 11):
         hour += 12  # `下午2:32` is 14:32; `中午12:10` stays
     try:
         return dt.datetime(y, m, d, hour, minute, second, tzinfo=BEIJING)
