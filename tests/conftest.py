@@ -101,3 +101,11 @@ def ingest_annotated(ingest, folder: Path, tmp_path: Path, min_f1: float) -> tup
     code, report = score(db, gold, min_f1)
     assert code == 0, report["problems"]
     return db, report
+
+
+def assert_every_document_right(report: dict, documents: int) -> None:
+    """The scorer found exactly the gold's `documents`, each with its title, outlet and date right."""
+    metrics, counts = report["metrics"], report["counts"]
+    assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
+    assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (documents,) * 3
+    assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0, report["problems"]

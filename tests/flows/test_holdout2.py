@@ -7,17 +7,14 @@ since the Sogou listing dates its entries relative to that (`3小时前`, `1天�
 
 import duckdb
 
-from tests.conftest import ROOT, ingest_annotated
+from tests.conftest import ROOT, assert_every_document_right, ingest_annotated
 
 HOLDOUT2 = ROOT / "tests" / "fixtures" / "holdout2"
 
 
 def test_holdout2_of_unseen_sites_scores_1_0_with_every_document_title_outlet_and_date_right(ingest, tmp_path):
     db, report = ingest_annotated(ingest, HOLDOUT2, tmp_path, min_f1=1.0)
-    metrics, counts = report["metrics"], report["counts"]
-    assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
-    assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (16, 16, 16)
-    assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0, report["problems"]
+    assert_every_document_right(report, 16)
     con = duckdb.connect(str(db), read_only=True)
     topics = {t for (t,) in con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()}
     weibo_author = con.execute(
