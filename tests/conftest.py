@@ -109,3 +109,13 @@ def assert_every_document_right(report: dict, documents: int) -> None:
     assert (metrics["precision"], metrics["recall"]) == (1.0, 1.0), report["problems"]
     assert (counts["docs_gold"], counts["docs_pred"], counts["docs_paired"]) == (documents,) * 3
     assert metrics["title_acc"] == metrics["source_acc"] == metrics["date_acc"] == 1.0, report["problems"]
+
+
+def files_and_topics(db: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """A warehouse's files by name → (layout, encoding), and the search topics its listings gave."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT regexp_extract(path, '[^/]+$'), layout, encoding FROM files").fetchall()
+        topics = con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()
+    return {name: (layout, encoding) for name, layout, encoding in rows}, {t for (t,) in topics}

@@ -6,9 +6,7 @@ annotated before zhnews first ran on them (the README there records the first-ru
 fixes). The dumps are ingested as saved at the gold's `saved_at` (their mtime).
 """
 
-import duckdb
-
-from tests.conftest import ROOT, assert_every_document_right, ingest_annotated
+from tests.conftest import ROOT, assert_every_document_right, files_and_topics, ingest_annotated
 
 HOLDOUT4 = ROOT / "tests" / "fixtures" / "holdout4"
 
@@ -17,15 +15,7 @@ def test_holdout4_of_unseen_sites_scores_1_0_with_every_document_title_outlet_an
     db, report = ingest_annotated(ingest, HOLDOUT4, tmp_path, min_f1=1.0)
     # the transcript and the digest are one document each; the listing gives one per result
     assert_every_document_right(report, 15)
-    con = duckdb.connect(str(db), read_only=True)
-    files = {
-        name: (layout, encoding)
-        for name, layout, encoding in con.execute(
-            "SELECT regexp_extract(path, '[^/]+$'), layout, encoding FROM files"
-        ).fetchall()
-    }
-    topics = {t for (t,) in con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()}
-    con.close()
+    files, topics = files_and_topics(db)
     assert files["y10_xiaohongshu_note_bom.txt"][0] == "portal_article"  # not the generic fallback
     assert files["y09_360_news_search.txt"][0].startswith("search_listing")
     assert files["y07_mfa_press_conference_gb18030.txt"][1] in ("gb18030", "gbk", "gb2312")

@@ -6,9 +6,7 @@ article; annotated before zhnews first ran on them (the README there records the
 and the fixes). One failure remains: 南方周末's dek line under the headline is taken as the title.
 """
 
-import duckdb
-
-from tests.conftest import ROOT, ingest_annotated
+from tests.conftest import ROOT, files_and_topics, ingest_annotated
 
 HOLDOUT5 = ROOT / "tests" / "fixtures" / "holdout5"
 
@@ -21,15 +19,7 @@ def test_holdout5_of_unseen_sites_finds_every_document_with_outlets_and_dates_ri
     # the one known failure: 南方周末's dek line is taken as the title, so that document is unpaired
     assert report["problems"] == ["z02_infzm_feature_crlf.txt: no document for 县城咖啡馆的第三个冬天"]
     assert metrics["source_acc"] >= 0.92 and metrics["date_acc"] >= 0.92, report["problems"]
-    con = duckdb.connect(str(db), read_only=True)
-    files = {
-        name: (layout, encoding)
-        for name, layout, encoding in con.execute(
-            "SELECT regexp_extract(path, '[^/]+$'), layout, encoding FROM files"
-        ).fetchall()
-    }
-    topics = {t for (t,) in con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()}
-    con.close()
+    files, topics = files_and_topics(db)
     assert files["z07_baidu_news_listing.txt"][0].startswith("search_listing")
     assert files["z03_yicai_video_gb18030.txt"][1] in ("gb18030", "gbk", "gb2312")
     assert files["z06_singtao_hk_big5.txt"][1].startswith("big5")
