@@ -22,8 +22,8 @@ SHAPES = {  # name: repeated unit (None: the bundled samples)
 }
 CHILD = """
 import resource, sys, time
-from flows.extract import extract_file, processor
-from flows.inputs import discover
+from zhnews.flows.extract import extract_file, processor
+from zhnews.flows.inputs import discover
 processor()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 item = next(discover([sys.argv[1]]))

@@ -39,8 +39,7 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the CLI: no telemetry (offline here)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     import duckdb
-
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(p) for p in saved_copies(sorted(dumps.glob("*.txt")), gold.get("saved_at"), Path(tmp))]

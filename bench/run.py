@@ -4,7 +4,7 @@
     python bench/run.py --mb 300        # a bigger corpus
     python bench/run.py --rss-ratio     # peak RSS of a 300 MB ingest ÷ a 30 MB one
 
-Every ingest is the CLI in a subprocess (`python -m flows.cli ingest ...`) with a fresh data dir;
+Every ingest is the CLI in a subprocess (`python -m zhnews.flows.cli ingest ...`) with a fresh data dir;
 peak RSS is the largest sum of RSS over the ingest's whole process tree (the CLI, its worker
 processes and Prefect's temporary server), sampled every 20 ms with psutil. Prints figures only:
 nothing here passes or fails.
@@ -102,7 +102,7 @@ class TreeRssSampler(threading.Thread):
 def ingest(paths: list[Path], data_dir: Path, extra: list[str], env: dict[str, str]) -> Run:
     """Run `zhnews ingest` as a user would, and measure it."""
     summary_path = data_dir.parent / f"{data_dir.name}-summary-{time.monotonic_ns()}.json"
-    cmd = [sys.executable, "-m", "flows.cli", "ingest", *map(str, paths), "--data-dir", str(data_dir)]
+    cmd = [sys.executable, "-m", "zhnews.flows.cli", "ingest", *map(str, paths), "--data-dir", str(data_dir)]
     cmd += ["--no-progress", "--summary-json", str(summary_path), *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

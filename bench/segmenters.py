@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from zhnews.flows.config import load_segmenter  # noqa: E402
+from zhnews.transforms.neardup import signature  # noqa: E402
+from zhnews.transforms.segment import analyse_text  # noqa: E402
+
 from bench.synth import Writer  # noqa: E402
-from flows.config import load_segmenter  # noqa: E402
-from transforms.neardup import signature  # noqa: E402
-from transforms.segment import analyse_text  # noqa: E402
 
 
 def corpus_lines(megabytes: float) -> list[str]:

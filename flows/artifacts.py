@@ -7,11 +7,10 @@ from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
-from flows.summary import summary_markdown, summary_table
+from zhnews.flows.summary import summary_markdown, summary_table
 
 if TYPE_CHECKING:
-    from flows.ingest import RunSummary
+    from zhnews.flows.ingest import RunSummary
 
 # Stable keys: the UI's Artifacts page keeps one history per key, one version per run.
 SUMMARY_KEY = "zhnews-ingest-summary"

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-
-from flows.extract import FileOutcome, FileResult, extract_files
-from flows.inputs import InputFile
-from transforms.corpus_lines import LineStats
-from transforms.segment import DEFAULT_ENGINE
-from warehouse.parquet import write_batch
-from warehouse.records import (
+from zhnews.flows.extract import FileOutcome, FileResult, extract_files
+from zhnews.flows.inputs import InputFile
+from zhnews.transforms.corpus_lines import LineStats
+from zhnews.transforms.segment import DEFAULT_ENGINE
+from zhnews.warehouse.parquet import write_batch
+from zhnews.warehouse.records import (
     ANALYTICS_TABLES,
     BATCH_TABLES,
     concat_analytics,

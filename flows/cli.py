@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from flows.ingest import RunSummary
+    from zhnews.flows.ingest import RunSummary
 
 app = typer.Typer(
     help="zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables.",
@@ -48,7 +48,7 @@ def _quiet_prefect(verbose: bool) -> None:
 
 
 def _check_segmenter(engine: str) -> None:
-    from transforms.segment import ENGINES
+    from zhnews.transforms.segment import ENGINES
 
     if engine not in ENGINES:
         raise fail(f"unknown --segmenter {engine!r}; choose one of: {', '.join(ENGINES)}")
@@ -65,9 +65,9 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def _one_line(exc: BaseException, verbose: bool) -> str:
     """An exception as one line: zhnews' own errors by message, anything else with its type."""
-    from flows.lock import DataDirBusy
-    from flows.preflight import CannotRun
-    from warehouse.store import WarehouseUnavailable
+    from zhnews.flows.lock import DataDirBusy
+    from zhnews.flows.preflight import CannotRun
+    from zhnews.warehouse.store import WarehouseUnavailable
 
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, CannotRun | DataDirBusy | WarehouseUnavailable | FileNotFoundError):
@@ -119,8 +119,8 @@ def ingest(
     their earlier rows. Files that are not readable text are quarantined with a reason and the
     run goes on; the exit code is non-zero only when the run itself fails.
     """
-    from flows.lock import data_dir_lock
-    from flows.preflight import check_inputs, check_warehouse, prepare_data_dir
+    from zhnews.flows.lock import data_dir_lock
+    from zhnews.flows.preflight import check_inputs, check_warehouse, prepare_data_dir
 
     if task_runner not in ("process", "dask"):
         raise fail(f"unknown --task-runner {task_runner!r}; choose one of process, dask")
@@ -134,13 +134,13 @@ def ingest(
         root = prepare_data_dir(data_dir)
         with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
             _quiet_prefect(verbose)
-            from flows.api_server import prefect_api
+            from zhnews.flows.api_server import prefect_api
 
             with prefect_api(
                 on_lost=_end_run_without_api
             ) as api_ready:  # Prefect's temporary server starts while the pipeline loads
                 check_warehouse(root)
-                from flows.ingest import ingest_flow
+                from zhnews.flows.ingest import ingest_flow
 
                 with api_ready():
                     summary = ingest_flow(
@@ -162,7 +162,7 @@ def ingest(
         if verbose:
             console.print_exception()
         raise fail(_one_line(exc, verbose)) from None
-    from flows.summary import print_summary
+    from zhnews.flows.summary import print_summary
 
     print_summary(summary, Console())
     if summary_json:
@@ -190,8 +190,7 @@ def examples(
     """Run the README's example SQL queries on the warehouse and print their results."""
     import duckdb
     from rich.table import Table
-
-    from flows.examples import example_queries
+    from zhnews.flows.examples import example_queries
 
     db = data_dir / "zhnews.duckdb"
     if not db.exists():
@@ -220,8 +219,7 @@ def report(
     layouts and encodings, quarantined files, near-duplicate stories.
     """
     import duckdb
-
-    from reports.build import NoWarehouse, build_report
+    from zhnews.reports.build import NoWarehouse, build_report
 
     try:
         written = build_report(data_dir, out)
@@ -246,7 +244,7 @@ def serve(
     artifacts. Point PREFECT_API_URL at a `prefect server start` to watch the runs in the UI.
     """
     _quiet_prefect(verbose=True)
-    from flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
+    from zhnews.flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
 
     if inbox.exists() and not inbox.is_dir():
         raise fail(f"--inbox must be a folder: {inbox}")
@@ -292,10 +290,9 @@ def search(
     import json
 
     import duckdb
-
-    from flows.config import load_segmenter, load_synonyms
-    from flows.search import query_terms, with_synonyms
-    from flows.search import search as run_search
+    from zhnews.flows.config import load_segmenter, load_synonyms
+    from zhnews.flows.search import query_terms, with_synonyms
+    from zhnews.flows.search import search as run_search
 
     _check_segmenter(segmenter)
     db = data_dir / "zhnews.duckdb"
@@ -322,7 +319,7 @@ def search(
     if as_json:
         print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
-    from flows.search_view import print_hits
+    from zhnews.flows.search_view import print_hits
 
     print_hits(Console(), query, [w for c in with_synonyms(terms, concepts) for w in c.split("|")], hits)
 
@@ -340,12 +337,11 @@ def reindex(
     dictionary or stopword list (or to index a warehouse built before text analytics), run this.
     """
     from rich.progress import Progress
-
-    from flows.config import load_segmenter
-    from flows.lock import DataDirBusy, data_dir_lock
-    from warehouse.reindex import reindex_all
-    from warehouse.store import Warehouse
-    from warehouse.stories import rebuild_stories
+    from zhnews.flows.config import load_segmenter
+    from zhnews.flows.lock import DataDirBusy, data_dir_lock
+    from zhnews.warehouse.reindex import reindex_all
+    from zhnews.warehouse.store import Warehouse
+    from zhnews.warehouse.stories import rebuild_stories
 
     _check_segmenter(segmenter)
     root = data_dir.expanduser().resolve()
@@ -376,11 +372,10 @@ def explain(
 ) -> None:
     """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule)."""
     from rich.markup import escape
-
-    from flows.config import load_profiles
-    from transforms.decode import UndecodableInput, decode_dump
-    from transforms.explain import explain_lines
-    from transforms.pipeline import DumpProcessor
+    from zhnews.flows.config import load_profiles
+    from zhnews.transforms.decode import UndecodableInput, decode_dump
+    from zhnews.transforms.explain import explain_lines
+    from zhnews.transforms.pipeline import DumpProcessor
 
     if not file.is_file():
         raise fail(f"no such file: {file}")

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from transforms.profiles import BUILTIN_DIR, ProfileSet, SiteProfile, parse_outlets_tsv, parse_profile
-from transforms.segment import (
+from zhnews.transforms.profiles import BUILTIN_DIR, ProfileSet, SiteProfile, parse_outlets_tsv, parse_profile
+from zhnews.transforms.segment import (
     DEFAULT_ENGINE,
     DictEntry,
     Segmenter,

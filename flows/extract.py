@@ -13,17 +13,16 @@ from itertools import groupby
 from pathlib import Path
 
 import pyarrow as pa
-
-from flows.config import load_profiles, load_segmenter
-from flows.inputs import InputFile, content_hash
-from transforms.corpus_lines import LineStats
-from transforms.decode import Decoded, UndecodableInput, decode_dump
-from transforms.doc_text import analyse_batch, version_of
-from transforms.model import Document, RemovedLine
-from transforms.normalize.dates import BEIJING
-from transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
-from transforms.segment import DEFAULT_ENGINE, Segmenter
-from warehouse.records import batch_analytics, concat_analytics, documents_analytics
+from zhnews.flows.config import load_profiles, load_segmenter
+from zhnews.flows.inputs import InputFile, content_hash
+from zhnews.transforms.corpus_lines import LineStats
+from zhnews.transforms.decode import Decoded, UndecodableInput, decode_dump
+from zhnews.transforms.doc_text import analyse_batch, version_of
+from zhnews.transforms.model import Document, RemovedLine
+from zhnews.transforms.normalize.dates import BEIJING
+from zhnews.transforms.pipeline import MAX_BODY_CHARS, DumpProcessor, Survey
+from zhnews.transforms.segment import DEFAULT_ENGINE, Segmenter
+from zhnews.warehouse.records import batch_analytics, concat_analytics, documents_analytics
 
 
 @dataclass(slots=True)

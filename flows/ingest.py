@@ -16,18 +16,17 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from flows.artifacts import publish_summary
-from flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
-from flows.extract import FileOutcome, FileResult, check_unchanged
-from flows.faults import fault_point
-from flows.inputs import InputFile, discover
-from flows.lock import data_dir_lock
-from flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
-from transforms.corpus_lines import LineStats
-from transforms.segment import DEFAULT_ENGINE
-from warehouse.store import Warehouse
-from warehouse.stories import rebuild_stories
+from zhnews.flows.artifacts import publish_summary
+from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
+from zhnews.flows.extract import FileOutcome, FileResult, check_unchanged
+from zhnews.flows.faults import fault_point
+from zhnews.flows.inputs import InputFile, discover
+from zhnews.flows.lock import data_dir_lock
+from zhnews.flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
+from zhnews.transforms.corpus_lines import LineStats
+from zhnews.transforms.segment import DEFAULT_ENGINE
+from zhnews.warehouse.store import Warehouse
+from zhnews.warehouse.stories import rebuild_stories
 
 
 @dataclass

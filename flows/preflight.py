@@ -45,7 +45,7 @@ def check_warehouse(root: Path) -> None:
     It also runs a query with a parameter: DuckDB's first one imports pandas and NumPy (0.3-0.9 s),
     which the run would pay anyway; done here, it overlaps the start-up of Prefect's server.
     """
-    from warehouse.store import Warehouse  # imported here: the other checks run before any heavy import
+    from zhnews.warehouse.store import Warehouse  # imported here: the other checks run before any heavy import
 
     with Warehouse(root) as warehouse:
         warehouse.con.execute("SELECT count(*) FROM loads WHERE status = ?", ["running"]).fetchone()

@@ -7,8 +7,7 @@ from pathlib import Path
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from pydantic import ValidationError
-
-from flows.ingest import ingest_flow
+from zhnews.flows.ingest import ingest_flow
 
 DEPLOYMENT_NAME = "inbox"
 TIMEZONE = "Asia/Shanghai"

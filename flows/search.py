@@ -7,8 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 
 import duckdb
-
-from transforms.segment import Segmenter
+from zhnews.transforms.segment import Segmenter
 
 SNIPPET_CHARS = 120
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-from flows.search import Hit, highlight_spans
+from zhnews.flows.search import Hit, highlight_spans
 
 
 def highlighted(text: str, terms: list[str], style: str = "bold black on yellow") -> Text:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from flows.ingest import RunSummary
+    from zhnews.flows.ingest import RunSummary
 
 TOP_RULES = 15
 

@@ -6,8 +6,7 @@ from collections import defaultdict
 
 import plotly.graph_objects as go
 from plotly.colors import qualitative
-
-from reports.queries import Rows
+from zhnews.reports.queries import Rows
 
 COLORS = qualitative.Dark24  # 24 distinct colours: outlets and rule families often outnumber plotly's default 10
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', sans-serif"

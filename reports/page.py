@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
-
-from reports.queries import Rows
+from zhnews.reports.queries import Rows
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png"}}
 

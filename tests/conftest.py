@@ -22,14 +22,14 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 @pytest.fixture(scope="session")
 def profiles():
-    from flows.config import load_profiles
+    from zhnews.flows.config import load_profiles
 
     return load_profiles()
 
 
 @pytest.fixture(scope="session")
 def processor(profiles):
-    from transforms.pipeline import DumpProcessor
+    from zhnews.transforms.pipeline import DumpProcessor
 
     return DumpProcessor(profiles)
 
@@ -46,7 +46,7 @@ def prefect_harness():
 @pytest.fixture
 def ingest(prefect_harness):
     """Run the real ingest flow: `ingest(paths, data_dir, **options) -> RunSummary`."""
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     def run(paths, data_dir, **options):
         return ingest_flow(paths=[str(p) for p in paths], data_dir=str(data_dir), **options)
@@ -55,12 +55,12 @@ def ingest(prefect_harness):
 
 
 def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m flows.cli ARGS...` from the project root as a user would; output captured as text.
+    """Run `python -m zhnews.flows.cli ARGS...` from the project root as a user would; output captured as text.
 
     Never raises on a non-zero exit: tests assert on `returncode`, `stdout` and `stderr`.
     """
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *map(str, args)],
+        [sys.executable, "-m", "zhnews.flows.cli", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -28,7 +28,7 @@ def blocks(language: str) -> list[str]:
 @pytest.fixture(scope="module")
 def project(prefect_harness, tmp_path_factory):
     """A folder laid out like the README's: `data/` holds a warehouse of the seed dumps."""
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     folder = tmp_path_factory.mktemp("bi")
     ingest_flow(paths=[str(SAMPLES)], data_dir=str(folder / "data"))

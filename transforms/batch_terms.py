@@ -15,8 +15,7 @@ from itertools import compress
 
 import numpy as np
 import pyarrow as pa
-
-from transforms.segment import TOP_KEYWORDS, Keyword, Segmenter, TextTerms
+from zhnews.transforms.segment import TOP_KEYWORDS, Keyword, Segmenter, TextTerms
 
 
 @dataclass(slots=True)

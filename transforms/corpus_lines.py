@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from transforms.normalize.text import alnum_only
+from zhnews.transforms.normalize.text import alnum_only
 
 MAX_CHARS = 40
 MIN_FILES = 5

@@ -6,10 +6,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transforms.batch_terms import BatchTerms, analyse_texts
-from transforms.model import Document
-from transforms.neardup import Signature, signatures
-from transforms.segment import Segmenter, TextTerms, analyse_text
+from zhnews.transforms.batch_terms import BatchTerms, analyse_texts
+from zhnews.transforms.model import Document
+from zhnews.transforms.neardup import Signature, signatures
+from zhnews.transforms.segment import Segmenter, TextTerms, analyse_text
 
 
 def analysis_text(doc: Document) -> tuple[str | None, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.pipeline import DumpExtract
+from zhnews.transforms.pipeline import DumpExtract
 
 KEPT, BLANK, FIELD, REMOVED, UNACCOUNTED = "kept", "blank", "field", "removed", "unaccounted"
 

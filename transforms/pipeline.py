@@ -11,17 +11,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
-from transforms.corpus_lines import LineStats, dump_line_hashes
-from transforms.layouts import split_dump
-from transforms.model import Document, Draft, Line, RemovedLine
-from transforms.normalize.body_kind import listing_body_kind
-from transforms.normalize.dates import find_datetime
-from transforms.normalize.identity import document_id
-from transforms.normalize.outlets import OutletResolver
-from transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
-from transforms.normalize.text import nfc
-from transforms.profiles import ProfileSet, Rulebook
+from zhnews.transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
+from zhnews.transforms.corpus_lines import LineStats, dump_line_hashes
+from zhnews.transforms.layouts import split_dump
+from zhnews.transforms.model import Document, Draft, Line, RemovedLine
+from zhnews.transforms.normalize.body_kind import listing_body_kind
+from zhnews.transforms.normalize.dates import find_datetime
+from zhnews.transforms.normalize.identity import document_id
+from zhnews.transforms.normalize.outlets import OutletResolver
+from zhnews.transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
+from zhnews.transforms.normalize.text import nfc
+from zhnews.transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
 MAX_BODY_CHARS = 1_000_000  # documents (and single lines) longer than this are cut, and flagged `body_truncated`

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transforms.literals import PatternFilter
+from zhnews.transforms.literals import PatternFilter
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"  # read by flows.config, not here (no I/O in transforms)
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from warehouse.records import BATCH_TABLES
+from zhnews.warehouse.records import BATCH_TABLES
 
 COMPRESSION = "zstd"
 

@@ -7,10 +7,9 @@ from itertools import chain
 
 import numpy as np
 import pyarrow as pa
-
-from transforms.doc_text import BatchAnalysis, DocAnalysis
-from transforms.model import Document, RemovedLine
-from transforms.neardup import NUM_PERM
+from zhnews.transforms.doc_text import BatchAnalysis, DocAnalysis
+from zhnews.transforms.model import Document, RemovedLine
+from zhnews.transforms.neardup import NUM_PERM
 
 FILES = pa.schema(
     [

@@ -6,10 +6,9 @@ from collections.abc import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
-
-from transforms.doc_text import analyse_stored
-from transforms.segment import Segmenter
-from warehouse.records import ANALYTICS_TABLES, batch_analytics
+from zhnews.transforms.doc_text import analyse_stored
+from zhnews.transforms.segment import Segmenter
+from zhnews.warehouse.records import ANALYTICS_TABLES, batch_analytics
 
 
 def documents_in_chunks(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str | None, str]]]:

@@ -9,9 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-
-from transforms.corpus_lines import LineStats
-from warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+from zhnews.transforms.corpus_lines import LineStats
+from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
 DB_NAME = "zhnews.duckdb"
 TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
@@ -26,7 +25,7 @@ _BODY_RANK = (
 
 def schema_sql() -> list[str]:
     """The schema files of `warehouse/schema/`, in name order."""
-    folder = resources.files("warehouse") / "schema"
+    folder = resources.files("zhnews.warehouse") / "schema"
     return [
         f.read_text(encoding="utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")
     ]

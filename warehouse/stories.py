@@ -14,8 +14,7 @@ from collections import OrderedDict
 import duckdb
 import numpy as np
 import pyarrow as pa
-
-from transforms.neardup import (
+from zhnews.transforms.neardup import (
     MIN_SHINGLES,
     NUM_PERM,
     PARAMETERS,

@@ -40,7 +40,7 @@ def listing_with_snippet(article: str) -> str:
 @pytest.fixture(scope="module")
 def warehouse(prefect_harness, tmp_path_factory):
     """Seeds + copies, ingested by the real flow; yields the data dir."""
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     root = tmp_path_factory.mktemp("analytics")
     copies = root / "copies"
@@ -63,8 +63,8 @@ def con(warehouse):
 
 
 def top_titles(con, query: str, n: int = 3, synonyms: bool = False) -> list[str]:
-    from flows.config import load_segmenter, load_synonyms
-    from flows.search import query_terms, search, with_synonyms
+    from zhnews.flows.config import load_segmenter, load_synonyms
+    from zhnews.flows.search import query_terms, search, with_synonyms
 
     terms = with_synonyms(query_terms(load_segmenter(), query), load_synonyms() if synonyms else {})
     return [h.title for h in search(con, terms, limit=n)]
@@ -136,8 +136,8 @@ def test_searching_nato_puts_the_nato_article_and_its_repost_first(con):
 
 
 def test_search_filters_by_outlet_and_date(con):
-    from flows.config import load_segmenter
-    from flows.search import query_terms, search
+    from zhnews.flows.config import load_segmenter
+    from zhnews.flows.search import query_terms, search
 
     terms = query_terms(load_segmenter(), "特朗普")
     hits = search(con, terms, limit=50, source="日经中文网")
@@ -225,7 +225,7 @@ def test_v_stories_lists_outlets_and_first_and_last_dates(con):
 
 
 def test_the_jieba_engine_builds_the_same_terms_as_rjieba(warehouse, tmp_path, prefect_harness):
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     ingest_flow(paths=[str(SAMPLES)], data_dir=str(tmp_path), segmenter="jieba")
     query = "SELECT doc_id, term, tf, in_title FROM doc_terms WHERE doc_id IN (SELECT doc_id FROM sightings s JOIN files f USING (file_id) WHERE f.path LIKE '%/samples/%') ORDER BY ALL"

@@ -2,10 +2,10 @@
 
 import duckdb
 import pytest
+from zhnews.transforms.decode import decode_dump
+from zhnews.transforms.explain import explain_lines
 
 from tests.conftest import ROOT, SAMPLES, run_cli
-from transforms.decode import decode_dump
-from transforms.explain import explain_lines
 
 EVALSET = ROOT / "tests" / "fixtures" / "evalset"
 DUMPS = sorted(SAMPLES.glob("*.txt")) + sorted(EVALSET.glob("*.txt"))

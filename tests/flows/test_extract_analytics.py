@@ -2,13 +2,13 @@
 batch's documents are grouped for analysis."""
 
 import pytest
+import zhnews.flows.extract as extract
+from zhnews.flows.config import load_segmenter
+from zhnews.flows.inputs import discover
+from zhnews.transforms.doc_text import analyse_documents, version_of
+from zhnews.warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
 
-import flows.extract as extract
-from flows.config import load_segmenter
-from flows.inputs import discover
 from tests.conftest import SAMPLES
-from transforms.doc_text import analyse_documents, version_of
-from warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
 
 
 def per_document_tables(documents):

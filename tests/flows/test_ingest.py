@@ -105,7 +105,7 @@ def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):
 
 
 def test_readme_shows_every_example_query_and_each_runs(ingest, tmp_path):
-    from flows.examples import example_queries
+    from zhnews.flows.examples import example_queries
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ingest([SAMPLES], tmp_path)

@@ -39,7 +39,7 @@ def inbox(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sequential(inbox, tmp_path_factory, prefect_harness):
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     data = tmp_path_factory.mktemp("sequential")
     summary = ingest_flow(paths=[str(inbox), str(SAMPLES)], data_dir=str(data), batch_files=4, workers=1)

@@ -135,7 +135,7 @@ def test_the_same_article_in_four_encodings_is_one_document(ingest, tmp_path):
 
 
 def test_a_huge_line_is_cut_to_the_documented_limit_and_flagged_not_dropped(ingest, tmp_path):
-    from transforms.pipeline import MAX_BODY_CHARS
+    from zhnews.transforms.pipeline import MAX_BODY_CHARS
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -172,12 +172,12 @@ def test_a_changed_file_replaces_its_rows_and_the_result_equals_a_fresh_run(inge
 
 
 def test_an_unchanged_rerun_never_builds_a_dump_processor(ingest, tmp_path, monkeypatch):
-    import flows.extract
+    import zhnews.flows.extract
 
     ingest([SAMPLES], tmp_path)
     built = []
-    monkeypatch.setattr(flows.extract, "_processors", {})
-    monkeypatch.setattr(flows.extract, "DumpProcessor", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(zhnews.flows.extract, "_processors", {})
+    monkeypatch.setattr(zhnews.flows.extract, "DumpProcessor", lambda *a, **k: built.append(a))
     summary = ingest([SAMPLES], tmp_path)
     assert summary.files_unchanged == 5 and built == []
 
@@ -187,7 +187,7 @@ def test_an_unchanged_rerun_never_builds_a_dump_processor(ingest, tmp_path, monk
 
 @pytest.fixture
 def cli(prefect_harness, tmp_path):
-    """Run `python -m flows.cli ...` in a subprocess: `cli(*args, env=..., wait=True)`."""
+    """Run `python -m zhnews.flows.cli ...` in a subprocess: `cli(*args, env=..., wait=True)`."""
     from prefect.settings import PREFECT_API_URL
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
@@ -198,7 +198,7 @@ def cli(prefect_harness, tmp_path):
     def run(*args, extra_env=None, wait=True):
         if wait:
             return run_cli(*args, env={**env, **(extra_env or {})})
-        command = [sys.executable, "-m", "flows.cli", *map(str, args)]
+        command = [sys.executable, "-m", "zhnews.flows.cli", *map(str, args)]
         env_now = {**env, **(extra_env or {})}
         return subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env_now, text=True
@@ -343,7 +343,7 @@ def test_when_prefects_temporary_server_dies_mid_run_the_cli_says_so_and_ends(tm
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "ZHNEWS_FAULT", "COLUMNS")}
     env |= {"PREFECT_HOME": str(tmp_path / "home"), "ZHNEWS_FAULT": "after-load:1:pause"}
     env |= {"ZHNEWS_FAULT_RELEASE": str(release)}
-    command = [sys.executable, "-m", "flows.cli", "ingest", str(inbox), "-d", str(data), "--batch-files", "2"]
+    command = [sys.executable, "-m", "zhnews.flows.cli", "ingest", str(inbox), "-d", str(data), "--batch-files", "2"]
     run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         while not Path(f"{release}.paused").exists():  # one batch loaded, the run holds on
@@ -376,7 +376,7 @@ def test_when_another_program_takes_the_temporary_servers_port_first_the_server_
     exits with uvicorn's start-up failure code), the server is launched again on a new port, quietly."""
     script = """
 import os, socket
-from flows import api_server
+from zhnews.flows import api_server
 
 taken = socket.socket()
 taken.bind(("127.0.0.1", 0))

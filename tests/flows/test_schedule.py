@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from zhnews.flows.schedule import inbox_deployment
 
-from flows.schedule import inbox_deployment
 from tests.conftest import ROOT, run_cli
 
 
@@ -57,6 +57,6 @@ def test_prefect_yaml_deploys_the_ingest_flow_on_a_cron_over_the_inbox():
     (schedule,) = deployment["schedules"]
     assert schedule["cron"] == "*/30 * * * *" and schedule["timezone"] == "Asia/Shanghai"
     assert deployment["work_pool"]["name"]
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     assert set(deployment["parameters"]) <= set(ingest_flow.parameters.properties)

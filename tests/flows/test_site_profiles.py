@@ -2,10 +2,10 @@
 
 import duckdb
 import pytest
+from zhnews.flows.config import load_profiles
+from zhnews.transforms.pipeline import DumpProcessor
 
-from flows.config import load_profiles
 from tests.conftest import run_cli
-from transforms.pipeline import DumpProcessor
 
 # An invented site: its date line puts the outlet in brackets, its pages carry a promo line.
 DUMP = """快讯网首页

@@ -6,9 +6,9 @@ import shutil
 import duckdb
 import pytest
 from rich.console import Console
+from zhnews.flows.artifacts import SUMMARY_KEY, TABLE_KEY
+from zhnews.flows.summary import duplicate_documents, print_summary, summary_markdown
 
-from flows.artifacts import SUMMARY_KEY, TABLE_KEY
-from flows.summary import duplicate_documents, print_summary, summary_markdown
 from tests.conftest import SAMPLES
 
 

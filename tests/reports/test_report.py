@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import duckdb
 import pytest
+from zhnews.reports.build import build_report
 
-from reports.build import build_report
 from tests.conftest import ROOT, SAMPLES, run_cli
 
 EVALSET = ROOT / "tests" / "fixtures" / "evalset"
@@ -19,7 +19,7 @@ CHARTS = ("documents-per-day", "top-terms", "removed-by-rule", "removed-by-site"
 @pytest.fixture(scope="module")
 def warehouse(prefect_harness, tmp_path_factory):
     """A warehouse of the seeds, the evaluation dumps and one file that cannot be loaded."""
-    from flows.ingest import ingest_flow
+    from zhnews.flows.ingest import ingest_flow
 
     root = tmp_path_factory.mktemp("report")
     inbox = root / "inbox"

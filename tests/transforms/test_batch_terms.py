@@ -1,13 +1,13 @@
 """Counting a batch's terms and keywords at once gives each document exactly what `analyse_text` gives it."""
 
 import pytest
+import zhnews.transforms.segment as segment
+from zhnews.flows.config import load_segmenter
+from zhnews.transforms.batch_terms import analyse_texts
+from zhnews.transforms.segment import Keyword, Segmenter, analyse_text
 
-import transforms.segment as segment
 from bench.synth import Writer
-from flows.config import load_segmenter
 from tests.conftest import SAMPLES
-from transforms.batch_terms import analyse_texts
-from transforms.segment import Keyword, Segmenter, analyse_text
 
 
 def as_values(terms):

@@ -1,15 +1,14 @@
 """Cleaning operators, each on a small draft: what they remove, edit, and leave alone."""
 
 import pytest
-
-from transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
-from transforms.cleaners.citations import CitationMarkers
-from transforms.cleaners.footer import TrailingFooter
-from transforms.cleaners.line_rules import BoilerplateLines
-from transforms.cleaners.metadata_lines import MetadataLines, metadata_pairs
-from transforms.cleaners.truncation import TruncationMarker
-from transforms.cleaners.wrap_spaces import WrapSpaces, repair_wrap_spaces
-from transforms.model import Draft, Line
+from zhnews.transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
+from zhnews.transforms.cleaners.citations import CitationMarkers
+from zhnews.transforms.cleaners.footer import TrailingFooter
+from zhnews.transforms.cleaners.line_rules import BoilerplateLines
+from zhnews.transforms.cleaners.metadata_lines import MetadataLines, metadata_pairs
+from zhnews.transforms.cleaners.truncation import TruncationMarker
+from zhnews.transforms.cleaners.wrap_spaces import WrapSpaces, repair_wrap_spaces
+from zhnews.transforms.model import Draft, Line
 
 
 def draft(*texts: str, layout: str = "portal_article") -> Draft:
@@ -154,7 +153,7 @@ def test_cleaners_compose_from_a_list_of_names():
 
 
 def test_hard_wrapped_paragraphs_marked_by_an_indent_are_joined(rules):
-    from transforms.cleaners.hard_wraps import HardWraps
+    from zhnews.transforms.cleaners.hard_wraps import HardWraps
 
     d = draft(
         "\u3000\u3000眼下，北方地区陆续进入冬季，蔬菜生产和供应进",
@@ -171,7 +170,7 @@ def test_hard_wrapped_paragraphs_marked_by_an_indent_are_joined(rules):
 
 
 def test_lines_without_indents_are_never_joined(rules):
-    from transforms.cleaners.hard_wraps import HardWraps
+    from zhnews.transforms.cleaners.hard_wraps import HardWraps
 
     d = draft("第一段没有缩进", "第二段也没有")
     HardWraps()(d, rules)
@@ -179,7 +178,7 @@ def test_lines_without_indents_are_never_joined(rules):
 
 
 def test_trailing_widget_lines_after_the_last_paragraph_are_page_chrome(rules):
-    from transforms.cleaners.trailing_chrome import TrailingChrome
+    from zhnews.transforms.cleaners.trailing_chrome import TrailingChrome
 
     d = draft("正文第一段，说明了事情的经过。", "“明年再来！”", "举报", "评论 0", "收藏")
     TrailingChrome()(d, rules)

@@ -1,6 +1,6 @@
 """Corpus-level boilerplate: lines repeated across a site's dumps, and what can never count as one."""
 
-from transforms.corpus_lines import LineStats, dump_line_hashes, is_candidate, line_hash, normalize_line
+from zhnews.transforms.corpus_lines import LineStats, dump_line_hashes, is_candidate, line_hash, normalize_line
 
 QUOTE = "“芯片可以追赶，生态的建设需要时间。”一位国内芯片企业高管表示。"
 

@@ -3,8 +3,7 @@
 import datetime as dt
 
 import pytest
-
-from transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
+from zhnews.transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,7 @@ import codecs
 import re
 
 import pytest
-
-from transforms.decode import UndecodableInput, decode_dump
+from zhnews.transforms.decode import UndecodableInput, decode_dump
 
 TEXT = "日本首相高市早苗1月2日与美国总统特朗普举行电话。\r\n中方对此有何评论？\r\n" * 20
 

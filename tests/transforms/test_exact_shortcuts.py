@@ -5,14 +5,15 @@ import unicodedata
 from collections import Counter
 from itertools import islice
 
-from flows.config import load_segmenter
+from zhnews.flows.config import load_segmenter
+from zhnews.transforms import decode
+from zhnews.transforms.corpus_lines import candidate_hash, is_candidate, line_hash
+from zhnews.transforms.neardup import signature, signatures
+from zhnews.transforms.normalize.script import han_sample
+from zhnews.transforms.normalize.text import alnum_only
+from zhnews.transforms.segment import Segmenter
+
 from tests.conftest import SAMPLES
-from transforms import decode
-from transforms.corpus_lines import candidate_hash, is_candidate, line_hash
-from transforms.neardup import signature, signatures
-from transforms.normalize.script import han_sample
-from transforms.normalize.text import alnum_only
-from transforms.segment import Segmenter
 
 EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
 CHUNKS = [EVERY_CHARACTER[i : i + decode.TEXT_CHECK_CHARS] for i in range(0, 0x110000, decode.TEXT_CHECK_CHARS)]
@@ -68,7 +69,7 @@ def test_han_sample_is_the_first_chinese_characters_wherever_they_are():
 
 
 def test_signing_texts_together_gives_each_text_its_own_signature(monkeypatch):
-    import transforms.neardup as neardup
+    import zhnews.transforms.neardup as neardup
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     pieces = ["", "a", "abcd", "abcde", "中国人民银行", "The Quick, brown fox!", "".join(texts), *texts]
@@ -98,7 +99,7 @@ def test_title_terms_are_the_terms_of_the_title_tokens():
 def test_wrap_space_patterns_match_where_their_plain_lookbehind_forms_do():
     import re
 
-    from transforms.cleaners.wrap_spaces import _CJK, SPLIT_NUMBER, WRAP_SPACE
+    from zhnews.transforms.cleaners.wrap_spaces import _CJK, SPLIT_NUMBER, WRAP_SPACE
 
     plain_space = re.compile(
         rf"(?:(?<=[{_CJK}])|(?<=[\u4e00-\u9fff][,.;:!?\"'()])) (?=[{_CJK}])"

@@ -1,7 +1,7 @@
 """Layouts are detected by structure and split dumps into drafts; no line goes unaccounted for."""
 
-from transforms.layouts import detect_layout, split_dump
-from transforms.pipeline import to_lines
+from zhnews.transforms.layouts import detect_layout, split_dump
+from zhnews.transforms.pipeline import to_lines
 
 LISTING_EN = """新能源汽车
 Search documents

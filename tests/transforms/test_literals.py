@@ -4,8 +4,7 @@ import random
 import re
 
 import pytest
-
-from transforms.literals import PatternFilter, required_literals
+from zhnews.transforms.literals import PatternFilter, required_literals
 
 
 @pytest.mark.parametrize(

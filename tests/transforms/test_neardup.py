@@ -8,8 +8,7 @@ against pairs of different generated articles.
 import itertools
 import random
 
-from bench.synth import Writer
-from transforms.neardup import (
+from zhnews.transforms.neardup import (
     CONTAINMENT_THRESHOLD,
     JACCARD_THRESHOLD,
     SignedDoc,
@@ -19,6 +18,8 @@ from transforms.neardup import (
     jaccard,
     signature,
 )
+
+from bench.synth import Writer
 
 
 def article(writer, paragraphs=6):
@@ -124,9 +125,9 @@ def test_clusters_are_connected_components_named_by_their_smallest_member():
 
 def test_the_vectorized_minhash_equals_datasketch_update_batch():
     from datasketch import MinHash
+    from zhnews.transforms.neardup import _PERMUTATIONS, minhash_of, shingle_hashes
 
     from tests.conftest import SAMPLES
-    from transforms.neardup import _PERMUTATIONS, minhash_of, shingle_hashes
 
     hashes = shingle_hashes("".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))))
     assert len(hashes) > 4096  # more than one chunk
@@ -155,7 +156,7 @@ def _mixed_corpus(seed, originals=40):
 def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
     """Documents are searched in chunks and candidate pairs scored in batches to bound memory;
     the links found must be the same whatever the chunk and batch sizes."""
-    import transforms.neardup as neardup
+    import zhnews.transforms.neardup as neardup
 
     texts, docs = _mixed_corpus(seed=21)
 
@@ -176,8 +177,7 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
     """The compact numpy band index finds exactly the documents datasketch's MinHashLSH would."""
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
-
-    from transforms.neardup import _REPOST_LSH, _BandIndex, band_keys
+    from zhnews.transforms.neardup import _REPOST_LSH, _BandIndex, band_keys
 
     _, docs = _mixed_corpus(seed=22)
     signatures = np.asarray([d.minhash for d in docs], dtype=np.uint32)
@@ -198,7 +198,7 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
 
 
 def test_many_texts_are_shingled_exactly_as_one_at_a_time():
-    from transforms.neardup import shingle_hashes, shingle_hashes_of_many
+    from zhnews.transforms.neardup import shingle_hashes, shingle_hashes_of_many
 
     writer = Writer(seed=31)
     texts = [article(writer, paragraphs=n % 4) for n in range(12)] + [
@@ -216,9 +216,8 @@ def test_many_texts_are_shingled_exactly_as_one_at_a_time():
 def test_batched_containment_equals_containment_of_each_pair(monkeypatch):
     """Also when the pairs are compared a few shingles at a time (memory bound)."""
     import numpy as np
-
-    import transforms.neardup as neardup
-    from transforms.neardup import containments, shingle_hashes_of_many
+    import zhnews.transforms.neardup as neardup
+    from zhnews.transforms.neardup import containments, shingle_hashes_of_many
 
     writer = Writer(seed=32)
     wholes = [article(writer) for _ in range(6)] + [""]
@@ -237,8 +236,7 @@ def test_size_partitions_are_the_ones_datasketch_computes():
     small size distributions, for every partition count."""
     import numpy as np
     from datasketch.lshensemble_partition import optimal_partitions as datasketch_partitions
-
-    from transforms.neardup import optimal_partitions
+    from zhnews.transforms.neardup import optimal_partitions
 
     rng = np.random.default_rng(33)
     distributions = [
@@ -256,8 +254,7 @@ def test_size_partitions_are_the_ones_datasketch_computes():
 
 def test_band_index_lookup_counts_every_matching_key():
     import numpy as np
-
-    from transforms.neardup import _BandIndex
+    from zhnews.transforms.neardup import _BandIndex
 
     indexed = np.array([[1, 7], [2, 7], [1, 8], [3, 9]], dtype=np.uint64)
     index = _BandIndex(2)
@@ -276,8 +273,7 @@ def test_band_index_lookup_counts_every_matching_key():
 
 def test_repeated_in_columns_marks_values_seen_elsewhere_in_the_same_column():
     import numpy as np
-
-    from transforms.neardup import repeated_in_columns
+    from zhnews.transforms.neardup import repeated_in_columns
 
     values = np.array([[1, 5], [2, 5], [1, 6], [3, 1]], dtype=np.uint64)
     assert repeated_in_columns(values).tolist() == [[True, True], [False, True], [True, False], [False, False]]
@@ -285,8 +281,7 @@ def test_repeated_in_columns_marks_values_seen_elsewhere_in_the_same_column():
 
 def test_the_best_earlier_leader_is_the_most_similar_and_the_earliest_on_a_tie():
     import numpy as np
-
-    from transforms.neardup import _best_leaders
+    from zhnews.transforms.neardup import _best_leaders
 
     query = np.array([0, 0, 0, 2, 2, 3])
     leader = np.array([4, 5, 6, 1, 9, 2])
@@ -298,8 +293,7 @@ def test_the_best_earlier_leader_is_the_most_similar_and_the_earliest_on_a_tie()
 
 def test_rank_in_runs_numbers_each_run_of_equal_values_from_zero():
     import numpy as np
-
-    from transforms.neardup import rank_in_runs
+    from zhnews.transforms.neardup import rank_in_runs
 
     assert rank_in_runs(np.array([3, 3, 3, 5, 7, 7])).tolist() == [0, 1, 2, 0, 0, 1]
     assert rank_in_runs(np.array([], dtype=np.int64)).tolist() == []

@@ -1,8 +1,7 @@
 """Outlets: interface spellings resolve to the outlet's Chinese name via a user-extensible table."""
 
 import pytest
-
-from transforms.normalize.outlets import OutletResolver
+from zhnews.transforms.normalize.outlets import OutletResolver
 
 
 @pytest.fixture(scope="module")

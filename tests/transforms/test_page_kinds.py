@@ -4,8 +4,8 @@ article headers, outlets before the date, the site's logo as its outlet, pages s
 
 import datetime as dt
 
-from transforms.cleaners.metadata_lines import metadata_pairs
-from transforms.normalize.dates import BEIJING, find_datetime
+from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
+from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 
 SAVED = dt.datetime(2025, 11, 26, 15, 30, tzinfo=BEIJING)
 

@@ -4,9 +4,9 @@ transcripts, social posts written without full stops, site-footer lines, the log
 
 import datetime as dt
 
-from transforms.cleaners.metadata_lines import metadata_pairs
-from transforms.cleaners.trailing_chrome import is_chrome_line
-from transforms.normalize.dates import BEIJING, find_datetime
+from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
+from zhnews.transforms.cleaners.trailing_chrome import is_chrome_line
+from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 
 SAVED = dt.datetime(2025, 11, 26, 9, 30, tzinfo=BEIJING)
 

@@ -4,8 +4,8 @@ disclaimers and ad labels, `最後更新：` lines."""
 
 import datetime as dt
 
-from transforms.cleaners.metadata_lines import byline_names, byline_outlet, metadata_pairs
-from transforms.normalize.dates import BEIJING, find_datetime
+from zhnews.transforms.cleaners.metadata_lines import byline_names, byline_outlet, metadata_pairs
+from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 
 SAVED = dt.datetime(2025, 11, 27, 10, 0, tzinfo=BEIJING)
 

@@ -3,10 +3,10 @@
 import json
 
 import pytest
+from zhnews.transforms.normalize.text import canonical
 
 from bench.synth import Writer
 from tests.conftest import SAMPLES, SEED_GOLD
-from transforms.normalize.text import canonical
 
 
 def seed(name):

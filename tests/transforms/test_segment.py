@@ -5,12 +5,19 @@ import logging
 import jieba
 import jieba.analyse
 import pytest
+from zhnews.flows.config import load_segmenter
+from zhnews.transforms.profiles import BUILTIN_DIR
+from zhnews.transforms.segment import (
+    DictEntry,
+    Segmenter,
+    analyse_text,
+    parse_synonyms,
+    parse_user_dict,
+    parse_word_list,
+)
 
 from bench.synth import Writer
-from flows.config import load_segmenter
 from tests.conftest import SAMPLES
-from transforms.profiles import BUILTIN_DIR
-from transforms.segment import DictEntry, Segmenter, analyse_text, parse_synonyms, parse_user_dict, parse_word_list
 
 SHIPPED = parse_user_dict((BUILTIN_DIR / "userdict.txt").read_text(encoding="utf-8"))
 
@@ -140,7 +147,7 @@ def test_an_unknown_engine_is_a_clear_error():
 
 
 def test_synonym_tables_group_spellings_and_extra_folders_extend_them(tmp_path):
-    from flows.config import load_synonyms
+    from zhnews.flows.config import load_synonyms
 
     assert parse_synonyms("# c\n日美同盟\t美日同盟\nG7\t七国集团\n孤单\n") == [
         ("日美同盟", "美日同盟"),
@@ -152,7 +159,7 @@ def test_synonym_tables_group_spellings_and_extra_folders_extend_them(tmp_path):
 
 
 def test_every_synonym_is_a_single_term(both):
-    from flows.config import load_synonyms
+    from zhnews.flows.config import load_synonyms
 
     fast, _ = both
     for word in load_synonyms():

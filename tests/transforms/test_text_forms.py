@@ -1,6 +1,6 @@
 """Display form of text: NFC with fullwidth ASCII folded and odd spaces made plain."""
 
-from transforms.normalize.text import nfc
+from zhnews.transforms.normalize.text import nfc
 
 
 def test_nfc_folds_fullwidth_letters_digits_and_odd_spaces():

@@ -4,12 +4,11 @@ built from a batch analysis, they are the same tables."""
 from collections import Counter
 from itertools import pairwise
 
-from flows.config import load_segmenter
-from tests.conftest import SAMPLES
-from transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents
-from transforms.neardup import signature
-from transforms.segment import Keyword, TextTerms
-from warehouse.records import (
+from zhnews.flows.config import load_segmenter
+from zhnews.transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents
+from zhnews.transforms.neardup import signature
+from zhnews.transforms.segment import Keyword, TextTerms
+from zhnews.warehouse.records import (
     ANALYTICS_TABLES,
     BATCH_TABLES,
     analytics_columns,
@@ -18,6 +17,8 @@ from warehouse.records import (
     concat_analytics,
     documents_analytics,
 )
+
+from tests.conftest import SAMPLES
 
 
 def analysis(doc_id, tf, title_terms, keywords, text):

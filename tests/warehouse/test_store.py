@@ -4,9 +4,8 @@ import datetime as dt
 
 import duckdb
 import pytest
-
-from warehouse.parquet import write_batch
-from warehouse.store import Warehouse
+from zhnews.warehouse.parquet import write_batch
+from zhnews.warehouse.store import Warehouse
 
 
 def doc(doc_id, body, kind="snippet"):

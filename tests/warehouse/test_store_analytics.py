@@ -1,13 +1,13 @@
 """Terms, keywords and signatures follow the version of a document the warehouse keeps."""
 
 import duckdb
+from zhnews.flows.config import load_segmenter
+from zhnews.transforms.doc_text import DocAnalysis, version_of
+from zhnews.transforms.neardup import signature
+from zhnews.transforms.segment import analyse_text
+from zhnews.warehouse.records import analytics_columns, analytics_tables
 
-from flows.config import load_segmenter
 from tests.warehouse.test_store import doc, load, rows
-from transforms.doc_text import DocAnalysis, version_of
-from transforms.neardup import signature
-from transforms.segment import analyse_text
-from warehouse.records import analytics_columns, analytics_tables
 
 
 def with_analytics(batch):

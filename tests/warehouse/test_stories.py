@@ -6,14 +6,14 @@ import shutil
 
 import duckdb
 import pytest
+from zhnews.transforms.neardup import containment
+from zhnews.warehouse.store import Warehouse
+from zhnews.warehouse.stories import _TextCache, rebuild_stories
 
 from bench.synth import Writer
 from tests.transforms.test_neardup import article, lightly_edited, listing_snippet
 from tests.warehouse.test_store import doc, load, rows
 from tests.warehouse.test_store_analytics import with_analytics
-from transforms.neardup import containment
-from warehouse.store import Warehouse
-from warehouse.stories import _TextCache, rebuild_stories
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def warehouse_copy(corpus, tmp_path):
 
 
 def test_a_pass_over_unchanged_input_is_skipped_and_keeps_the_stories(warehouse_copy, monkeypatch):
-    import warehouse.stories as stories_module
+    import zhnews.warehouse.stories as stories_module
 
     with Warehouse(warehouse_copy) as wh:
         first = rebuild_stories(wh.con)
@@ -120,7 +120,7 @@ def test_any_change_to_what_the_pass_reads_recomputes_the_stories(warehouse_copy
 
 
 def test_a_change_of_the_pass_parameters_recomputes_the_stories(warehouse_copy, monkeypatch):
-    import warehouse.stories as stories_module
+    import zhnews.warehouse.stories as stories_module
 
     with Warehouse(warehouse_copy) as wh:
         rebuild_stories(wh.con)

@@ -5,6 +5,6 @@ moves whole lines to `draft.removed` with its rule name, or edits text in place 
 edits; none loses a line silently.
 """
 
-from transforms.cleaners.base import CLEANERS, DEFAULT_CLEANERS, Cleaner, build_cleaners
+from zhnews.transforms.cleaners.base import CLEANERS, DEFAULT_CLEANERS, Cleaner, build_cleaners
 
 __all__ = ["CLEANERS", "DEFAULT_CLEANERS", "Cleaner", "build_cleaners"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 
 class Cleaner(Protocol):
@@ -18,15 +18,15 @@ class Cleaner(Protocol):
 
 
 def _registry() -> dict[str, type]:
-    from transforms.cleaners.citations import CitationMarkers
-    from transforms.cleaners.corpus_repeat import CorpusRepeat
-    from transforms.cleaners.footer import TrailingFooter
-    from transforms.cleaners.hard_wraps import HardWraps
-    from transforms.cleaners.line_rules import BoilerplateLines
-    from transforms.cleaners.metadata_lines import MetadataLines
-    from transforms.cleaners.trailing_chrome import TrailingChrome
-    from transforms.cleaners.truncation import TruncationMarker
-    from transforms.cleaners.wrap_spaces import WrapSpaces
+    from zhnews.transforms.cleaners.citations import CitationMarkers
+    from zhnews.transforms.cleaners.corpus_repeat import CorpusRepeat
+    from zhnews.transforms.cleaners.footer import TrailingFooter
+    from zhnews.transforms.cleaners.hard_wraps import HardWraps
+    from zhnews.transforms.cleaners.line_rules import BoilerplateLines
+    from zhnews.transforms.cleaners.metadata_lines import MetadataLines
+    from zhnews.transforms.cleaners.trailing_chrome import TrailingChrome
+    from zhnews.transforms.cleaners.truncation import TruncationMarker
+    from zhnews.transforms.cleaners.wrap_spaces import WrapSpaces
 
     classes = (
         BoilerplateLines,

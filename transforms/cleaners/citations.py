@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 # `(?<!\s)`: a match may only start where a whitespace run starts, else a long run of spaces
 # with no marker after it is rescanned from every position (quadratic on a huge line).

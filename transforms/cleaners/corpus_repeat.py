@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from transforms.corpus_lines import candidate_hash
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.corpus_lines import candidate_hash
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 
 class CorpusRepeat:

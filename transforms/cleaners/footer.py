@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.model import Draft, Line
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft, Line
+from zhnews.transforms.profiles import Rulebook
 
 # A trending-link teaser: "headline... first words of the article..." ends in an ellipsis.
 _TEASER = re.compile(r"^.{2,200}(\.\.\.|…)$")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from transforms.model import Draft, Line
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft, Line
+from zhnews.transforms.profiles import Rulebook
 
 MIN_INDENTED = 2
 _INDENT = ("\u3000", "  ", "\t")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 
 class BoilerplateLines:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 # label → field it fills
 LABELS: dict[str, str] = {

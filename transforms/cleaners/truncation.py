@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 _TRAILING_ELLIPSIS = re.compile(r"\s*(\.\.\.|…+|\.{3,})\s*$")
 

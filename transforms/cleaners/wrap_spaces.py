@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.model import Draft
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Draft
+from zhnews.transforms.profiles import Rulebook
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u300a-\u300f"
 # Left: a CJK char, or an ASCII punctuation mark that itself follows a Han char ("日方, 认为");

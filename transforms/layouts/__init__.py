@@ -5,6 +5,6 @@ structure (line shapes, dates, outlet lines), never at file names; site vocabula
 rulebook (profiles).
 """
 
-from transforms.layouts.detect import LAYOUTS, detect_layout, split_dump
+from zhnews.transforms.layouts.detect import LAYOUTS, detect_layout, split_dump
 
 __all__ = ["LAYOUTS", "detect_layout", "split_dump"]

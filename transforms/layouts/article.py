@@ -33,11 +33,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from transforms.cleaners.metadata_lines import byline_names, metadata_pairs, split_glued_label
-from transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
-from transforms.model import Draft, Line, SplitResult
-from transforms.normalize.dates import BEIJING, find_datetime
-from transforms.profiles import Rulebook
+from zhnews.transforms.cleaners.metadata_lines import byline_names, metadata_pairs, split_glued_label
+from zhnews.transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
+from zhnews.transforms.model import Draft, Line, SplitResult
+from zhnews.transforms.normalize.dates import BEIJING, find_datetime
+from zhnews.transforms.profiles import Rulebook
 
 HEADER_SPAN = 6  # non-blank lines between title and date line that may still be header
 MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from transforms.model import Line, RemovedLine, SplitResult
-from transforms.profiles import Rulebook
+from zhnews.transforms.model import Line, RemovedLine, SplitResult
+from zhnews.transforms.profiles import Rulebook
 
 # How a paragraph ends; headlines may end in ? ! or a closing quote, so those do not count.
 SENTENCE_END = re.compile(r"[。；;，,：:…]$|\.\.\.$")

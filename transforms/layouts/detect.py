@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from transforms.layouts.article import GenericArticle, PortalArticle, UntitledArticle
-from transforms.layouts.base import Layout
-from transforms.layouts.flash_feed import FlashFeed
-from transforms.layouts.search_listing import SearchListing
-from transforms.model import Line, SplitResult
-from transforms.profiles import Rulebook
+from zhnews.transforms.layouts.article import GenericArticle, PortalArticle, UntitledArticle
+from zhnews.transforms.layouts.base import Layout
+from zhnews.transforms.layouts.flash_feed import FlashFeed
+from zhnews.transforms.layouts.search_listing import SearchListing
+from zhnews.transforms.model import Line, SplitResult
+from zhnews.transforms.profiles import Rulebook
 
 LAYOUTS: tuple[Layout, ...] = (SearchListing(), FlashFeed(), PortalArticle(), UntitledArticle(), GenericArticle())
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from transforms.layouts.base import chrome, non_blank
-from transforms.model import Draft, Line, SplitResult
-from transforms.normalize.dates import date_shape
-from transforms.profiles import Rulebook
+from zhnews.transforms.layouts.base import chrome, non_blank
+from zhnews.transforms.model import Draft, Line, SplitResult
+from zhnews.transforms.normalize.dates import date_shape
+from zhnews.transforms.profiles import Rulebook
 
 _TIME_LINE = re.compile(r"^(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?$")
 _BRACKET_TITLE = re.compile(r"^【(?P<title>[^】]{4,80})】\s*(?P<rest>.*)$")

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from transforms.layouts.base import chrome, looks_like_heading, non_blank
-from transforms.model import Draft, Line, SplitResult
-from transforms.normalize.dates import date_shape, find_datetime
-from transforms.profiles import Rulebook
+from zhnews.transforms.layouts.base import chrome, looks_like_heading, non_blank
+from zhnews.transforms.model import Draft, Line, SplitResult
+from zhnews.transforms.normalize.dates import date_shape, find_datetime
+from zhnews.transforms.profiles import Rulebook
 
 # "Xin Lang Cai Jing· 2025-12-25 17:24", "新浪财经 · 2025年12月25日", "证券时报· 2025-11-18 09:20",
 # "新华网  2025年12月2日" (an outlet without spaces may be separated by spaces alone)

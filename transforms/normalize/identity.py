@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from transforms.normalize.text import canonical
+from zhnews.transforms.normalize.text import canonical
 
 
 def document_id(title: str | None, source: str | None, published_at: dt.datetime | None, body: str) -> str:

@@ -6,8 +6,7 @@ import re
 from collections.abc import Mapping
 
 from pypinyin import lazy_pinyin
-
-from transforms.normalize.text import canonical
+from zhnews.transforms.normalize.text import canonical
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
