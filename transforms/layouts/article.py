@@ -189,7 +189,7 @@ class PortalArticle:
         prose = is_paragraph
         if body_at is None:  # no full stop anywhere: a social post's lines (小红书, 微博) may still be prose
             body_at, prose = _prose_run(content), _loose_prose
-        span = range(min(body_at, MAX_HEADER_LINES))
+        span = range(max(0, body_at - MAX_HEADER_LINES), body_at)
         date_at = next((i for i in span if _dateline(content[i].text, rules)), None)
         if date_at is None:
             date_at = next((i for i in span if _dateline(content[i].text, rules, yearless=True)), None)
