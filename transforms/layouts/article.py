@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from zhnews.transforms.cleaners.metadata_lines import byline_names, metadata_pairs, split_glued_label
 from zhnews.transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
+from zhnews.transforms.layouts.main_text import is_paragraph, main_text
 from zhnews.transforms.model import Draft, Line, SplitResult
 from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 from zhnews.transforms.profiles import Rulebook
@@ -57,6 +58,7 @@ _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
+CREDIT_REACH = 6  # lines after the article text searched for its credit lines
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
 # date line keeps the text, which the pipeline reads against the file's real saving time.
@@ -78,16 +80,6 @@ def is_place(text: str, rules: Rulebook) -> bool:
 def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
     """Non-blank lines that no boilerplate rule claims (for judging structure only)."""
     return [line for line in non_blank(lines) if not is_boilerplate(line.text, rules)]
-
-
-def is_paragraph(raw: str) -> bool:
-    """A line of prose: it has a full stop, or is long with commas, or is an indented sentence part."""
-    text = raw.strip()
-    if "。" in text:
-        return True
-    if len(text) >= 60 and re.search(r"[，,；;]", text):
-        return True
-    return raw.startswith(_INDENT) and bool(re.search(r"[，。！？；]", text))
 
 
 def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, str] | None:
@@ -175,6 +167,7 @@ class Header:
     title_at: int
     date_at: int
     body_at: int
+    body_end: int | None = None  # the last line of the article text (None: to the end of the dump)
 
 
 class PortalArticle:
@@ -185,7 +178,9 @@ class PortalArticle:
     def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
         if len(content) < 2:
             return None
-        body_at = next((i for i, line in enumerate(content) if is_paragraph(line.text)), None)
+        block = main_text([line.text for line in content])
+        body_at = block.start if block else None
+        body_end = block.end if block else None
         prose = is_paragraph
         if body_at is None:  # no full stop anywhere: a social post's lines (小红书, 微博) may still be prose
             body_at, prose = _prose_run(content), _loose_prose
@@ -199,13 +194,13 @@ class PortalArticle:
             if _skippable(content[i].text):
                 continue
             if _title_like(content[i].text):
-                return Header(i, date_at, body_at)
+                return Header(i, date_at, body_at, body_end)
             break
         for i in range(date_at + 1, body_at):
             if not _skippable(content[i].text) and _title_like(content[i].text):
-                return Header(i, date_at, body_at)
+                return Header(i, date_at, body_at, body_end)
         if date_at and _title_like(content[date_at - 1].text):  # a very short title
-            return Header(date_at - 1, date_at, body_at)
+            return Header(date_at - 1, date_at, body_at, body_end)
         return None
 
     @staticmethod
@@ -303,6 +298,8 @@ class PortalArticle:
         last = header.title_at if trailing else max(header.title_at, header.date_at)
         first_no, last_no = content[first].no, content[last].no
         body_no = content[header.body_at].no if header.body_at < len(content) else None
+        end_no = None if trailing or header.body_end is None else content[header.body_end].no
+        credits_after = set() if end_no is None else _credits_after(content[header.body_end + 1 :])
         byline_lines = [] if trailing else content[header.title_at + 1 : header.date_at]
         byline_nos = {line.no for line in byline_lines}
         card_nos = _account_card(byline_lines, rules)
@@ -327,6 +324,8 @@ class PortalArticle:
                 draft.drop(line, "field:author")
             elif body_no is not None and last_no < line.no < body_no and _header_chrome(line, rules):
                 draft.drop(line, "page_counter" if DIGITS_ONLY.match(text) else "header_chrome")
+            elif end_no is not None and line.no > end_no and line.no not in credits_after:
+                draft.drop(line, "after_article")
             else:
                 draft.lines.append(line)
         if bylines:
@@ -347,6 +346,17 @@ class PortalArticle:
             first = non_blank(lines)[0].text.strip()
             if 2 <= len(first) <= 12 and looks_like_heading(first):
                 draft.fields["site"] = first
+
+
+def _credits_after(after: list[Line]) -> set[int]:
+    """Numbers of the credit lines right after the article text (`本文来源：…`, `责任编辑：…`), which
+    the metadata cleaner reads into fields; the rest after the article is page chrome."""
+    credits = set()
+    for line in after[:CREDIT_REACH]:
+        text = line.text.strip()
+        if metadata_pairs(text) is not None or byline_names(text) is not None:
+            credits.add(line.no)
+    return credits
 
 
 def _follow_button(text: str, rules: Rulebook) -> bool:

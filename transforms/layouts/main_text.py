@@ -1,0 +1,90 @@
+"""Where a whole page's article text lies: the densest run of prose lines.
+
+A page copied whole from a browser wraps its article in navigation (often 100+ menu lines),
+breadcrumbs, share widgets, comment threads, recommendation feeds and footers. Those are runs of
+short lines without sentence punctuation, while the article is a run of prose lines. Each line
+gets a weight: prose counts its characters, a short non-prose line costs `SHORT_LINE_COST`. The
+article is the run with the highest sum (Kadane's maximum subarray), so a subhead or a caption
+between paragraphs is carried, while a comment thread, whose remarks are separated by names, times
+and reply / like counters, is not.
+
+A dump may hold several pages pasted one after another: the first run scoring at least
+`FIRST_BLOCK_SHARE` of the best one is taken, so an earlier article is not passed over for a longer
+later one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SHORT_LINE_COST = 25  # what a short non-prose line (link, button, counter, name) takes off a run
+CLAUSE_LINE_SHARE = 0.5  # a line with clause marks but no sentence end counts half its characters
+MIN_CLAUSE_LINE = 12  # ... when it is at least this long
+FIRST_BLOCK_SHARE = 0.5
+_INDENT = ("\u3000", "  ", "\t")
+_CLAUSE = re.compile(r"[，,；;、]")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of lines `start..end` (inclusive indexes) and its summed weight."""
+
+    start: int
+    end: int
+    score: float
+
+
+def is_paragraph(raw: str) -> bool:
+    """A line of prose: it has a full stop, or is long with commas, or is an indented sentence part."""
+    text = raw.strip()
+    if "。" in text:
+        return True
+    if len(text) >= 60 and re.search(r"[，,；;]", text):
+        return True
+    return raw.startswith(_INDENT) and bool(re.search(r"[，。！？；]", text))
+
+
+def line_weight(raw: str) -> float:
+    """How much a line speaks for being article text (positive) or page chrome (negative)."""
+    text = raw.strip()
+    if is_paragraph(raw):
+        return float(len(text))
+    if len(text) >= MIN_CLAUSE_LINE and _CLAUSE.search(text):
+        return len(text) * CLAUSE_LINE_SHARE
+    return -float(SHORT_LINE_COST)
+
+
+def _best_run(weights: list[float], opens: list[bool], low: int, high: int) -> Block | None:
+    """The maximum-sum run of weights[low:high] that starts and ends on a positive line."""
+    best: Block | None = None
+    total, start = 0.0, low
+    for i in range(low, high):
+        if total <= 0:
+            total, start = 0.0, i
+        total += weights[i]
+        if weights[i] > 0 and total > 0 and (best is None or total > best.score):
+            best = Block(start, i, total)
+    if best is None:
+        return None
+    start = best.start
+    while start < best.end and not opens[start]:  # a run opens on a paragraph, never on a heading or chrome
+        start += 1
+    return Block(start, best.end, best.score)
+
+
+def main_text(texts: list[str]) -> Block | None:
+    """The run of lines that holds the article text (None: no prose at all)."""
+    weights = [line_weight(t) for t in texts]
+    opens = [is_paragraph(t) for t in texts]
+    if not any(opens):
+        return None
+    best = _best_run(weights, opens, 0, len(weights))
+    if best is None:
+        return None
+    first = best
+    while True:
+        earlier = _best_run(weights, opens, 0, first.start)
+        if earlier is None or earlier.score < FIRST_BLOCK_SHARE * best.score:
+            return first
+        first = earlier
