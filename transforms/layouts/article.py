@@ -44,7 +44,9 @@ HEADER_SPAN = 6  # non-blank lines between title and date line that may still be
 MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body
 MAX_DATE_LINE = 60
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
+MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
+NEXT_ARTICLE_SHARE = 0.3
 MIN_PARAGRAPHS = 2  # a further article in the same dump starts with at least this many paragraphs
 MIN_LOOSE_PROSE = 15  # a comma-separated line this long counts as prose in a post without full stops
 MIN_PROSE_RUN = 3
@@ -155,6 +157,22 @@ def _skippable(text: str) -> bool:
     )
 
 
+def _title_above(content: list[Line], date_at: int) -> int | None:
+    """The headline above a date line: the nearest heading-like line, skipping bylines, counters and
+    outlet-sized lines; when the line right above it is heading-like too, that one (a headline printed
+    above its dek, subtitle or author box: the headline comes first)."""
+    for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
+        if _skippable(content[i].text):
+            continue
+        if not _title_like(content[i].text):
+            return None
+        above = i - 1
+        if above >= 0 and _title_like(content[above].text) and len(content[above].text.strip()) >= MIN_HEADLINE:
+            return above
+        return i
+    return None
+
+
 def _title_like(text: str) -> bool:
     stripped = text.strip()
     return looks_like_heading(stripped, max_chars=100) and ">" not in stripped
@@ -168,6 +186,7 @@ class Header:
     date_at: int
     body_at: int
     body_end: int | None = None  # the last line of the article text (None: to the end of the dump)
+    body_score: float = 0.0  # the weight of the article text (main_text), to compare articles of one dump
 
 
 class PortalArticle:
@@ -181,6 +200,7 @@ class PortalArticle:
         block = main_text([line.text for line in content])
         body_at = block.start if block else None
         body_end = block.end if block else None
+        weight = block.score if block else 0.0
         prose = is_paragraph
         if body_at is None:  # no full stop anywhere: a social post's lines (小红书, 微博) may still be prose
             body_at, prose = _prose_run(content), _loose_prose
@@ -190,17 +210,15 @@ class PortalArticle:
             date_at = next((i for i in span if _dateline(content[i].text, rules, yearless=True)), None)
         if date_at is None:
             return self._trailing_date_header(content, body_at, rules, prose)
-        for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
-            if _skippable(content[i].text):
-                continue
-            if _title_like(content[i].text):
-                return Header(i, date_at, body_at, body_end)
-            break
-        for i in range(date_at + 1, body_at):
-            if not _skippable(content[i].text) and _title_like(content[i].text):
-                return Header(i, date_at, body_at, body_end)
-        if date_at and _title_like(content[date_at - 1].text):  # a very short title
-            return Header(date_at - 1, date_at, body_at, body_end)
+        title_at = _title_above(content, date_at)
+        if title_at is None:
+            title_at = next(
+                (i for i in range(date_at + 1, body_at) if not _skippable(content[i].text) and _title_like(content[i].text)),
+                None,
+            )
+        if title_at is None and date_at and _title_like(content[date_at - 1].text):  # a very short title
+            title_at = date_at - 1
+        return None if title_at is None else Header(title_at, date_at, body_at, body_end, weight)
         return None
 
     @staticmethod
@@ -264,14 +282,19 @@ class PortalArticle:
         header = self._header(content, rules)
         while header is not None and header.date_at < header.body_at:
             start = starts[-1]
-            found = self._next_article(content, start + header.body_at, rules)
+            found = self._next_article(content, start + header.body_at, header.body_score, rules)
             if found is None:
                 break
             starts.append(found[0])
             header = found[1]
         return starts
 
-    def _next_article(self, content: list[Line], after: int, rules: Rulebook) -> tuple[int, Header] | None:
+    def _next_article(
+        self, content: list[Line], after: int, article_score: float, rules: Rulebook
+    ) -> tuple[int, Header] | None:
+        """The next article after `after`: a header, then at least `MIN_PARAGRAPHS` paragraphs whose text
+        weighs at least `NEXT_ARTICLE_SHARE` of this article's (a comment thread or a feed of teasers
+        with dates weighs far less)."""
         last_paragraph = None
         for i in range(after, len(content)):
             if is_paragraph(content[i].text):
@@ -285,7 +308,10 @@ class PortalArticle:
             if header is None or header.date_at != i - start:
                 continue
             body = content[start + header.body_at : start + header.body_at + MIN_PARAGRAPHS]
-            if len(body) == MIN_PARAGRAPHS and all(is_paragraph(line.text) for line in body):
+            if len(body) < MIN_PARAGRAPHS or not all(is_paragraph(line.text) for line in body):
+                continue
+            text = main_text([line.text for line in content[start + header.body_at :]])
+            if text is not None and text.score >= NEXT_ARTICLE_SHARE * article_score:
                 return start, header
         return None
 
