@@ -166,11 +166,22 @@ def _title_above(content: list[Line], date_at: int) -> int | None:
             continue
         if not _title_like(content[i].text):
             return None
-        above = i - 1
-        if above >= 0 and _title_like(content[above].text) and len(content[above].text.strip()) >= MIN_HEADLINE:
-            return above
+        above = content[i - 1].text.strip() if i else ""
+        if len(above) >= MIN_HEADLINE and _title_like(above) and not _link_row(above):
+            return i - 1
         return i
     return None
+
+
+_ADDRESS = re.compile(r"@|https?://|www\.|\.com\b|\.cn\b", re.I)
+_LINK_ROW_PART = 5  # a navigation row is several labels of at most this many characters
+
+
+def _link_row(text: str) -> bool:
+    """A line of page chrome shaped like a row of links or an address, not a headline:
+    `搜索  网站地图 设置首页`, `kingname_notify@163.com 申请入驻`, `首页 | 新闻`."""
+    parts = text.split()
+    return bool(_ADDRESS.search(text)) or (len(parts) >= 3 and all(len(p) <= _LINK_ROW_PART for p in parts))
 
 
 def _title_like(text: str) -> bool:
