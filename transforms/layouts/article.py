@@ -184,8 +184,12 @@ def _link_row(text: str) -> bool:
     return bool(_ADDRESS.search(text)) or (len(parts) >= 3 and all(len(p) <= _LINK_ROW_PART for p in parts))
 
 
+_CUT_OFF = re.compile(r"(?:\.\.\.|…)$")
+
+
 def _title_like(text: str) -> bool:
-    stripped = text.strip()
+    """A heading-shaped line; a headline the site cut off (`…地铁直达+无敌免...`) still is one."""
+    stripped = _CUT_OFF.sub("", text.strip())
     return looks_like_heading(stripped, max_chars=100) and ">" not in stripped
 
 
