@@ -50,6 +50,7 @@ class SiteProfile:
     site_source: str | None = None
     masthead: bool = False
     places: tuple[str, ...] = ()
+    badges: tuple[str, ...] = ()
 
     def matches(self, lines: Sequence[str]) -> bool:
         """Whether this profile applies to a dump with these (stripped) lines."""
@@ -86,6 +87,7 @@ class Rulebook:
     site_source: str | None = None
     masthead: bool = False
     places: frozenset[str] = frozenset()  # a poster's location (IP属地) next to a date: never an outlet
+    badges: frozenset[str] = frozenset()  # role or badge labels in a header (`创始人`, `原创`): never a name
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -164,6 +166,7 @@ class ProfileSet:
             site_source=next((p.site_source for p in active if p.site_source), None),
             masthead=any(p.masthead for p in active),
             places=frozenset(name for p in active for name in p.places),
+            badges=frozenset(name for p in active for name in p.badges),
         )
 
     def _detect_in(self, text: str) -> re.Pattern[str] | None:
@@ -228,6 +231,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         site_source=fields.get("source"),
         masthead=bool(fields.get("masthead", False)),
         places=tuple(str(name) for name in fields.get("places", [])),
+        badges=tuple(str(name) for name in fields.get("badges", [])),
     )
 
 

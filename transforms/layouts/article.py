@@ -56,6 +56,8 @@ _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(
 _NAME_PART_MAX = 12
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2," + str(_NAME_PART_MAX) + "}$")
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
+_NAME_SEPARATORS = "·・|丨"
+_ROLE_SUFFIX = re.compile(r"[\[【（(][^\]】）)]{1,4}[\]】）)]$")  # `游民星空[整理]`: the outlet and its role
 _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
@@ -117,12 +119,16 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
         fields["source"] = split_glued_label(source["name"])[0]
     else:
         after = stripped[found[1].end() :].strip()
-        first = _PARTS.split(after)[0] if after else ""
+        part = _PARTS.split(after)[0] if after else ""
+        words = [] if is_place(part, rules) else part.split()
+        first = _ROLE_SUFFIX.sub("", words[0]) if words else ""
         if _NAME_PART.match(first) and not first.isdigit() and not is_place(first, rules):
             fields["outlet"] = first
-        before = stripped[: found[1].start()].strip()
-        if before and _NAME_PART.match(before):
-            fields["outlet_before"] = before
+        before = stripped[: found[1].start()]
+        if before.strip() and (before[-1].isspace() or before.rstrip()[-1:] in _NAME_SEPARATORS):
+            name = before.strip(" \u3000" + _NAME_SEPARATORS).split()
+            if name and _NAME_PART.match(name[-1]) and name[-1] not in rules.badges:
+                fields["outlet_before"] = name[-1]  # `爱否科技 昨天`, `原创 kingname 未闻Code 前天`: the last name
     return fields
 
 
@@ -371,6 +377,8 @@ class PortalArticle:
                 draft.lines.append(line)
         if bylines:
             draft.fields["author"] = " ".join(bylines)
+            if len(bylines) == 1 and _NAME_PART.match(bylines[0]) and bylines[0] not in rules.badges:
+                draft.fields["byline_name"] = bylines[0]  # `加拿大必读`: the self-media account, when nothing else
         return draft, removed
 
     @staticmethod

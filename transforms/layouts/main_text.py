@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SHORT_LINE_COST = 25  # what a short non-prose line (link, button, counter, name) takes off a run
+SHORT_LINE_COST = 20  # what a short non-prose line (link, button, counter, name) takes off a run
 CLAUSE_LINE_SHARE = 0.5  # a line with clause marks but no sentence end counts half its characters
 MIN_CLAUSE_LINE = 12  # ... when it is at least this long
 FIRST_BLOCK_SHARE = 0.5
