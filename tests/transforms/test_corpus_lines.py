@@ -29,7 +29,8 @@ def test_a_line_in_enough_files_and_a_large_enough_share_of_the_site_is_repeated
 
 
 def test_corpus_repeat_removes_the_repeated_line_and_never_a_shared_quote(processor):
-    page = "标题一则\n2025-12-01 10:00\n{quote}\n正文里的一句话，说明了事情的经过和结果。\n返回首页\n更多内容"
+    # the repeated lines stand inside the article text, where only the corpus counts can tell them
+    page = "标题一则\n2025-12-01 10:00\n{quote}\n正文里的一句话，说明了事情的经过。\n返回首页\n更多内容\n正文的第二段话比第一段长得多，说明了事情的结果，也说明了各方对此的看法和下一步的打算。"
     text = page.format(quote=QUOTE)
     counts = {"返回首页": 9, "更多内容": 9, QUOTE: 9}
     extract = processor.process(

@@ -62,6 +62,7 @@ _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
+MIN_ACCOUNT_CHARS = 4
 CREDIT_REACH = 6  # lines after the article text searched for its credit lines
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
@@ -127,7 +128,7 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
         before = stripped[: found[1].start()]
         if before.strip() and (before[-1].isspace() or before.rstrip()[-1:] in _NAME_SEPARATORS):
             name = before.strip(" \u3000" + _NAME_SEPARATORS).split()
-            if name and _NAME_PART.match(name[-1]) and name[-1] not in rules.badges:
+            if name and _account_name(name[-1], rules):
                 fields["outlet_before"] = name[-1]  # `爱否科技 昨天`, `原创 kingname 未闻Code 前天`: the last name
     return fields
 
@@ -173,19 +174,19 @@ def _title_above(content: list[Line], date_at: int) -> int | None:
         if not _title_like(content[i].text):
             return None
         above = content[i - 1].text.strip() if i else ""
-        if len(above) >= MIN_HEADLINE and _title_like(above) and not _link_row(above):
+        if len(above) >= MIN_HEADLINE and _title_like(above) and not _skippable(above) and not _link_row(above):
             return i - 1
         return i
     return None
 
 
-_ADDRESS = re.compile(r"@|https?://|www\.|\.com\b|\.cn\b", re.I)
+_ADDRESS = re.compile(r"@|https?://|www\.|\.com\b|\.cn\b|\s[|｜]\s", re.I)
 _LINK_ROW_PART = 5  # a navigation row is several labels of at most this many characters
 
 
 def _link_row(text: str) -> bool:
     """A line of page chrome shaped like a row of links or an address, not a headline:
-    `搜索  网站地图 设置首页`, `kingname_notify@163.com 申请入驻`, `首页 | 新闻`."""
+    `搜索  网站地图 设置首页`, `kingname_notify@163.com 申请入驻`, `界面新闻编辑 | 赵六`."""
     parts = text.split()
     return bool(_ADDRESS.search(text)) or (len(parts) >= 3 and all(len(p) <= _LINK_ROW_PART for p in parts))
 
@@ -377,7 +378,7 @@ class PortalArticle:
                 draft.lines.append(line)
         if bylines:
             draft.fields["author"] = " ".join(bylines)
-            if len(bylines) == 1 and _NAME_PART.match(bylines[0]) and bylines[0] not in rules.badges:
+            if len(bylines) == 1 and _account_name(bylines[0], rules):
                 draft.fields["byline_name"] = bylines[0]  # `加拿大必读`: the self-media account, when nothing else
         return draft, removed
 
@@ -395,6 +396,12 @@ class PortalArticle:
             first = non_blank(lines)[0].text.strip()
             if 2 <= len(first) <= 12 and looks_like_heading(first):
                 draft.fields["site"] = first
+
+
+def _account_name(text: str, rules: Rulebook) -> bool:
+    """A name that is a self-media account rather than a person: Chinese personal names have 2-3
+    characters, accounts are longer (`加拿大必读`, `爱否科技`, `未闻Code`); never a badge (`创始人`)."""
+    return bool(_NAME_PART.match(text)) and len(text) >= MIN_ACCOUNT_CHARS and text not in rules.badges
 
 
 def _credits_after(after: list[Line]) -> set[int]:
