@@ -25,7 +25,10 @@ class TrailingFooter:
 
     def __call__(self, draft: Draft, rules: Rulebook) -> None:
         lines = draft.lines
-        cut = next((i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), rules)), len(lines))
+        markers = {marker_key(m) for m in rules.footer_markers}
+        cut = next(
+            (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)), len(lines)
+        )
         if cut < len(lines):
             marker = lines[cut].text.strip()
             self._drop_from(draft, cut, f"footer_marker:{marker[:20]}")
@@ -43,5 +46,13 @@ class TrailingFooter:
         draft.lines = draft.lines[:start]
 
 
-def _ends_content(text: str, rules: Rulebook) -> bool:
-    return text in rules.footer_markers or any(p.search(text) for p in rules.content_end)
+_MARKER_NOISE = re.compile(r"[\s·・|丨:：>»]+")
+
+
+def marker_key(text: str) -> str:
+    """A footer marker as compared: without spaces and separators (`延伸 · 推荐` = `延伸推荐`)."""
+    return _MARKER_NOISE.sub("", text)
+
+
+def _ends_content(text: str, markers: set[str], rules: Rulebook) -> bool:
+    return marker_key(text) in markers or any(p.search(text) for p in rules.content_end)
