@@ -47,6 +47,7 @@ MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no fu
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
 NEXT_ARTICLE_SHARE = 0.3
+NEXT_HEADER_GAP = 8
 MIN_PARAGRAPHS = 2  # a further article in the same dump starts with at least this many paragraphs
 MIN_LOOSE_PROSE = 15  # a comma-separated line this long counts as prose in a post without full stops
 MIN_PROSE_RUN = 3
@@ -314,9 +315,9 @@ class PortalArticle:
     def _next_article(
         self, content: list[Line], after: int, article_score: float, rules: Rulebook
     ) -> tuple[int, Header] | None:
-        """The next article after `after`: a header, then at least `MIN_PARAGRAPHS` paragraphs whose text
-        weighs at least `NEXT_ARTICLE_SHARE` of this article's (a comment thread or a feed of teasers
-        with dates weighs far less)."""
+        """The next article after `after`: a header, then within `NEXT_HEADER_GAP` lines at least
+        `MIN_PARAGRAPHS` paragraphs that open a text weighing at least `NEXT_ARTICLE_SHARE` of this article's
+        (a dated feed of teasers and the comment thread below it is no article)."""
         last_paragraph = None
         for i in range(after, len(content)):
             if is_paragraph(content[i].text):
@@ -331,6 +332,8 @@ class PortalArticle:
                 continue
             body = content[start + header.body_at : start + header.body_at + MIN_PARAGRAPHS]
             if len(body) < MIN_PARAGRAPHS or not all(is_paragraph(line.text) for line in body):
+                continue
+            if header.body_at - header.date_at > NEXT_HEADER_GAP:
                 continue
             text = main_text([line.text for line in content[start + header.body_at :]])
             if text is not None and text.score >= NEXT_ARTICLE_SHARE * article_score:
