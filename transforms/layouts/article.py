@@ -376,7 +376,10 @@ class PortalArticle:
             elif body_no is not None and last_no < line.no < body_no and _header_chrome(line, rules):
                 draft.drop(line, "page_counter" if DIGITS_ONLY.match(text) else "header_chrome")
             elif end_no is not None and line.no > end_no and line.no not in credits_after:
-                draft.drop(line, "after_article")
+                if is_boilerplate(text, rules):
+                    draft.lines.append(line)  # left to the rule that names it (`boilerplate_lines`)
+                else:
+                    draft.drop(line, "after_article")
             else:
                 draft.lines.append(line)
         if bylines:
