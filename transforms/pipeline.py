@@ -210,13 +210,27 @@ class DumpProcessor:
         if fields.get("masthead"):
             return fields["masthead"]  # a listed outlet among the dump's first lines
         # last, a name the header prints beside the date or between title and date (`爱否科技 昨天`,
-        # a self-media account such as `加拿大必读`), though it is not a listed outlet
-        return fields.get("outlet_before") or fields.get("byline_name")
+        # a self-media account such as `加拿大必读`), though it is not a listed outlet; else the site's
+        # name in its copyright footer (`版权所有：中国载人航天工程官方网站`)
+        return fields.get("outlet_before") or fields.get("byline_name") or fields.get("site_credit")
 
 
 # Fields that have their own column, or only serve to choose one.
 _TOP_LEVEL = frozenset(
-    {"title", "source", "published", "topic", "author", "outlet", "site", "masthead", "outlet_before", "byline_outlet", "byline_name"}
+    {
+        "title",
+        "source",
+        "published",
+        "topic",
+        "author",
+        "outlet",
+        "site",
+        "masthead",
+        "outlet_before",
+        "byline_outlet",
+        "byline_name",
+        "site_credit",
+    }
 )
 MAX_MASTHEAD_CHARS = 12
 MASTHEAD_LINES = 4  # the site's logo is one of the dump's first few short lines

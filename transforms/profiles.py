@@ -47,6 +47,7 @@ class SiteProfile:
     content_end: tuple[re.Pattern[str], ...] = ()
     datelines: tuple[re.Pattern[str], ...] = ()
     account_before: tuple[re.Pattern[str], ...] = ()
+    site_credits: tuple[re.Pattern[str], ...] = ()
     site_source: str | None = None
     masthead: bool = False
     places: tuple[str, ...] = ()
@@ -84,6 +85,7 @@ class Rulebook:
     content_end: tuple[re.Pattern[str], ...] = ()
     datelines: tuple[re.Pattern[str], ...] = ()
     account_before: tuple[re.Pattern[str], ...] = ()
+    site_credits: tuple[re.Pattern[str], ...] = ()  # a footer line naming the site: (?P<site>...)
     site_source: str | None = None
     masthead: bool = False
     places: frozenset[str] = frozenset()  # a poster's location (IP属地) next to a date: never an outlet
@@ -163,6 +165,7 @@ class ProfileSet:
             content_end=tuple(e for p in active for e in p.content_end),
             datelines=tuple(d for p in active for d in p.datelines),
             account_before=tuple(a for p in active for a in p.account_before),
+            site_credits=tuple(c for p in active for c in p.site_credits),
             site_source=next((p.site_source for p in active if p.site_source), None),
             masthead=any(p.masthead for p in active),
             places=frozenset(name for p in active for name in p.places),
@@ -210,6 +213,9 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
     if unknown:
         raise ValueError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     fields = data.get("fields", {})
+    for pattern in fields.get("site_credit", []):
+        if "(?P<site>" not in pattern:
+            raise ValueError(f"{origin}: [fields] site_credit pattern {pattern!r} lacks a (?P<site>...) group")
     for pattern in fields.get("dateline", []):
         if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
             raise ValueError(
@@ -228,6 +234,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         content_end=tuple(compile_(p) for p in data.get("content", {}).get("end", [])),
         datelines=tuple(compile_(p) for p in fields.get("dateline", [])),
         account_before=tuple(compile_(p) for p in fields.get("account_before", [])),
+        site_credits=tuple(compile_(p) for p in fields.get("site_credit", [])),
         site_source=fields.get("source"),
         masthead=bool(fields.get("masthead", False)),
         places=tuple(str(name) for name in fields.get("places", [])),

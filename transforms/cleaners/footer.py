@@ -27,7 +27,8 @@ class TrailingFooter:
         lines = draft.lines
         markers = {marker_key(m) for m in rules.footer_markers}
         cut = next(
-            (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)), len(lines)
+            (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)),
+            len(lines),
         )
         if cut < len(lines):
             marker = lines[cut].text.strip()

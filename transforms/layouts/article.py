@@ -236,7 +236,11 @@ class PortalArticle:
         title_at = _title_above(content, date_at)
         if title_at is None:
             title_at = next(
-                (i for i in range(date_at + 1, body_at) if not _skippable(content[i].text) and _title_like(content[i].text)),
+                (
+                    i
+                    for i in range(date_at + 1, body_at)
+                    if not _skippable(content[i].text) and _title_like(content[i].text)
+                ),
                 None,
             )
         if title_at is None and date_at and _title_like(content[date_at - 1].text):  # a very short title
@@ -396,12 +400,25 @@ class PortalArticle:
                 account = _account_above(header[:i], rules)
                 if account:
                     draft.fields.setdefault("account", account)
+        credit = _site_credit(lines, rules)
+        if credit:
+            draft.fields["site_credit"] = credit
         if rules.site_source:
             draft.fields["site"] = rules.site_source
         elif rules.masthead:
             first = non_blank(lines)[0].text.strip()
             if 2 <= len(first) <= 12 and looks_like_heading(first):
                 draft.fields["site"] = first
+
+
+def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
+    """The site's own name from its copyright footer (the last line that names it)."""
+    for line in reversed(lines):
+        for pattern in rules.site_credits:
+            match = pattern.search(line.text)
+            if match:
+                return match["site"]
+    return None
 
 
 def _account_name(text: str, rules: Rulebook) -> bool:
