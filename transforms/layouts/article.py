@@ -44,6 +44,7 @@ HEADER_SPAN = 6  # non-blank lines between title and date line that may still be
 MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body
 MAX_DATE_LINE = 60
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
+MIN_CHROME_ABOVE = 3  # an undated page has at least this many lines of page chrome above its headline
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
 NEXT_ARTICLE_SHARE = 0.3
@@ -210,6 +211,7 @@ class Header:
     body_at: int
     body_end: int | None = None  # the last line of the article text (None: to the end of the dump)
     body_score: float = 0.0  # the weight of the article text (main_text), to compare articles of one dump
+    dated: bool = True  # False: the page prints no date line (date_at is the title's index)
 
 
 class PortalArticle:
@@ -360,7 +362,8 @@ class PortalArticle:
         card_nos = _account_card(byline_lines, rules)
         draft = Draft(ordinal=1, layout=self.name, lines=[])
         draft.fields["title"] = title.text.strip()
-        draft.fields.update(_dateline(date.text, rules, yearless=True) or {"published": date.text.strip()})
+        if header.dated:
+            draft.fields.update(_dateline(date.text, rules, yearless=True) or {"published": date.text.strip()})
         self._page_fields(draft, lines, content[: header.body_at], rules)
         removed = []
         bylines = []
@@ -471,6 +474,25 @@ def _header_chrome(line: Line, rules: Rulebook) -> bool:
     if metadata_pairs(text) is not None or byline_names(text) is not None or is_boilerplate(text, rules):
         return False
     return len(text) <= MAX_CHROME_CHARS and not re.search(r"[。！？]", text)
+
+
+class UndatedPage(PortalArticle):
+    """A whole page that prints no date: page chrome, a headline right above the article text, the
+    text (the densest run of prose lines), then page chrome again."""
+
+    name = "undated_page"
+
+    def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
+        block = main_text([line.text for line in content])
+        if block is None or block.start < MIN_CHROME_ABOVE:
+            return None
+        title_at = _title_above(content, block.start)
+        if title_at is None or len(content[title_at].text.strip()) < MIN_HEADLINE:
+            return None
+        return Header(title_at, title_at, block.start, block.end, block.score, dated=False)
+
+    def score(self, lines: list[Line], rules: Rulebook) -> float:
+        return 0.5 if self._header(_content(lines, rules), rules) else 0.0
 
 
 class UntitledArticle:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from zhnews.transforms.layouts.article import GenericArticle, PortalArticle, UntitledArticle
+from zhnews.transforms.layouts.article import GenericArticle, PortalArticle, UndatedPage, UntitledArticle
 from zhnews.transforms.layouts.base import Layout
 from zhnews.transforms.layouts.flash_feed import FlashFeed
 from zhnews.transforms.layouts.search_listing import SearchListing
 from zhnews.transforms.model import Line, SplitResult
 from zhnews.transforms.profiles import Rulebook
 
-LAYOUTS: tuple[Layout, ...] = (SearchListing(), FlashFeed(), PortalArticle(), UntitledArticle(), GenericArticle())
+LAYOUTS: tuple[Layout, ...] = (
+    SearchListing(),
+    FlashFeed(),
+    PortalArticle(),
+    UntitledArticle(),
+    UndatedPage(),
+    GenericArticle(),
+)
 
 
 def detect_layout(lines: list[Line], rules: Rulebook) -> Layout:
