@@ -177,3 +177,23 @@ def test_a_pager_ends_the_article_and_opinion_and_reposting_notices_are_removed(
         processor, page("中美贸易持久战\n2019-09-07 09:25:09 来源：观察者网", paragraphs=PARAGRAPHS + notices)
     )
     assert doc.body.split("\n") == PARAGRAPHS
+
+
+def test_a_related_links_block_inside_the_article_is_removed_and_the_text_after_it_kept(processor):
+    related = ["相关阅读", "公司上半年销售额同比增长两成", "业主维权事件持续发酵"]
+    paragraphs = [PARAGRAPHS[0], *related, *PARAGRAPHS[1:]]
+    doc = only_document(processor, page("公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=paragraphs))
+    assert doc.body.split("\n") == PARAGRAPHS
+
+
+def test_a_comment_section_heading_inside_the_article_text_ends_it(processor):
+    comments = [
+        "全部评论",
+        "股海拾贝",
+        "分析得很到位，不过我觉得明年的情况才是关键。",
+        "11-25 22:04",
+        "价投老周",
+        "同意。",
+    ]
+    doc = only_document(processor, page("公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS + comments))
+    assert doc.body.split("\n") == PARAGRAPHS

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.model import Draft, Line
 from zhnews.transforms.profiles import Rulebook
 
 # A trending-link teaser: "headline... first words of the article..." ends in an ellipsis.
 _TEASER = re.compile(r"^.{2,200}(\.\.\.|…)$")
 MIN_TEASER_RUN = 3
+RESUME_PARAGRAPHS = 2
+MAX_RELATED_LINES = 8
 
 
 class TrailingFooter:
@@ -30,9 +33,18 @@ class TrailingFooter:
             (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)),
             len(lines),
         )
-        if cut < len(lines):
+        while cut < len(lines):
             marker = lines[cut].text.strip()
-            self._drop_from(draft, cut, f"footer_marker:{marker[:20]}")
+            resume = _resumes_at(lines, cut + 1) if marker_key(marker) in markers else None
+            if resume is None:
+                self._drop_from(draft, cut, f"footer_marker:{marker[:20]}")
+                break
+            for line in lines[cut:resume]:  # a related-links block inside the article: the text goes on
+                draft.drop(line, f"related_block:{marker[:20]}")
+            lines = draft.lines = lines[:cut] + lines[resume:]
+            cut = next(
+                (i for i in range(cut, len(lines)) if _ends_content(lines[i].text.strip(), markers, rules)), len(lines)
+            )
         run_start = len(draft.lines)
         while run_start > 1 and _TEASER.match(draft.lines[run_start - 1].text.strip()):
             run_start -= 1
@@ -53,6 +65,16 @@ _MARKER_NOISE = re.compile(r"[\s·・|丨:：>»]+")
 def marker_key(text: str) -> str:
     """A footer marker as compared: without spaces and separators (`延伸 · 推荐` = `延伸推荐`)."""
     return _MARKER_NOISE.sub("", text)
+
+
+def _resumes_at(lines: list[Line], start: int) -> int | None:
+    """Where the article text resumes after a marker's block of links: the first of `RESUME_PARAGRAPHS`
+    consecutive paragraphs within `MAX_RELATED_LINES` lines (a comment thread never has such a run)."""
+    for i in range(start, min(start + MAX_RELATED_LINES + 1, len(lines))):
+        run = lines[i : i + RESUME_PARAGRAPHS]
+        if len(run) == RESUME_PARAGRAPHS and all(is_paragraph(line.text) for line in run):
+            return i
+    return None
 
 
 def _ends_content(text: str, markers: set[str], rules: Rulebook) -> bool:
