@@ -169,13 +169,14 @@ def _skippable(text: str) -> bool:
 def _title_above(content: list[Line], date_at: int) -> int | None:
     """The headline above a date line: the nearest heading-like line, skipping bylines, counters and
     outlet-sized lines; when the line right above it is heading-like too, that one (a headline printed
-    above its dek, subtitle or author box: the headline comes first)."""
+    above its dek, subtitle or author box: the headline comes first), unless that is the page's first
+    line (a logo, a glued menu: `热门话题科技动态开发者资讯…`)."""
     for i in range(date_at - 1, max(-1, date_at - HEADER_SPAN - 2), -1):
         if _skippable(content[i].text):
             continue
         if not _title_like(content[i].text):
             return None
-        above = content[i - 1].text.strip() if i else ""
+        above = content[i - 1].text.strip() if i >= 2 else ""  # the page's first line is its logo or menu
         if len(above) >= MIN_HEADLINE and _title_like(above) and not _skippable(above) and not _link_row(above):
             return i - 1
         return i
