@@ -197,3 +197,10 @@ def test_a_comment_section_heading_inside_the_article_text_ends_it(processor):
     ]
     doc = only_document(processor, page("公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS + comments))
     assert doc.body.split("\n") == PARAGRAPHS
+
+
+def test_a_notice_paragraph_above_the_header_does_not_hide_the_article(processor):
+    notice = "本站郑重提示：本网站所有内容仅供参考，不构成任何投资建议。网站内容如需转载请联系本网站取得书面授权，违者将依法追究其法律责任，感谢您的理解与支持。"
+    text = page(f"{notice}\n分享\n公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS[:2])
+    doc = only_document(processor, text)
+    assert (doc.title, doc.body.split("\n")) == ("公司发布中期业绩报告", PARAGRAPHS[:2])

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from zhnews.transforms.cleaners.metadata_lines import byline_names, metadata_pairs, split_glued_label
 from zhnews.transforms.layouts.base import DIGITS_ONLY, chrome, is_boilerplate, looks_like_heading, non_blank
-from zhnews.transforms.layouts.main_text import is_paragraph, main_text
+from zhnews.transforms.layouts.main_text import Block, is_paragraph, main_text, text_candidates
 from zhnews.transforms.model import Draft, Line, SplitResult
 from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 from zhnews.transforms.profiles import Rulebook
@@ -221,9 +221,19 @@ class PortalArticle:
     name = "portal_article"
 
     def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
+        """The header of the dump's (first) article: tried above each candidate article text in turn
+        (`text_candidates`: the first substantial run, then the heaviest), so a prose block with no
+        header above it (a notice, a sidebar) does not hide the article."""
         if len(content) < 2:
             return None
-        block = main_text([line.text for line in content])
+        blocks = text_candidates([line.text for line in content])
+        for block in blocks:
+            header = self._header_above(content, block, rules)
+            if header is not None:
+                return header
+        return None if blocks else self._header_above(content, None, rules)
+
+    def _header_above(self, content: list[Line], block: Block | None, rules: Rulebook) -> Header | None:
         body_at = block.start if block else None
         body_end = block.end if block else None
         weight = block.score if block else 0.0
@@ -249,7 +259,6 @@ class PortalArticle:
         if title_at is None and date_at and _title_like(content[date_at - 1].text):  # a very short title
             title_at = date_at - 1
         return None if title_at is None else Header(title_at, date_at, body_at, body_end, weight)
-        return None
 
     @staticmethod
     def _trailing_date_header(
@@ -483,8 +492,7 @@ class UndatedPage(PortalArticle):
 
     name = "undated_page"
 
-    def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
-        block = main_text([line.text for line in content])
+    def _header_above(self, content: list[Line], block: Block | None, rules: Rulebook) -> Header | None:
         if block is None or block.start < MIN_CHROME_ABOVE:
             return None
         title_at = _title_above(content, block.start)

@@ -73,18 +73,25 @@ def _best_run(weights: list[float], opens: list[bool], low: int, high: int) -> B
     return Block(start, best.end, best.score)
 
 
-def main_text(texts: list[str]) -> Block | None:
-    """The run of lines that holds the article text (None: no prose at all)."""
+def text_candidates(texts: list[str]) -> list[Block]:
+    """Where the article text may lie, most likely first: the first run scoring at least
+    `FIRST_BLOCK_SHARE` of the heaviest one, then the heaviest (empty: no prose at all)."""
     weights = [line_weight(t) for t in texts]
     opens = [is_paragraph(t) for t in texts]
     if not any(opens):
-        return None
+        return []
     best = _best_run(weights, opens, 0, len(weights))
     if best is None:
-        return None
+        return []
     first = best
     while True:
         earlier = _best_run(weights, opens, 0, first.start)
         if earlier is None or earlier.score < FIRST_BLOCK_SHARE * best.score:
-            return first
+            return [first] if first == best else [first, best]
         first = earlier
+
+
+def main_text(texts: list[str]) -> Block | None:
+    """The run of lines that most likely holds the article text (None: no prose at all)."""
+    candidates = text_candidates(texts)
+    return candidates[0] if candidates else None
