@@ -204,3 +204,13 @@ def test_a_notice_paragraph_above_the_header_does_not_hide_the_article(processor
     text = page(f"{notice}\n分享\n公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS[:2])
     doc = only_document(processor, text)
     assert (doc.title, doc.body.split("\n")) == ("公司发布中期业绩报告", PARAGRAPHS[:2])
+
+
+def test_a_comment_section_opening_ends_the_article_even_when_the_comments_read_as_prose(processor):
+    comments = [
+        "网友评论仅供其表达个人看法，并不表明本站立场。",
+        "这家公司的问题早就存在了，只是以前行情好的时候大家都没有注意到而已，现在终于暴露出来。",
+        "精装修交房的质量问题确实应该好好管一管了，业主维权太难，希望有关部门能够重视起来。",
+    ]
+    doc = only_document(processor, page("公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS + comments))
+    assert doc.body.split("\n") == PARAGRAPHS
