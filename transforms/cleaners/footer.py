@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.model import Draft, Line
@@ -28,7 +29,7 @@ class TrailingFooter:
 
     def __call__(self, draft: Draft, rules: Rulebook) -> None:
         lines = draft.lines
-        markers = {marker_key(m) for m in rules.footer_markers}
+        markers = _marker_keys(rules.footer_markers)
         cut = next(
             (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)),
             len(lines),
@@ -62,6 +63,11 @@ class TrailingFooter:
 _MARKER_NOISE = re.compile(r"[\s·・|丨:：>»]+")
 
 
+@lru_cache(maxsize=64)
+def _marker_keys(markers: frozenset[str]) -> frozenset[str]:
+    return frozenset(marker_key(m) for m in markers)
+
+
 def marker_key(text: str) -> str:
     """A footer marker as compared: without spaces and separators (`延伸 · 推荐` = `延伸推荐`)."""
     return _MARKER_NOISE.sub("", text)
@@ -77,5 +83,5 @@ def _resumes_at(lines: list[Line], start: int) -> int | None:
     return None
 
 
-def _ends_content(text: str, markers: set[str], rules: Rulebook) -> bool:
+def _ends_content(text: str, markers: frozenset[str], rules: Rulebook) -> bool:
     return marker_key(text) in markers or any(p.search(text) for p in rules.content_end)

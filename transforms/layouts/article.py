@@ -226,7 +226,7 @@ class PortalArticle:
         header above it (a notice, a sidebar) does not hide the article."""
         if len(content) < 2:
             return None
-        blocks = text_candidates([line.text for line in content])
+        blocks = text_candidates(tuple(line.text for line in content))
         for block in blocks:
             header = self._header_above(content, block, rules)
             if header is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SHORT_LINE_COST = 20  # what a short non-prose line (link, button, counter, name) takes off a run
 CLAUSE_LINE_SHARE = 0.5  # a line with clause marks but no sentence end counts half its characters
@@ -73,25 +74,28 @@ def _best_run(weights: list[float], opens: list[bool], low: int, high: int) -> B
     return Block(start, best.end, best.score)
 
 
-def text_candidates(texts: list[str]) -> list[Block]:
+@lru_cache(maxsize=16)
+def text_candidates(texts: tuple[str, ...]) -> tuple[Block, ...]:
     """Where the article text may lie, most likely first: the first run scoring at least
-    `FIRST_BLOCK_SHARE` of the heaviest one, then the heaviest (empty: no prose at all)."""
+    `FIRST_BLOCK_SHARE` of the heaviest one, then the heaviest (empty: no prose at all).
+
+    Memoized: the layouts ask about the same lines several times (fit score, split, each article)."""
     weights = [line_weight(t) for t in texts]
     opens = [is_paragraph(t) for t in texts]
     if not any(opens):
-        return []
+        return ()
     best = _best_run(weights, opens, 0, len(weights))
     if best is None:
-        return []
+        return ()
     first = best
     while True:
         earlier = _best_run(weights, opens, 0, first.start)
         if earlier is None or earlier.score < FIRST_BLOCK_SHARE * best.score:
-            return [first] if first == best else [first, best]
+            return (first,) if first == best else (first, best)
         first = earlier
 
 
 def main_text(texts: list[str]) -> Block | None:
     """The run of lines that most likely holds the article text (None: no prose at all)."""
-    candidates = text_candidates(texts)
+    candidates = text_candidates(tuple(texts))
     return candidates[0] if candidates else None
