@@ -1,6 +1,8 @@
 """Publication times: Chinese date shapes to aware Beijing-time datetimes."""
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from zhnews.transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
@@ -144,3 +146,22 @@ def test_a_two_digit_year_needs_no_saving_time_but_a_time_of_day():
 @pytest.mark.parametrize("text", ["1-0812:00", "10-812:00", "第3-1012:00号", "电话 010-6512:3456"])
 def test_a_glued_month_day_needs_two_digits_each(text):
     assert find_datetime(text, _beijing(2019, 12, 1)) is None
+
+
+MAX_DATE_LINE = 80
+REALPAGES = Path(__file__).resolve().parents[2].parent / "shared" / "realpages-dev"
+
+
+@pytest.mark.skipif(not (REALPAGES / "gold.json").exists(), reason="../shared/realpages-dev is not beside the project")
+def test_every_real_page_prints_its_gold_date_on_a_line_read_against_its_saving_time():
+    gold = json.loads((REALPAGES / "gold.json").read_text(encoding="utf-8"))
+    unread = []
+    for entry in gold["files"]:
+        saved = dt.datetime.fromisoformat(entry["saved_at"])
+        lines = (REALPAGES / "dumps" / entry["file"]).read_text(encoding="utf-8-sig").split("\n")
+        for document in entry["documents"]:
+            expected = dt.datetime.fromisoformat(document["published_at"])
+            read = (find_datetime(line, saved) for line in lines if len(line.strip()) <= MAX_DATE_LINE)
+            if not any(found and found[0] == expected for found in read):
+                unread.append((entry["file"], document["published_at"]))
+    assert unread == []
