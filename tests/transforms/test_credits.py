@@ -125,3 +125,24 @@ def test_the_site_name_is_the_last_resort(credit):
     ]
     assert credit(header, site=site) == Credit("中国载人航天工程官方网站", "site")
     assert credit(["标题", "来源：本站原创", "2019-03-06"], site="某某网") == Credit("某某网", "site")
+
+
+def test_the_account_a_follow_button_names_beats_a_label_above_it(credit):
+    header = [
+        "冬季流感高峰将至，这几点防护建议请收好",
+        "头条文章",
+        "健康科普君",
+        "+关注",
+        "2025-11-20 09:30 发布于 北京",
+    ]
+    assert credit(header) == Credit("健康科普君", "account")
+
+
+def test_an_account_found_elsewhere_comes_after_the_byline_and_before_the_site(credit, rules, outlets):
+    header = ["从三季报看白酒行业：库存去化仍需时间"]
+    assert credited_outlet(header, [], rules=rules, outlets=outlets, account="价投老周", site="雪球") == Credit(
+        "价投老周", "account"
+    )
+    assert credited_outlet(
+        ["标题", "新华社", "2020-01-03"], [], rules=rules, outlets=outlets, account="价投老周"
+    ) == Credit("新华社", "byline")

@@ -8,8 +8,9 @@ By precedence (the annotation convention of the real-page sets):
 2. the outlet on the byline or the date line: a reporter credit's outlet (`澎湃新闻记者 贺梨萍`), a listed outlet
    alone or among a byline's names (`新华社`, `文｜财新 刘晓彤`), the part after a person's name and a slash
    (`石佳/中国青年报`), a name after the date (`2019-05-17 · 苏皖城市报道`, `2019-09-05 11:10 游民星空[整理]`);
-3. the self-media account: a name line between the title and the date line (`加拿大必读`), or the last name
-   before the date (`原创 kingname 未闻Code 前天`);
+3. the self-media account: the name above a follow button (`健康科普君` over `+关注`), else a name line
+   between the title and the date line (`加拿大必读`), or the last name before the date (`原创 kingname 未闻Code
+   前天`); else the account the caller found elsewhere on the page (an account card above the title);
 4. the site's own name, as the caller knows it (a profile, the masthead, `footer_site_name`).
 
 A credit inside the body (`（来源：梨视频）` under a video, `图片来源：…`) credits a picture, not the article:
@@ -34,6 +35,7 @@ MAX_CREDIT_LINE = 100  # a line longer than this is prose, whatever it mentions
 MAX_DATE_LINE = 60
 CLOSING_LINES = 3  # non-blank lines at the end of the body, and after it, read for a closing credit
 BYLINE_REACH = 3  # without a date line, this many non-blank lines under the title may be a byline
+FOLLOW_REACH = 2  # lines above a follow button searched for the account's name
 _SOURCE_LABEL = "|".join(sorted((re.escape(k) for k, f in LABELS.items() if f == "source"), key=len, reverse=True))
 # A label not glued after a word: `图片来源：`, `资料来源：` credit a picture or the facts, not the article.
 _LABELLED = re.compile(
@@ -70,13 +72,15 @@ def credited_outlet(
     *,
     rules: Rulebook,
     outlets: OutletResolver,
+    account: str | None = None,
     site: str | None = None,
 ) -> Credit | None:
     """The outlet an article credits, by the precedence of the module docstring.
 
     `header` runs from the title line (first) to the line before the body; `body` is the article's
-    lines; `after` the lines right after it (a closing `本文来源：…`); `site` the site's own name, the
-    last resort. The name is returned as printed (resolve it with `OutletResolver.resolve`).
+    lines; `after` the lines right after it (a closing `本文来源：…`); `account` a self-media account the
+    caller read elsewhere (an account card above the title); `site` the site's own name, the last
+    resort. The name is returned as printed (resolve it with `OutletResolver.resolve`).
     """
     lines = [t for t in (line.strip() for line in header[1:]) if t]
     for text in lines:
@@ -92,11 +96,13 @@ def credited_outlet(
                 return Credit(name, "credit")
     date_at = next((i for i, text in enumerate(lines) if _date_in(text)), None)
     bylines = lines[:date_at] if date_at is not None else lines[:BYLINE_REACH]
-    found: list[Credit] = []
+    found = _followed_accounts(lines, rules)
     for text in bylines:
         found.extend(_byline_credits(text, rules, outlets))
     if date_at is not None:
         found.extend(_dateline_credits(lines[date_at], rules, outlets))
+    if account:
+        found.append(Credit(account, "account"))
     for how in ("byline", "account"):
         credit = next((c for c in found if c.how == how), None)
         if credit:
@@ -147,6 +153,15 @@ def _date_in(text: str) -> re.Match[str] | None:
         return None
     found = find_datetime(text, _ANY_SAVING_TIME)
     return found[1] if found else None
+
+
+def _followed_accounts(lines: list[str], rules: Rulebook) -> list[Credit]:
+    """The account a follow button names: the nearest name line above it (`头条文章` `健康科普君` `+关注`)."""
+    for at, text in enumerate(lines):
+        if any(p.search(text) for p in rules.account_before):
+            names = [t for t in lines[max(0, at - FOLLOW_REACH) : at] if _as_name(t, rules) == t]
+            return [Credit(names[-1], "account")] if names else []
+    return []
 
 
 def _as_name(token: str, rules: Rulebook) -> str | None:
