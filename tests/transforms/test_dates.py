@@ -165,3 +165,22 @@ def test_every_real_page_prints_its_gold_date_on_a_line_read_against_its_saving_
             if not any(found and found[0] == expected for found in read):
                 unread.append((entry["file"], document["published_at"]))
     assert unread == []
+
+
+@pytest.mark.parametrize(
+    ("account_line", "author", "account", "published"),
+    [
+        ("爱否科技 昨天", None, "爱否科技", _beijing(2020, 2, 12)),
+        ("原创 kingname 未闻Code 前天", "kingname", "未闻Code", _beijing(2020, 2, 11)),
+        ("原创 周一鸣 沪上体育汇 2020年2月10日 20:15 上海", "周一鸣", "沪上体育汇", _beijing(2020, 2, 10, 20, 15)),
+    ],
+)
+def test_a_wechat_post_is_dated_by_a_day_word_against_the_saving_time(
+    processor, account_line, author, account, published
+):
+    page = (
+        f"三星 Galaxy S20 系列手机正式发布\n{account_line}\n今天凌晨，三星在美国旧金山举行发布会，正式发布新机。\n"
+        "此次发布的三款手机配置十分出色。\n微信扫一扫\n关注该公众号"
+    )
+    doc = processor.process(page, _beijing(2020, 2, 13, 12)).documents[0]
+    assert (doc.author, doc.source, doc.published_at) == (author, account, published)
