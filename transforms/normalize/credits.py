@@ -53,6 +53,7 @@ _DIGITS = re.compile(r"^[\d\s]+$")
 _AFTER_DATE = re.compile(r"^[\s·・|丨｜/／,，]+")  # what sets a name apart from the date before it
 _SEPARATORS = re.compile(r"[\s·・|丨｜/／,，]+")
 _BRACKET_CUT = re.compile(r"[\[【(（<《].*$")
+_COPYRIGHT_HOLDER = re.compile(r"^(?:版权所有|版權所有)\s*[:：]\s*(?P<name>[^\s|丨｜:：©]{2,30})(?:\s|$)")
 # Any saving time lets a date read against one (`昨天`, `10-0812:00`) mark the date line; only its place matters.
 _ANY_SAVING_TIME = dt.datetime(2000, 6, 15, 12, tzinfo=BEIJING)
 
@@ -143,8 +144,6 @@ def footer_site_name(lines: Sequence[str]) -> str | None:
             return match["name"]
     return None
 
-
-_COPYRIGHT_HOLDER = re.compile(r"^(?:版权所有|版權所有)\s*[:：]\s*(?P<name>[^\s|丨｜:：©]{2,30})(?:\s|$)")
 
 
 def _date_in(text: str) -> re.Match[str] | None:
