@@ -145,7 +145,6 @@ def footer_site_name(lines: Sequence[str]) -> str | None:
     return None
 
 
-
 def _date_in(text: str) -> re.Match[str] | None:
     """Where a short non-prose line prints a date (a date line), else None."""
     if len(text) > MAX_DATE_LINE or "。" in text:
