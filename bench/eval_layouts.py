@@ -6,8 +6,9 @@ Ingests the folder's *.txt dumps into a temporary warehouse with the real flow, 
 layout's (and each site profile's) files with the shared scorer (`score_gold.py`) and prints one
 row per group. `--profiles DIR` passes extra profiles (e.g. empty ones that switch sites off, to
 measure the generic rules alone). When the gold names the time the dumps were saved (`saved_at`, an
-ISO 8601 time: listings with relative dates such as `3小时前` need it), the dumps are copied and
-given that modification time first, since a file's mtime is the reference the pipeline dates them by.
+ISO 8601 time, for the whole set or per file: listings with relative dates such as `3小时前` and dates
+printed without a year need it), the dumps are copied and given that modification time first, since a
+file's mtime is the reference the pipeline dates them by (as `../shared/tools/score_set.py` does).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def main() -> None:
     from zhnews.flows.ingest import ingest_flow
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = [str(p) for p in saved_copies(sorted(dumps.glob("*.txt")), gold.get("saved_at"), Path(tmp))]
+        paths = [str(p) for p in saved_copies(sorted(dumps.glob("*.txt")), gold, Path(tmp))]
         ingest_flow(paths=paths, data_dir=tmp, profile_dirs=args.profiles)
         db = Path(tmp) / "zhnews.duckdb"
         con = duckdb.connect(str(db), read_only=True)
@@ -58,17 +59,22 @@ def main() -> None:
             print()
 
 
-def saved_copies(paths: list[Path], saved_at: str | None, tmp: Path) -> list[Path]:
-    """The dumps as they were saved: copies with `saved_at` as their mtime (the paths as they are without it)."""
-    if not saved_at:
+def saved_copies(paths: list[Path], gold: dict, tmp: Path) -> list[Path]:
+    """The dumps as they were saved: copies whose mtime is the gold's `saved_at` for their file, else the
+    gold's own `saved_at` (pages of one set may be saved on different days); the paths as they are when
+    the gold names no saving time."""
+    saved = {entry["file"]: entry["saved_at"] for entry in gold.get("files", []) if entry.get("saved_at")}
+    if not saved and not gold.get("saved_at"):
         return paths
-    stamp = dt.datetime.fromisoformat(saved_at).timestamp()
     folder = tmp / "dumps"
     folder.mkdir()
     copies = []
     for path in paths:
-        copy = Path(shutil.copyfile(path, folder / path.name))
-        os.utime(copy, (stamp, stamp))
+        copy = Path(shutil.copy2(path, folder / path.name))  # a file the gold gives no time keeps its own
+        when = saved.get(path.name) or gold.get("saved_at")
+        if when:
+            stamp = dt.datetime.fromisoformat(when).timestamp()
+            os.utime(copy, (stamp, stamp))
         copies.append(copy)
     return copies
 

@@ -161,7 +161,8 @@ class DumpProcessor:
         title_s = to_simplified(title) if script == TRADITIONAL and title else None
         body_s = to_simplified(body) if script == TRADITIONAL else None
         return Document(
-            doc_id=document_id(title_s or title, source, published_at, body_s or body),
+            # the fallback layout guesses its title (the page's first short line): it identifies nothing
+            doc_id=document_id(title_s or title, source, published_at, body_s or body, "unknown_layout" not in flags),
             ordinal=draft.ordinal,
             layout=draft.layout,
             title=title,

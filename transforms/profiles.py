@@ -5,7 +5,8 @@ the site family (`[detect]`), which lines are boilerplate (`[[remove]]`), which 
 trailing footer (`[footer] markers`, exact lines, and `[content] end`, patterns), where the page
 names its fields (`[fields]`: dateline patterns with named groups, the line an account card puts
 after the account name, the site's own outlet, a masthead, place names a page shows as the
-poster's location), the listing interface's chrome and search buttons
+poster's location), how outlet credits read (`[credits]`: values naming no outlet, channel words,
+badges and widgets that are no names), the listing interface's chrome and search buttons
 (`[listing]`) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
 add sites by dropping files into a folder passed with `--profiles`; this module is the only parser.
 """
@@ -51,7 +52,9 @@ class SiteProfile:
     site_source: str | None = None
     masthead: bool = False
     places: tuple[str, ...] = ()
-    badges: tuple[str, ...] = ()
+    uncredited: tuple[str, ...] = ()
+    channel_words: tuple[str, ...] = ()
+    not_names: tuple[str, ...] = ()
 
     def matches(self, lines: Sequence[str]) -> bool:
         """Whether this profile applies to a dump with these (stripped) lines."""
@@ -89,7 +92,9 @@ class Rulebook:
     site_source: str | None = None
     masthead: bool = False
     places: frozenset[str] = frozenset()  # a poster's location (IP属地) next to a date: never an outlet
-    badges: frozenset[str] = frozenset()  # role or badge labels in a header (`创始人`, `原创`): never a name
+    uncredited: frozenset[str] = frozenset()  # 来源 values that name no outlet (`网络`, `本站原创`)
+    channel_words: tuple[str, ...] = ()  # a credit's part ending in one is a channel (`文化频道`, `澎湃号`)
+    not_names: frozenset[str] = frozenset()  # badges and widgets beside a byline or date (`原创`, `举报`)
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -169,7 +174,9 @@ class ProfileSet:
             site_source=next((p.site_source for p in active if p.site_source), None),
             masthead=any(p.masthead for p in active),
             places=frozenset(name for p in active for name in p.places),
-            badges=frozenset(name for p in active for name in p.badges),
+            uncredited=frozenset(word for p in active for word in p.uncredited),
+            channel_words=tuple(dict.fromkeys(word for p in active for word in p.channel_words)),
+            not_names=frozenset(word for p in active for word in p.not_names),
         )
 
     def _detect_in(self, text: str) -> re.Pattern[str] | None:
@@ -208,7 +215,9 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         except re.error as exc:
             raise ValueError(f"{origin}: bad pattern {pattern!r} ({exc})") from exc
 
-    known = {"name", "description", "always", "detect", "remove", "footer", "listing", "outlets", "content", "fields"}
+    known = {
+        "name", "description", "always", "detect", "remove", "footer", "listing", "outlets", "content", "fields", "credits"
+    }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -216,6 +225,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
     for pattern in fields.get("site_credit", []):
         if "(?P<site>" not in pattern:
             raise ValueError(f"{origin}: [fields] site_credit pattern {pattern!r} lacks a (?P<site>...) group")
+    credits = data.get("credits", {})
     for pattern in fields.get("dateline", []):
         if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
             raise ValueError(
@@ -238,7 +248,9 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         site_source=fields.get("source"),
         masthead=bool(fields.get("masthead", False)),
         places=tuple(str(name) for name in fields.get("places", [])),
-        badges=tuple(str(name) for name in fields.get("badges", [])),
+        uncredited=tuple(str(word) for word in credits.get("uncredited", [])),
+        channel_words=tuple(str(word) for word in credits.get("channels", [])),
+        not_names=tuple(str(word) for word in credits.get("not_names", [])),
     )
 
 

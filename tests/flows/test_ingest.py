@@ -159,3 +159,19 @@ def test_line_counts_kept_in_the_warehouse_carry_over_to_later_runs(ingest, tmp_
     (inbox / "page5.txt").write_text(PAGE.format(n=5), encoding="utf-8")
     ingest([inbox], tmp_path / "data")
     assert corpus_repeat_lines(tmp_path / "data" / "zhnews.duckdb") == [("page5.txt", "快讯网 · 让新闻更快一步")]
+
+
+def test_unrelated_pages_with_one_title_stay_apart_and_a_page_saved_twice_is_one_document(ingest, tmp_path):
+    from tests.transforms.test_identity import FOOTBALL, NAVIGATION, RAIN
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in (("rain.txt", RAIN), ("football.txt", FOOTBALL), ("rain_saved_again.txt", RAIN)):
+        (inbox / name).write_text(NAVIGATION + text, encoding="utf-8")
+    ingest([inbox], tmp_path / "data")
+    with duckdb.connect(str(tmp_path / "data" / "zhnews.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT d.title, string_agg(regexp_extract(f.path, '[^/]+$'), ' ' ORDER BY f.path) FROM documents d"
+            " JOIN sightings s USING (doc_id) JOIN files f USING (file_id) GROUP BY d.doc_id, d.title ORDER BY 2"
+        ).fetchall()
+    assert rows == [("网易首页", "football.txt"), ("网易首页", "rain.txt rain_saved_again.txt")]

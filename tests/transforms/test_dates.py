@@ -1,6 +1,8 @@
 """Publication times: Chinese date shapes to aware Beijing-time datetimes."""
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from zhnews.transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
@@ -87,3 +89,98 @@ def test_a_line_with_more_than_a_date_is_not_a_date_but_contains_one():
 
 def test_impossible_dates_are_rejected():
     assert parse_datetime("2025-02-30") is None
+
+
+def _beijing(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=BEIJING)
+
+
+# Date lines as whole-page copies of real sites print them (../shared/realpages-dev), the time the page was
+# saved, and the publication time the page means.
+@pytest.mark.parametrize(
+    ("line", "saved", "expected"),
+    [
+        # parts of the line separated by an ideographic space (NetEase)
+        ("2019-09-07 13:43:45\u3000来源: 新京报 举报", _beijing(2019, 9, 8, 12), _beijing(2019, 9, 7, 13, 43, 45)),
+        # no year, the month-day glued to the time, a badge or the account's company glued after (百家号)
+        ("发布时间：10-0812:00优质原创作者", _beijing(2019, 10, 9, 12), _beijing(2019, 10, 8, 12)),
+        ("发布时间：09-3022:46青岛软媒网络科技有限公司", _beijing(2019, 10, 1, 12), _beijing(2019, 9, 30, 22, 46)),
+        ("发布时间：01-1417:58", _beijing(2020, 1, 15, 12), _beijing(2020, 1, 14, 17, 58)),
+        # a two-digit year, the time glued to the day
+        ("发布时间：18-03-0823:16", _beijing(2020, 3, 9, 12), _beijing(2018, 3, 8, 23, 16)),
+        # a label glued before the date, `|`-separated credits after it (CSDN)
+        (
+            "发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 0 条评论| 作者魏星",
+            _beijing(2014, 8, 25),
+            _beijing(2014, 8, 24, 21, 30),
+        ),
+        # a date without a time is that day's 00:00
+        ("2019-05-17 · 苏皖城市报道", _beijing(2019, 5, 18, 12), _beijing(2019, 5, 17)),
+        ("发布日期: 2012-06-24", _beijing(2012, 6, 25, 12), _beijing(2012, 6, 24)),
+        ("发布日期：2019-03-06 责任编辑：龙慧", _beijing(2019, 3, 7, 12), _beijing(2019, 3, 6)),
+        # a day word, alone or after the account's name (WeChat, readhub): that day's 00:00
+        ("昨天", _beijing(2019, 9, 8, 12), _beijing(2019, 9, 7)),
+        ("爱否科技 昨天", _beijing(2020, 2, 13, 12), _beijing(2020, 2, 12)),
+        ("原创 kingname 未闻Code 前天", _beijing(2020, 2, 13, 12), _beijing(2020, 2, 11)),
+        # the credit after the time, with or without a space
+        ("2019-08-13 14:07 来源：澎湃新闻·澎湃号·政务", _beijing(2019, 8, 14, 12), _beijing(2019, 8, 13, 14, 7)),
+        ("2019-09-26 12:11来源：证券时报网作者：李在山", _beijing(2019, 9, 27, 12), _beijing(2019, 9, 26, 12, 11)),
+        ("2019年06月15日08:18\xa0\xa0来源：人民网-文化频道", _beijing(2019, 6, 16, 12), _beijing(2019, 6, 15, 8, 18)),
+        ("2019-09-05 11:10 游民星空[整理] 1", _beijing(2019, 9, 6, 12), _beijing(2019, 9, 5, 11, 10)),
+    ],
+)
+def test_date_lines_of_real_pages_read_against_the_saving_time(line, saved, expected):
+    assert find_datetime(line, saved)[0] == expected
+
+
+def test_a_glued_month_day_later_than_the_saving_date_is_last_years():
+    assert find_datetime("发布时间：12-3022:46", _beijing(2020, 1, 2, 12))[0] == _beijing(2019, 12, 30, 22, 46)
+
+
+def test_a_two_digit_year_needs_no_saving_time_but_a_time_of_day():
+    assert find_datetime("18-03-08 23:16")[0] == _beijing(2018, 3, 8, 23, 16)
+    assert date_shape("18-03-0823:16") == "full"
+    assert find_datetime("比分 18-03-08") is None  # no time: a score or a code, not a date
+
+
+@pytest.mark.parametrize("text", ["1-0812:00", "10-812:00", "第3-1012:00号", "电话 010-6512:3456"])
+def test_a_glued_month_day_needs_two_digits_each(text):
+    assert find_datetime(text, _beijing(2019, 12, 1)) is None
+
+
+MAX_DATE_LINE = 80
+REALPAGES = Path(__file__).resolve().parents[2].parent / "shared" / "realpages-dev"
+
+
+@pytest.mark.skipif(not (REALPAGES / "gold.json").exists(), reason="../shared/realpages-dev is not beside the project")
+def test_every_real_page_prints_its_gold_date_on_a_line_read_against_its_saving_time():
+    gold = json.loads((REALPAGES / "gold.json").read_text(encoding="utf-8"))
+    unread = []
+    for entry in gold["files"]:
+        saved = dt.datetime.fromisoformat(entry["saved_at"])
+        lines = (REALPAGES / "dumps" / entry["file"]).read_text(encoding="utf-8-sig").split("\n")
+        for document in entry["documents"]:
+            expected = dt.datetime.fromisoformat(document["published_at"])
+            read = (find_datetime(line, saved) for line in lines if len(line.strip()) <= MAX_DATE_LINE)
+            if not any(found and found[0] == expected for found in read):
+                unread.append((entry["file"], document["published_at"]))
+    assert unread == []
+
+
+@pytest.mark.parametrize(
+    ("account_line", "author", "account", "published"),
+    [
+        ("爱否科技 昨天", None, "爱否科技", _beijing(2020, 2, 12)),
+        ("原创 kingname 未闻Code 前天", "kingname", "未闻Code", _beijing(2020, 2, 11)),
+        ("原创 周一鸣 沪上体育汇 2020年2月10日 20:15 上海", "周一鸣", "沪上体育汇", _beijing(2020, 2, 10, 20, 15)),
+    ],
+)
+def test_a_wechat_post_is_dated_by_a_day_word_against_the_saving_time(
+    processor, account_line, author, account, published
+):
+    page = (
+        f"三星 Galaxy S20 系列手机正式发布\n{account_line}\n今天凌晨，三星在美国旧金山举行发布会，正式发布新机。\n"
+        "此次发布的三款手机配置十分出色。\n微信扫一扫\n关注该公众号"
+    )
+    doc = processor.process(page, _beijing(2020, 2, 13, 12)).documents[0]
+    assert (doc.author, doc.source, doc.published_at) == (author, account, published)

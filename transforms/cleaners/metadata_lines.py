@@ -30,6 +30,8 @@ LABELS: dict[str, str] = {
     "终审": "editor", "初审": "editor", "复审": "editor", "值班编辑": "editor", "校對": "editor",
     "文章关键词": "keywords", "关键词": "keywords", "關鍵字": "keywords", "标签": "keywords", "標籤": "keywords",
     "原文链接": "origin_url", "原文連結": "origin_url", "本文转自": "source",
+    "来源于": "source", "來源於": "source", "信息来源": "source", "信息來源": "source", "新闻来源": "source",
+    "新聞來源": "source",
 }  # fmt: skip
 # A reporter credit standing alone: `本报记者 孙晓明`, `澎湃新闻记者 朱晓雨`, `新京报记者 吴迪 编辑 杨娟 校对 赵琳`.
 _NAME = r"(?!编辑|編輯|校对|校對|摄影|攝影|审核|审校|责编|責編)[\u4e00-\u9fff·]{2,4}"

@@ -437,7 +437,7 @@ def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
 def _account_name(text: str, rules: Rulebook) -> bool:
     """A name that is a self-media account rather than a person: Chinese personal names have 2-3
     characters, accounts are longer (`加拿大必读`, `爱否科技`, `未闻Code`); never a badge (`创始人`)."""
-    return bool(_NAME_PART.match(text)) and len(text) >= MIN_ACCOUNT_CHARS and text not in rules.badges
+    return bool(_NAME_PART.match(text)) and len(text) >= MIN_ACCOUNT_CHARS and text not in rules.not_names
 
 
 def _credits_after(after: list[Line]) -> set[int]:

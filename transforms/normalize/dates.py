@@ -5,7 +5,8 @@ Dumps show local (Beijing, UTC+8) wall-clock times in a handful of shapes:
 given a reference (the time the page was saved: the file's modification time), `12月2日 21:32`
 (in the reference's year, or the year before when that would lie in the future) and the relative
 stamps of listings and feeds: `3小时前`, `45分钟前`, `1天前`, `昨天 16:20`, `前天`, and forum stamps
-`11-25 21:36` (month-day with a time, as Xueqiu and Guba print this year's posts), and a bare
+`11-25 21:36` (month-day with a time, as Xueqiu and Guba print this year's posts; glued `10-0812:00` when a
+page prints the two in separate spans, as Baidu's 百家号), a two-digit year with a time (`18-03-0823:16`), and a bare
 month-day after a publication label (`编辑于 11-23`, 小红书). A weekday may follow the date, bracketed
 or not (`2025年11月25日(星期二) 14:32`). Minutes and hours
 ago need the reference's time of day; the result is cut to the minute.
@@ -28,9 +29,17 @@ _FULL_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?" + _WEEKDAY + _TIME
 )
 _MONTH_DAY = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日" + _WEEKDAY + _TIME)
-# `11-25 21:36`: month-day only with a time, so ranges and scores (`3-1`, `10-15`) are not dates.
+# `11-25 21:36`: month-day only with a time, so ranges and scores (`3-1`, `10-15`) are not dates. Pages that
+# print date and time in two spans lose the space when copied (`10-0812:00`, Baidu): glued, both the month-day
+# and the hour have two digits.
 _NUMERIC_MONTH_DAY = re.compile(
-    r"(?<![\d\-/.])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])\s+(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?(?!\d)"
+    r"(?<![\d\-/.])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?:\s+|(?<=\d\d-\d\d)(?=\d\d[:：]))"
+    r"(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?(?!\d)"
+)
+# `18-03-0823:16`, `18-03-08 23:16`: a two-digit year (this century) only with month, day and a time.
+_SHORT_YEAR_DATE = re.compile(
+    r"(?<![\d\-/.])(?P<yy>\d{2})-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])(?:\s+|(?=\d\d[:：]))"
+    r"(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?:[:：](?P<S>\d{2}))?(?!\d)"
 )
 # `编辑于 11-23`: a bare month-day only after a publication label (self-media notes print this year's so)
 _LABELLED_MONTH_DAY = re.compile(
@@ -62,6 +71,11 @@ def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datet
     match = _FULL_DATE.search(text)
     if match:
         value = _build(int(match["y"]), int(match["m"]), int(match["d"]), match)
+        if value:
+            return value, match
+    match = _SHORT_YEAR_DATE.search(text) if "-" in text else None
+    if match:
+        value = _build(2000 + int(match["yy"]), int(match["m"]), int(match["d"]), match)
         if value:
             return value, match
     if reference is None:

@@ -8,16 +8,24 @@ import hashlib
 from zhnews.transforms.normalize.text import canonical
 
 
-def document_id(title: str | None, source: str | None, published_at: dt.datetime | None, body: str) -> str:
+def document_id(
+    title: str | None, source: str | None, published_at: dt.datetime | None, body: str, title_read: bool = True
+) -> str:
     """A 16-hex-digit id that is the same wherever the same article is seen.
 
-    A titled article is identified by its canonical title, outlet and publication time (listing
-    snippets of one article differ by search query, so the body is not part of the key); an
-    untitled one by its canonical body.
+    Documents with one id are merged into one, so two articles share an id only when they are the
+    same article: a titled and dated one is identified by its canonical title, outlet and publication
+    time (listing snippets of one article differ by search query, so the body is not part of that
+    key); any other by its canonical body, since a title alone (a column's name) may head unrelated
+    articles, and so may a title the layout guessed rather than read (`title_read=False`: a page's
+    first line, `网易首页`). A page saved twice keeps its id either way.
     """
-    if title and canonical(title):
-        when = published_at.astimezone(dt.UTC).isoformat() if published_at else ""
-        key = f"t|{canonical(title)}|{canonical(source)}|{when}"
+    title_key = canonical(title) if title else ""
+    if title_key and published_at is not None and title_read:
+        when = published_at.astimezone(dt.UTC).isoformat()
+        key = f"t|{title_key}|{canonical(source)}|{when}"
+    elif title_key and not canonical(body):
+        key = f"t|{title_key}|{canonical(source)}|"  # a headline without text: nothing else to tell it by
     else:
         key = f"b|{canonical(body)}"
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
