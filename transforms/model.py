@@ -43,6 +43,8 @@ class Draft:
     removed: list[RemovedLine] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     edits: dict[str, int] = field(default_factory=dict)
+    header: list[str] | None = None  # an article page's header lines, title first (None: no header read)
+    after: list[str] = field(default_factory=list)  # the lines right after the article text
 
     def edited(self, rule: str, count: int) -> None:
         """Count `count` in-line edits (not whole lines) made by `rule`."""

@@ -16,6 +16,7 @@ from zhnews.transforms.corpus_lines import LineStats, dump_line_hashes
 from zhnews.transforms.layouts import split_dump
 from zhnews.transforms.model import Document, Draft, Line, RemovedLine
 from zhnews.transforms.normalize.body_kind import listing_body_kind
+from zhnews.transforms.normalize.credits import credited_outlet
 from zhnews.transforms.normalize.dates import find_datetime
 from zhnews.transforms.normalize.identity import document_id
 from zhnews.transforms.normalize.outlets import OutletResolver
@@ -116,6 +117,7 @@ class DumpProcessor:
                 draft.fields.setdefault("masthead", masthead)
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
+            self.read_credit(draft, rules)
             document = self.finish(draft, reference)
             if document.doc_id in seen:  # the same page saved twice into one dump: one document
                 removed.extend(document.removed)
@@ -184,6 +186,25 @@ class DumpProcessor:
             kept_lines=sorted(n for line in draft.lines if line.text.strip() for n in (line.no, *line.joined)),
         )
 
+    def read_credit(self, draft: Draft, rules: Rulebook) -> None:
+        """The outlet an article page credits, from its header, closing lines and what follows them
+        (`credited_outlet`), kept in `credited`: it outranks what single fields suggest."""
+        if draft.header is None:
+            return
+        fields = draft.fields
+        site = fields.get("site") or fields.get("masthead") or fields.get("site_credit")
+        credit = credited_outlet(
+            draft.header,
+            [line.text for line in draft.lines],
+            draft.after,
+            rules=rules,
+            outlets=self.outlets,
+            account=fields.get("account"),
+            site=site,
+        )
+        if credit is not None:
+            fields["credited"] = credit.outlet
+
     def credited_source(self, fields: dict[str, str]) -> str | None:
         """The outlet credited with the article, by precedence.
 
@@ -193,7 +214,7 @@ class DumpProcessor:
         (profile `[fields] source`, or the masthead), or the first of the dump's first few short lines
         that is a listed outlet (the site's logo: `华尔街见闻`, `明報新聞網`, `德国之声` under `DW 中文`).
         """
-        for key in ("source", "outlet"):
+        for key in ("credited", "source", "outlet"):
             if fields.get(key):
                 return fields[key]
         before = fields.get("outlet_before")
@@ -208,12 +229,8 @@ class DumpProcessor:
                     return candidate
         if fields.get("account") or fields.get("site"):
             return fields.get("account") or fields.get("site")
-        if fields.get("masthead"):
-            return fields["masthead"]  # a listed outlet among the dump's first lines
-        # last, a name the header prints beside the date or between title and date (`爱否科技 昨天`,
-        # a self-media account such as `加拿大必读`), though it is not a listed outlet; else the site's
-        # name in its copyright footer (`版权所有：中国载人航天工程官方网站`)
-        return fields.get("outlet_before") or fields.get("byline_name") or fields.get("site_credit")
+        # a listed outlet among the dump's first lines, else the site's name in its copyright footer
+        return fields.get("masthead") or fields.get("site_credit")
 
 
 # Fields that have their own column, or only serve to choose one.
@@ -229,8 +246,8 @@ _TOP_LEVEL = frozenset(
         "masthead",
         "outlet_before",
         "byline_outlet",
-        "byline_name",
         "site_credit",
+        "credited",
     }
 )
 MAX_MASTHEAD_CHARS = 12

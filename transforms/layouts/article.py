@@ -58,13 +58,11 @@ _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(
 _NAME_PART_MAX = 12
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2," + str(_NAME_PART_MAX) + "}$")
 _PARTS = re.compile(r"\s*[／/|丨]\s*")
-_NAME_SEPARATORS = "·・|丨"
 _ROLE_SUFFIX = re.compile(r"[\[【（(][^\]】）)]{1,4}[\]】）)]$")  # `游民星空[整理]`: the outlet and its role
 _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
-MIN_ACCOUNT_CHARS = 4
 CREDIT_REACH = 6  # lines after the article text searched for its credit lines
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
@@ -127,11 +125,9 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
         first = _ROLE_SUFFIX.sub("", words[0]) if words else ""
         if _NAME_PART.match(first) and not first.isdigit() and not is_place(first, rules):
             fields["outlet"] = first
-        before = stripped[: found[1].start()]
-        if before.strip() and (before[-1].isspace() or before.rstrip()[-1:] in _NAME_SEPARATORS):
-            name = before.strip(" \u3000" + _NAME_SEPARATORS).split()
-            if name and _account_name(name[-1], rules):
-                fields["outlet_before"] = name[-1]  # `爱否科技 昨天`, `原创 kingname 未闻Code 前天`: the last name
+        before = stripped[: found[1].start()].strip()
+        if before and _NAME_PART.match(before):
+            fields["outlet_before"] = before
     return fields
 
 
@@ -399,10 +395,11 @@ class PortalArticle:
                     draft.drop(line, "after_article")
             else:
                 draft.lines.append(line)
+        draft.header = [line.text for line in content[header.title_at : header.body_at]] if not trailing else None
+        if end_no is not None:
+            draft.after = [line.text for line in content[header.body_end + 1 : header.body_end + 1 + CREDIT_REACH]]
         if bylines:
             draft.fields["author"] = " ".join(bylines)
-            if len(bylines) == 1 and _account_name(bylines[0], rules):
-                draft.fields["byline_name"] = bylines[0]  # `加拿大必读`: the self-media account, when nothing else
         return draft, removed
 
     @staticmethod
@@ -432,12 +429,6 @@ def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
             if match:
                 return match["site"]
     return None
-
-
-def _account_name(text: str, rules: Rulebook) -> bool:
-    """A name that is a self-media account rather than a person: Chinese personal names have 2-3
-    characters, accounts are longer (`加拿大必读`, `爱否科技`, `未闻Code`); never a badge (`创始人`)."""
-    return bool(_NAME_PART.match(text)) and len(text) >= MIN_ACCOUNT_CHARS and text not in rules.not_names
 
 
 def _credits_after(after: list[Line]) -> set[int]:

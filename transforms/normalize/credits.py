@@ -11,7 +11,7 @@ By precedence (the annotation convention of the real-page sets):
 3. the self-media account: the name above a follow button (`健康科普君` over `+关注`), else a name line
    between the title and the date line (`加拿大必读`), or the last name before the date (`原创 kingname 未闻Code
    前天`); else the account the caller found elsewhere on the page (an account card above the title);
-4. the site's own name, as the caller knows it (a profile, the masthead, `footer_site_name`).
+4. the site's own name, as the caller knows it (a profile, the masthead, the copyright footer).
 
 A credit inside the body (`（来源：梨视频）` under a video, `图片来源：…`) credits a picture, not the article:
 only the body's closing lines are read. Text glued to a date without a space (`10-0812:00优质原创作者`) is a
@@ -53,7 +53,6 @@ _DIGITS = re.compile(r"^[\d\s]+$")
 _AFTER_DATE = re.compile(r"^[\s·・|丨｜/／,，]+")  # what sets a name apart from the date before it
 _SEPARATORS = re.compile(r"[\s·・|丨｜/／,，]+")
 _BRACKET_CUT = re.compile(r"[\[【(（<《].*$")
-_COPYRIGHT_HOLDER = re.compile(r"^(?:版权所有|版權所有)\s*[:：]\s*(?P<name>[^\s|丨｜:：©]{2,30})(?:\s|$)")
 # Any saving time lets a date read against one (`昨天`, `10-0812:00`) mark the date line; only its place matters.
 _ANY_SAVING_TIME = dt.datetime(2000, 6, 15, 12, tzinfo=BEIJING)
 
@@ -129,20 +128,11 @@ def outlet_name(raw: str, rules: Rulebook, outlets: OutletResolver) -> str | Non
     outlet dropped (`澎湃新闻·澎湃号·政务` → 澎湃新闻); None when it names no outlet (`网络`, `本站原创`)."""
     name = split_glued_label(raw.strip())[0].strip(_EDGE)
     parts = [p for p in _JOINER.split(name) if p]
-    if len(parts) > 1 and (outlets.is_listed(parts[0]) or any(p.endswith(rules.channel_words) for p in parts[1:])):
+    if len(parts) > 1 and any(p.endswith(rules.channel_words) for p in parts[1:]):  # `人民网－人民日报` stays
         name = parts[0]
     if len(name) < 2 or name in rules.uncredited or name in rules.not_names:
         return None
     return name
-
-
-def footer_site_name(lines: Sequence[str]) -> str | None:
-    """The site's name as its footer's copyright line labels it (`版权所有：中国载人航天工程官方网站 主办方：…`)."""
-    for line in reversed(lines):
-        match = _COPYRIGHT_HOLDER.match(line.strip())
-        if match:
-            return match["name"]
-    return None
 
 
 def _date_in(text: str) -> re.Match[str] | None:
