@@ -214,3 +214,20 @@ def test_a_comment_section_opening_ends_the_article_even_when_the_comments_read_
     ]
     doc = only_document(processor, page("公司发布中期业绩报告\n2019-09-07 13:43", paragraphs=PARAGRAPHS + comments))
     assert doc.body.split("\n") == PARAGRAPHS
+
+
+def test_program_code_quoted_between_paragraphs_stays_inside_the_article_text():
+    code = ["import json", "def parse():", "    data = client.lpop('test')", "    ifnot data:", "        return"]
+    texts = [
+        "栏目一",
+        "栏目二",
+        PARAGRAPHS[0],
+        "我们来看这样一个例子，代码如下：",
+        *code,
+        *code,
+        PARAGRAPHS[1],
+        "热点",
+        "更多",
+    ]
+    block = main_text(texts)
+    assert (block.start, block.end) == (2, len(texts) - 3)

@@ -25,6 +25,8 @@ MIN_CLAUSE_LINE = 12  # ... when it is at least this long
 FIRST_BLOCK_SHARE = 0.5
 _INDENT = ("\u3000", "  ", "\t")
 _CLAUSE = re.compile(r"[，,；;、]")
+CODE_ASCII_SHARE = 0.8
+_CODE = re.compile(r"[(){}\[\]=]|:$|^(import|from|def|class|return|print)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +48,22 @@ def is_paragraph(raw: str) -> bool:
     return raw.startswith(_INDENT) and bool(re.search(r"[，。！？；]", text))
 
 
+def is_code(text: str) -> bool:
+    """A line of program code quoted in an article (`handler = pymongo.MongoClient()`, `ifnot data:`)."""
+    ascii_chars = sum(ch.isascii() for ch in text)
+    return ascii_chars >= CODE_ASCII_SHARE * len(text) and bool(_CODE.search(text))
+
+
 def line_weight(raw: str) -> float:
-    """How much a line speaks for being article text (positive) or page chrome (negative)."""
+    """How much a line speaks for being article text (positive) or page chrome (negative); a line of
+    code weighs nothing either way (tutorials quote it between paragraphs)."""
     text = raw.strip()
     if is_paragraph(raw):
         return float(len(text))
-    if len(text) >= MIN_CLAUSE_LINE and _CLAUSE.search(text):
+    if len(text) >= MIN_CLAUSE_LINE and (_CLAUSE.search(text) or text.endswith(("：", ":"))):
         return len(text) * CLAUSE_LINE_SHARE
+    if is_code(text):
+        return 0.0
     return -float(SHORT_LINE_COST)
 
 
