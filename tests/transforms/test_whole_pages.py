@@ -7,6 +7,7 @@ rules do without depending on any one site's words.
 
 import datetime as dt
 
+from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
 from zhnews.transforms.layouts.main_text import line_weight, main_text
 from zhnews.transforms.normalize.dates import BEIJING
 
@@ -231,3 +232,13 @@ def test_program_code_quoted_between_paragraphs_stays_inside_the_article_text():
     ]
     block = main_text(texts)
     assert (block.start, block.end) == (2, len(texts) - 3)
+
+
+def test_original_title_lines_in_their_page_forms_become_a_field():
+    assert metadata_pairs("本文原标题：《定了！广州南沙邮轮母港即将开通！》") == [
+        ("origin_title", "《定了！广州南沙邮轮母港即将开通！》")
+    ]
+    assert metadata_pairs("（原题为《新年伊始，习近平的重要文章谈了啥？》）") == [
+        ("origin_title", "新年伊始，习近平的重要文章谈了啥？")
+    ]
+    assert metadata_pairs("原题为人知的故事，《某书》里有记载。") is None

@@ -17,7 +17,8 @@ from zhnews.transforms.profiles import Rulebook
 LABELS: dict[str, str] = {
     "文章来源": "source", "本文来源": "source", "来源": "source", "來源": "source", "出处": "source",
     "转自": "source", "轉自": "source", "转载自": "source", "稿源": "source",
-    "原标题": "origin_title", "原標題": "origin_title", "题": "origin_title",
+    "原标题": "origin_title", "原標題": "origin_title", "题": "origin_title", "本文原标题": "origin_title",
+    "原题": "origin_title", "原題": "origin_title",
     "作者": "author", "撰文": "author", "文": "author", "记者": "author", "記者": "author",
     "责任编辑": "editor", "責任編輯": "editor", "责编": "editor", "編輯": "editor", "编辑": "editor",
     "校对": "editor", "审核": "editor", "审校": "editor", "主编": "editor", "监制": "editor",
@@ -61,6 +62,11 @@ _GLUED_LABEL = re.compile(
     rf"(?<=\S)(?=(?:{'|'.join(sorted((re.escape(k) for k in LABELS if len(k) > 1), key=len, reverse=True))})\s*[:：])"
 )
 _BRACKETS = "()（）【】[]「」"
+# The original title named without a colon: `（原题为《新年伊始，习近平的重要文章谈了啥？》）`.
+_ORIGIN_LABELS = "|".join(
+    sorted((re.escape(k) for k, f in LABELS.items() if f == "origin_title" and len(k) > 1), key=len, reverse=True)
+)
+_QUOTED_TITLE = re.compile(rf"^[（(]?(?:{_ORIGIN_LABELS})(?:为|為|是)?\s*[:：]?\s*《(?P<value>[^》]{{2,80}})》[）)]?$")
 # Fields whose value is a name (a person, an outlet): a value holding a sentence end is speech, as in a
 # press-conference transcript (`法新社记者：中方对此有何回应？`), not a credit.
 _NAME_FIELDS = frozenset({"source", "author", "editor", "photo", "layout_designer"})
@@ -92,6 +98,9 @@ def byline_outlet(text: str) -> str | None:
 def metadata_pairs(text: str) -> list[tuple[str, str]] | None:
     """[(field, value), ...] when the line is made only of label：value pairs, else None."""
     stripped = text.strip().strip(_BRACKETS).strip()
+    quoted = _QUOTED_TITLE.match(stripped)
+    if quoted:
+        return [("origin_title", quoted["value"])]
     if not stripped or len(stripped) > MAX_LINE_CHARS or (":" not in stripped and "：" not in stripped):
         return None  # every pair has a colon
     pairs = []
