@@ -236,7 +236,7 @@ def test_program_code_quoted_between_paragraphs_stays_inside_the_article_text():
 
 def test_original_title_lines_in_their_page_forms_become_a_field():
     assert metadata_pairs("本文原标题：《定了！广州南沙邮轮母港即将开通！》") == [
-        ("origin_title", "《定了！广州南沙邮轮母港即将开通！》")
+        ("origin_title", "定了！广州南沙邮轮母港即将开通！")
     ]
     assert metadata_pairs("（原题为《新年伊始，习近平的重要文章谈了啥？》）") == [
         ("origin_title", "新年伊始，习近平的重要文章谈了啥？")
