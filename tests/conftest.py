@@ -84,13 +84,11 @@ def score(db: Path, gold: Path, min_f1: float) -> tuple[int, dict]:
     return proc.returncode, report
 
 
-def ingest_annotated(
-    ingest, folder: Path, tmp_path: Path, min_f1: float, flagged_ok: bool = False
-) -> tuple[Path, dict]:
+def ingest_annotated(ingest, folder: Path, tmp_path: Path, min_f1: float) -> tuple[Path, dict]:
     """Ingest an annotated folder (`*.txt` + `gold.json`) with the real flow, each dump dated as the
     gold says it was saved (its file's `saved_at`, else the set's: its mtime, which relative dates and
     dates without a year are read against), check
-    every file loads cleanly (with `flagged_ok`, loaded with a warning is enough), and score the
+    every file loads cleanly, and score the
     warehouse with the shared scorer.
 
     Returns the warehouse file and the scorer's report (its exit code is already checked)."""
@@ -100,7 +98,7 @@ def ingest_annotated(
     dumps = saved_copies(sorted(folder.glob("*.txt")), json.loads(gold.read_text(encoding="utf-8")), tmp_path)
     summary = ingest(dumps, tmp_path / "data")
     assert (summary.files_loaded, summary.quarantined) == (len(dumps), [])
-    assert flagged_ok or summary.flagged == []
+    assert summary.flagged == []
     db = tmp_path / "data" / "zhnews.duckdb"
     code, report = score(db, gold, min_f1)
     assert code == 0, report["problems"]

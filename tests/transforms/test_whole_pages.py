@@ -242,3 +242,8 @@ def test_original_title_lines_in_their_page_forms_become_a_field():
         ("origin_title", "新年伊始，习近平的重要文章谈了啥？")
     ]
     assert metadata_pairs("原题为人知的故事，《某书》里有记载。") is None
+
+
+def test_a_header_dated_by_a_day_word_alone_is_read_against_the_saving_time(processor):
+    doc = only_document(processor, page("运营商 5G 手机促销方式曝光\n昨天"))
+    assert (doc.title, doc.published_at) == ("运营商 5G 手机促销方式曝光", dt.datetime(2019, 9, 7, tzinfo=BEIJING))

@@ -43,6 +43,7 @@ from zhnews.transforms.profiles import Rulebook
 HEADER_SPAN = 6  # non-blank lines between title and date line that may still be header
 MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body
 MAX_DATE_LINE = 60
+MAX_DAY_WORD_LINE = 16  # a short line dated by a day word alone (`昨天`, `爱否科技 前天`) is a date line too
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 MIN_CHROME_ABOVE = 3  # an undated page has at least this many lines of page chrome above its headline
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
@@ -108,7 +109,7 @@ def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, s
     if len(stripped) > MAX_DATE_LINE or is_paragraph(text):
         return None
     found = find_datetime(stripped)
-    if not found and yearless and _DIGIT.search(stripped):
+    if not found and yearless and (_DIGIT.search(stripped) or len(stripped) <= MAX_DAY_WORD_LINE):
         found = find_datetime(stripped, _SHAPE_REFERENCE)
     if not found:
         return None
