@@ -247,3 +247,12 @@ def test_original_title_lines_in_their_page_forms_become_a_field():
 def test_a_header_dated_by_a_day_word_alone_is_read_against_the_saving_time(processor):
     doc = only_document(processor, page("运营商 5G 手机促销方式曝光\n昨天"))
     assert (doc.title, doc.published_at) == ("运营商 5G 手机促销方式曝光", dt.datetime(2019, 9, 7, tzinfo=BEIJING))
+
+
+def test_a_date_banner_in_the_page_menu_is_not_the_articles_date_line(processor):
+    header = "2019年9月8日 星期日\n首页\n要闻\n公司发布中期业绩报告引发市场关注\n2019-09-07 13:43 来源：某某周刊"
+    doc = only_document(processor, "\n".join(["某某网", header, *PARAGRAPHS]))
+    assert (doc.title, doc.published_at) == (
+        "公司发布中期业绩报告引发市场关注",
+        dt.datetime(2019, 9, 7, 13, 43, tzinfo=BEIJING),
+    )

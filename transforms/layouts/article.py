@@ -180,6 +180,19 @@ def _title_above(content: list[Line], date_at: int) -> int | None:
     return None
 
 
+def _date_line_in(content: list[Line], span: range, rules: Rulebook, yearless: bool = False) -> int | None:
+    """The first date line in `span` with a headline above it (a date banner in the page's menu has
+    none), else the first date line."""
+    first = None
+    for i in span:
+        if _dateline(content[i].text, rules, yearless):
+            title_at = _title_above(content, i)
+            if title_at is not None and len(content[title_at].text.strip()) >= MIN_HEADLINE:
+                return i
+            first = i if first is None else first
+    return first
+
+
 _ADDRESS = re.compile(r"@|https?://|www\.|\.com\b|\.cn\b|\s[|｜]\s", re.I)
 _LINK_ROW_PART = 5  # a navigation row is several labels of at most this many characters
 
@@ -238,9 +251,9 @@ class PortalArticle:
         if body_at is None:  # no full stop anywhere: a social post's lines (小红书, 微博) may still be prose
             body_at, prose = _prose_run(content), _loose_prose
         span = range(max(0, body_at - MAX_HEADER_LINES), body_at)
-        date_at = next((i for i in span if _dateline(content[i].text, rules)), None)
+        date_at = _date_line_in(content, span, rules)
         if date_at is None:
-            date_at = next((i for i in span if _dateline(content[i].text, rules, yearless=True)), None)
+            date_at = _date_line_in(content, span, rules, yearless=True)
         if date_at is None:
             return self._trailing_date_header(content, body_at, rules, prose)
         title_at = _title_above(content, date_at)
