@@ -83,9 +83,21 @@ def is_place(text: str, rules: Rulebook) -> bool:
     )
 
 
+_last_content: tuple = (None, None, [])  # (lines, rules, content) of the last call: the layouts ask in turn
+
+
 def _content(lines: list[Line], rules: Rulebook) -> list[Line]:
-    """Non-blank lines that no boilerplate rule claims (for judging structure only)."""
-    return [line for line in non_blank(lines) if not is_boilerplate(line.text, rules)]
+    """Non-blank lines that no boilerplate rule claims (for judging structure only).
+
+    Each layout's fit score and the split ask for the same dump's lines in turn: the last answer is
+    kept (one tuple, replaced whole, so threads never mix two dumps' answers)."""
+    global _last_content
+    last_lines, last_rules, last = _last_content
+    if last_lines is lines and last_rules is rules:
+        return last
+    content = [line for line in non_blank(lines) if not is_boilerplate(line.text, rules)]
+    _last_content = (lines, rules, content)
+    return content
 
 
 def _dateline(text: str, rules: Rulebook, yearless: bool = False) -> dict[str, str] | None:

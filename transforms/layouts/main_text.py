@@ -26,6 +26,7 @@ FIRST_BLOCK_SHARE = 0.5
 _INDENT = ("\u3000", "  ", "\t")
 _CLAUSE = re.compile(r"[，,；;、]")
 CODE_ASCII_SHARE = 0.8
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CODE = re.compile(r"[(){}\[\]=]|:$|^(import|from|def|class|return|print)\b")
 
 
@@ -50,13 +51,15 @@ def is_paragraph(raw: str) -> bool:
 
 def is_code(text: str) -> bool:
     """A line of program code quoted in an article (`handler = pymongo.MongoClient()`, `ifnot data:`)."""
-    ascii_chars = sum(ch.isascii() for ch in text)
-    return ascii_chars >= CODE_ASCII_SHARE * len(text) and bool(_CODE.search(text))
+    if not _CODE.search(text):
+        return False
+    return len(_NON_ASCII.findall(text)) <= (1 - CODE_ASCII_SHARE) * len(text)
 
 
+@lru_cache(maxsize=8192)
 def line_weight(raw: str) -> float:
     """How much a line speaks for being article text (positive) or page chrome (negative); a line of
-    code weighs nothing either way (tutorials quote it between paragraphs)."""
+    code weighs nothing either way (tutorials quote it between paragraphs). Memoized: menus repeat."""
     text = raw.strip()
     if is_paragraph(raw):
         return float(len(text))
