@@ -57,9 +57,14 @@ def is_code(text: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
+def _shape(raw: str) -> tuple[float, bool]:
+    """A line's weight and whether it is a paragraph (may open the article text). Memoized: menus repeat."""
+    return line_weight(raw), is_paragraph(raw)
+
+
 def line_weight(raw: str) -> float:
     """How much a line speaks for being article text (positive) or page chrome (negative); a line of
-    code weighs nothing either way (tutorials quote it between paragraphs). Memoized: menus repeat."""
+    code weighs nothing either way (tutorials quote it between paragraphs)."""
     text = raw.strip()
     if is_paragraph(raw):
         return float(len(text))
@@ -94,8 +99,9 @@ def text_candidates(texts: tuple[str, ...]) -> tuple[Block, ...]:
     `FIRST_BLOCK_SHARE` of the heaviest one, then the heaviest (empty: no prose at all).
 
     Memoized: the layouts ask about the same lines several times (fit score, split, each article)."""
-    weights = [line_weight(t) for t in texts]
-    opens = [is_paragraph(t) for t in texts]
+    shapes = [_shape(t) for t in texts]
+    weights = [weight for weight, _ in shapes]
+    opens = [paragraph for _, paragraph in shapes]
     if not any(opens):
         return ()
     best = _best_run(weights, opens, 0, len(weights))
