@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zhnews.transforms.batch_terms import BatchTerms, analyse_texts
+from zhnews.transforms.batch_terms import BatchTerms, analyse_texts, concat_terms
 from zhnews.transforms.model import Document
 from zhnews.transforms.neardup import Signature, signatures
 from zhnews.transforms.segment import Segmenter, TextTerms, analyse_text
@@ -18,9 +18,13 @@ def analysis_text(doc: Document) -> tuple[str | None, str]:
 
 
 def version_of(title: str | None, body: str | None) -> str:
-    """Which version of a document rows were derived from; the warehouse computes the same with
-    `md5(coalesce(title, '') || chr(10) || coalesce(body, ''))`."""
+    """Which version of a document rows were derived from (`VERSION_SQL` in the warehouse)."""
     return hashlib.md5(f"{title or ''}\n{body or ''}".encode()).hexdigest()
+
+
+# `version_of` as DuckDB computes it for the rows of a table aliased `{t}` (the warehouse compares
+# the versions analytics rows were derived from with the stored documents'); a test checks both agree.
+VERSION_SQL = "md5(coalesce({t}.title, '') || chr(10) || coalesce({t}.body, ''))"
 
 
 @dataclass(slots=True)
@@ -56,6 +60,30 @@ class BatchAnalysis:
     versions: list[str]
     terms: BatchTerms  # document i of the batch is row i of doc_ids, versions, signatures
     signatures: list[Signature]
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def slice(self, start: int, stop: int) -> BatchAnalysis:
+        """Documents `start:stop` of the batch, as a batch of their own."""
+        return BatchAnalysis(
+            self.doc_ids[start:stop],
+            self.versions[start:stop],
+            self.terms.slice(start, stop),
+            self.signatures[start:stop],
+        )
+
+
+def concat_analyses(parts: Sequence[BatchAnalysis]) -> BatchAnalysis:
+    """The batches one after the other, as one batch."""
+    if len(parts) == 1:
+        return parts[0]
+    return BatchAnalysis(
+        [doc_id for p in parts for doc_id in p.doc_ids],
+        [version for p in parts for version in p.versions],
+        concat_terms([p.terms for p in parts]),
+        [signature for p in parts for signature in p.signatures],
+    )
 
 
 def analyse_batch(docs: Sequence[Document], segmenter: Segmenter) -> BatchAnalysis:
