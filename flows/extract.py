@@ -11,6 +11,7 @@ import gc
 import os
 import stat
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from zhnews.flows.config import load_profiles, load_segmenter
@@ -123,17 +124,27 @@ def extract_files(
 
     `line_stats` are the warehouse's corpus line counts (the pipeline adds the batch's own); each
     file's modification time is its saving time, and `segmenter` the word segmentation engine.
+    Files are read one at a time as the pipeline decodes them, so a file's bytes are not held
+    beside its text.
     """
-    read = [_read(item) for item in items]
-    todo = [i for i, r in enumerate(read) if not isinstance(r, FileResult)]
-    if not todo:
-        return read  # nothing readable: no pipeline is built
-    dumps = pipeline(profile_dirs, segmenter).run_batch(
-        [Dump(read[i][1], saved_at(items[i])) for i in todo], line_stats
-    )
-    for i, dump in zip(todo, dumps, strict=True):
-        read[i] = _result(items[i], read[i][0], dump)
-    return read
+    unreadable: dict[int, FileResult] = {}
+    digests: list[tuple[int, str]] = []
+
+    def dumps() -> Iterator[Dump]:
+        for i, item in enumerate(items):
+            try:
+                data = read_input(item.path)
+            except Unreadable as exc:
+                unreadable[i] = FileResult(item, "quarantined", reason=str(exc))
+                continue
+            digests.append((i, content_hash(data)))
+            yield Dump(data, saved_at(item))
+
+    processed = pipeline(profile_dirs, segmenter).run_batch(dumps(), line_stats)
+    results = dict(unreadable)
+    for (i, digest), dump in zip(digests, processed, strict=True):
+        results[i] = _result(items[i], digest, dump)
+    return [results[i] for i in range(len(items))]
 
 
 def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
@@ -152,15 +163,6 @@ def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] |
     except Unreadable:
         return None  # the worker quarantines it with the reason
     return FileResult(item, "unchanged", content_hash=known_hash) if content_hash(data) == known_hash else None
-
-
-def _read(item: InputFile) -> FileResult | tuple[str, bytes]:
-    """The file's content hash and bytes, or its result when it cannot be read."""
-    try:
-        data = read_input(item.path)
-    except Unreadable as exc:
-        return FileResult(item, "quarantined", reason=str(exc))
-    return content_hash(data), data
 
 
 def _result(item: InputFile, digest: str, dump: ProcessedDump | Rejected) -> FileResult:

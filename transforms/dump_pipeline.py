@@ -9,7 +9,7 @@ explain shows is what ingest stores for the same bytes, saving time and corpus c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -89,18 +89,25 @@ class DumpPipeline:
         """One dump; `line_stats` are the counts of the corpus it joins (without it)."""
         return self.run_batch([dump], line_stats)[0]
 
-    def run_batch(self, dumps: Sequence[Dump], line_stats: LineStats | None = None) -> list[ProcessedDump | Rejected]:
+    def run_batch(self, dumps: Iterable[Dump], line_stats: LineStats | None = None) -> list[ProcessedDump | Rejected]:
         """Many dumps at once: each is processed with the corpus counts `line_stats` plus those of
         every dump of the batch, so lines repeated across the batch's dumps of one site are found
-        on a first run too; their documents are segmented together (`analyse_batch`)."""
-        decoded = [_decoded(dump.data) for dump in dumps]
+        on a first run too; their documents are segmented together (`analyse_batch`).
+
+        `dumps` is iterated once, each dump decoded as it comes: given a generator, a dump's bytes
+        need not be held beside its text."""
+        decoded: list[Decoded | Rejected] = []
+        saved: list[dt.datetime | None] = []
+        for dump in dumps:
+            decoded.append(_decoded(dump.data))
+            saved.append(dump.saved_at)
         surveys = {i: self.processor.survey(d.text) for i, d in enumerate(decoded) if isinstance(d, Decoded)}
         stats = (line_stats or LineStats()).merged((s.site, s.line_hashes) for s in surveys.values())
         results: list[ProcessedDump | Rejected] = [
-            ProcessedDump(d, self.processor.process(d.text, dump.saved_at, stats, surveys[i]))
+            ProcessedDump(d, self.processor.process(d.text, saved_at, stats, surveys[i]))
             if isinstance(d, Decoded)
             else d
-            for i, (dump, d) in enumerate(zip(dumps, decoded, strict=True))
+            for i, (saved_at, d) in enumerate(zip(saved, decoded, strict=True))
         ]
         if self.segmenter is not None:
             self._analyse([r for r in results if isinstance(r, ProcessedDump)])
