@@ -17,14 +17,21 @@ def analysis_text(doc: Document) -> tuple[str | None, str]:
     return doc.title, doc.body
 
 
+def document_text(title: str | None, body: str | None) -> str:
+    """A document as one text: its title, a line end, its body (what signatures and versions are of)."""
+    return f"{title or ''}\n{body or ''}"
+
+
 def version_of(title: str | None, body: str | None) -> str:
     """Which version of a document rows were derived from (`VERSION_SQL` in the warehouse)."""
-    return hashlib.md5(f"{title or ''}\n{body or ''}".encode()).hexdigest()
+    return hashlib.md5(document_text(title, body).encode()).hexdigest()
 
 
-# `version_of` as DuckDB computes it for the rows of a table aliased `{t}` (the warehouse compares
-# the versions analytics rows were derived from with the stored documents'); a test checks both agree.
-VERSION_SQL = "md5(coalesce({t}.title, '') || chr(10) || coalesce({t}.body, ''))"
+# `document_text` and `version_of` as DuckDB computes them for the rows of a table (`{t}`: its alias
+# and a dot, or nothing): the stories pass reads stored texts, the loader compares versions; a test
+# checks both agree with Python.
+DOCUMENT_TEXT_SQL = "coalesce({t}title, '') || chr(10) || coalesce({t}body, '')"
+VERSION_SQL = f"md5({DOCUMENT_TEXT_SQL})"
 
 
 @dataclass(slots=True)
@@ -45,7 +52,7 @@ def analyse_document(doc: Document, segmenter: Segmenter) -> DocAnalysis:
 def analyse_documents(docs: Sequence[Document], segmenter: Segmenter) -> list[DocAnalysis]:
     """`analyse_document` of each document; their signatures are computed together (fewer numpy calls)."""
     texts = [analysis_text(doc) for doc in docs]
-    signed = signatures([f"{title or ''}\n{body}" for title, body in texts])
+    signed = signatures([document_text(title, body) for title, body in texts])
     return [
         DocAnalysis(doc.doc_id, version_of(doc.title, doc.body), analyse_text(segmenter, title, body), sig)
         for doc, (title, body), sig in zip(docs, texts, signed, strict=True)
@@ -114,5 +121,5 @@ def _analyse(
         doc_ids=doc_ids,
         versions=versions,
         terms=analyse_texts(segmenter, texts),
-        signatures=signatures([f"{title or ''}\n{body}" for title, body in texts]),
+        signatures=signatures([document_text(title, body) for title, body in texts]),
     )

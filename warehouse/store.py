@@ -242,7 +242,7 @@ class Warehouse:
             f"""CREATE OR REPLACE TEMP TABLE analysed AS
                 SELECT d.doc_id, s.version FROM documents d JOIN {src["doc_signatures"]} s
                   ON s.doc_id = d.doc_id
-                 AND s.version = {VERSION_SQL.format(t="d")}"""
+                 AND s.version = {VERSION_SQL.format(t="d.")}"""
         )
         for table in ANALYTICS_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM analysed)")

@@ -1,6 +1,6 @@
 """The two descriptions of the warehouse agree: the DuckDB DDL (warehouse/schema/*.sql) and the Arrow
-schemas batches are written to Parquet with (warehouse/records.py); and the document version is the
-same computed in Python and in SQL."""
+schemas batches are written to Parquet with (warehouse/records.py); and a document's text and
+version are the same computed in Python and in SQL."""
 
 import tempfile
 from pathlib import Path
@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from zhnews.transforms.doc_text import VERSION_SQL, version_of
+from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL, VERSION_SQL, document_text, version_of
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 from zhnews.warehouse.store import Warehouse
@@ -51,11 +51,14 @@ def test_the_analytics_tables_carry_the_document_version_only_in_parquet(warehou
     ("title", "body"),
     [("北约秘书长吕特", "正文第一段\n第二段"), (None, "没有标题"), ("", ""), ("Ünïcode 標題", None), ("a\nb", "c")],
 )
-def test_the_document_version_is_the_same_in_python_and_in_duckdb(title, body):
+def test_the_document_text_and_version_are_the_same_in_python_and_in_duckdb(title, body):
     con = duckdb.connect()
     con.execute("CREATE TABLE d (title VARCHAR, body VARCHAR)")
     con.execute("INSERT INTO d VALUES (?, ?)", [title, body])
-    assert con.execute(f"SELECT {VERSION_SQL.format(t='d')} FROM d").fetchone()[0] == version_of(title, body)
+    text, version = con.execute(
+        f"SELECT {DOCUMENT_TEXT_SQL.format(t='')}, {VERSION_SQL.format(t='d.')} FROM d"
+    ).fetchone()
+    assert (text, version) == (document_text(title, body), version_of(title, body))
 
 
 def test_the_warehouse_session_and_views_use_the_one_time_zone(warehouse):
