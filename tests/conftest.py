@@ -36,10 +36,11 @@ def processor(profiles):
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect backend for every flow test of the session (it takes ~10 s to start)."""
+    """One temporary Prefect backend for every flow test of the session (it takes ~10 s to start; on a
+    busy machine far longer, so it is given 2 minutes rather than Prefect's 30 s)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
