@@ -1,7 +1,8 @@
 """Time and peak memory of one huge dump, per shape: `python bench/big_files.py [MB]`.
 
 Each shape is generated in a temporary folder and processed in a fresh child process (so the
-peak RSS is that file's alone) by the same per-file function the ingest flow runs. Prints one
+peak RSS is that file's alone) by the same function the ingest workers run (`extract_files`:
+read, then the `DumpPipeline`). Prints one
 line per shape; asserts nothing (figures are for people, not tests).
 """
 
@@ -22,17 +23,18 @@ SHAPES = {  # name: repeated unit (None: the bundled samples)
 }
 CHILD = """
 import resource, sys, time
-from zhnews.flows.extract import extract_file, processor
+from zhnews.flows.extract import extract_files, pipeline
 from zhnews.flows.inputs import discover
-processor()
+pipeline()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 item = next(discover([sys.argv[1]]))
 t = time.perf_counter()
-r = extract_file(item, None)
+(r,) = extract_files([item])
 seconds = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-flags = sorted({f for d in r.documents for f in d.flags})
-print(f"{item.size / 1e6:6.1f} MB  {r.outcome:11s} {len(r.documents):6d} docs  {seconds:6.1f} s  "
+docs = r.dump.documents if r.dump else []
+flags = sorted({f for d in docs for f in d.flags})
+print(f"{item.size / 1e6:6.1f} MB  {r.outcome:11s} {len(docs):6d} docs  {seconds:6.1f} s  "
       f"peak RSS {peak / 1024:6.0f} MB (+{(peak - before) / 1024:.0f} MB over an idle worker)  flags {flags}")
 """
 

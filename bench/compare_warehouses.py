@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+from zhnews.warehouse import DB_NAME
 
 # Data tables, compared on all their columns but the ignored ones.
 TABLES = (
@@ -38,7 +39,7 @@ SHOWN = 3  # differing rows printed per table and direction
 def warehouse_file(data_dir: str) -> Path:
     """The DuckDB file of a data dir (or the file itself when given one)."""
     path = Path(data_dir)
-    return path / "zhnews.duckdb" if path.is_dir() else path
+    return path / DB_NAME if path.is_dir() else path
 
 
 def compared_columns(con: duckdb.DuckDBPyConnection, table: str, ignored: set[str]) -> list[str]:

@@ -41,11 +41,12 @@ def main() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     import duckdb
     from zhnews.flows.ingest import ingest_flow
+    from zhnews.warehouse import DB_NAME
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(p) for p in saved_copies(sorted(dumps.glob("*.txt")), gold, Path(tmp))]
         ingest_flow(paths=paths, data_dir=tmp, profile_dirs=args.profiles)
-        db = Path(tmp) / "zhnews.duckdb"
+        db = Path(tmp) / DB_NAME
         con = duckdb.connect(str(db), read_only=True)
         rows = con.execute("SELECT regexp_extract(path, '[^/]+$'), layout, profiles FROM files").fetchall()
         con.close()

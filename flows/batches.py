@@ -12,12 +12,13 @@ import pyarrow as pa
 from zhnews.flows.extract import FileOutcome, FileResult, extract_files
 from zhnews.flows.inputs import InputFile
 from zhnews.transforms.corpus_lines import LineStats
+from zhnews.transforms.doc_text import BatchAnalysis, concat_analyses
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.records import (
     ANALYTICS_TABLES,
     BATCH_TABLES,
-    concat_analytics,
+    batch_analytics,
     document_row,
     removed_row,
     sighting_row,
@@ -50,11 +51,11 @@ def batch_key(results: list[FileResult]) -> str:
 
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
-    """Table rows for a batch's results (analytics tables as Arrow tables: the files'
-    analytics tables concatenated; a document seen in two files of the batch is there twice, the loader keeps
-    one). Unchanged files only add a file_events row."""
+    """Table rows for a batch's results (analytics tables as Arrow tables, built for the batch at
+    once; a document seen in two files of the batch is there twice, the loader keeps one).
+    Unchanged files only add a file_events row."""
     rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
-    analytics: list[dict[str, pa.Table]] = []
+    analyses: list[BatchAnalysis] = []
     for r in results:
         rows["file_events"].append(
             {
@@ -67,33 +68,35 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         )
         if r.outcome == "unchanged":
             continue
+        dump = r.dump
         rows["files"].append(
             {
                 "file_id": r.file.file_id,
                 "path": r.file.path,
                 "size_bytes": r.file.size,
                 "content_hash": r.content_hash,
-                "encoding": r.encoding,
-                "encoding_confidence": r.confidence,
-                "layout": r.layout,
-                "profiles": list(r.profiles),
+                "encoding": dump and dump.decoded.encoding,
+                "encoding_confidence": dump and dump.decoded.confidence,
+                "layout": dump and dump.extract.layout,
+                "profiles": list(dump.extract.profiles) if dump else [],
                 "status": r.outcome,
                 "reason": r.reason,
-                "doc_count": len(r.documents) if r.outcome == "loaded" else 0,
+                "doc_count": len(dump.documents) if r.outcome == "loaded" else 0,
                 "mtime_ns": r.file.mtime_ns or None,
             }
         )
         if r.outcome != "loaded":
             continue
-        rows["documents"].extend(document_row(d) for d in r.documents)
-        rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in r.documents)
-        rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in r.removed)
+        extract = dump.extract
+        rows["documents"].extend(document_row(d) for d in extract.documents)
+        rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in extract.documents)
+        rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in extract.removed)
         rows["line_hashes"].extend(
-            {"file_id": r.file.file_id, "site": r.site, "line_hash": h} for h in sorted(r.line_hashes)
+            {"file_id": r.file.file_id, "site": extract.site, "line_hash": h} for h in sorted(extract.line_hashes)
         )
-        if r.analytics:
-            analytics.append(r.analytics)
-    return {**rows, **(concat_analytics(analytics) if analytics else {})}
+        if dump.analysis is not None:
+            analyses.append(dump.analysis)
+    return {**rows, **(batch_analytics(concat_analyses(analyses)) if analyses else {})}
 
 
 @dataclass(slots=True)
@@ -113,7 +116,6 @@ def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dic
 
 def run_batch(
     files: list[InputFile],
-    known: dict[str, str],
     profile_dirs: tuple[str, ...],
     data_dir: str,
     load_id: str,
@@ -127,7 +129,7 @@ def run_batch(
     are written with it.
     """
     t0 = time.perf_counter()
-    results = extract_files(files, known, profile_dirs, line_stats, segmenter) + list(done)
+    results = extract_files(files, profile_dirs, line_stats, segmenter) + list(done)
     t1 = time.perf_counter()
     parquet = write_results(results, data_dir, load_id)
     t2 = time.perf_counter()

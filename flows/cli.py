@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from zhnews.warehouse import DB_NAME, TIMEZONE
 
 if TYPE_CHECKING:
     from zhnews.flows.ingest import RunSummary
+    from zhnews.transforms.corpus_lines import LineStats
+    from zhnews.transforms.dump_pipeline import ProcessedDump
 
 app = typer.Typer(
     help="zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables.",
@@ -25,7 +28,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
-DataDir = Annotated[Path, typer.Option("--data-dir", "-d", help="Warehouse folder (zhnews.duckdb, parquet/).")]
+DataDir = Annotated[Path, typer.Option("--data-dir", "-d", help=f"Warehouse folder ({DB_NAME}, parquet/).")]
 ProfilesOpt = Annotated[
     list[Path] | None,
     typer.Option("--profiles", help="Extra folder of site profiles (*.toml, outlets*.tsv); repeatable."),
@@ -121,13 +124,12 @@ def ingest(
     """
     from zhnews.flows.lock import data_dir_lock
     from zhnews.flows.preflight import check_inputs, check_warehouse, prepare_data_dir
+    from zhnews.flows.runners import check_runner_options
 
-    if task_runner not in ("process", "dask"):
-        raise fail(f"unknown --task-runner {task_runner!r}; choose one of process, dask")
-    if dask_address and task_runner != "dask":
-        raise fail("--dask-address needs --task-runner dask")
-    if workers is not None and workers < 1:
-        raise fail("--workers must be at least 1")
+    try:
+        check_runner_options(task_runner, workers, dask_address)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     _check_segmenter(segmenter)
     try:
         check_inputs(paths)
@@ -192,12 +194,12 @@ def examples(
     from rich.table import Table
     from zhnews.flows.examples import example_queries
 
-    db = data_dir / "zhnews.duckdb"
+    db = data_dir / DB_NAME
     if not db.exists():
         raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
     out = Console()
     with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        con.execute(f"SET TimeZone = '{TIMEZONE}'")
         for name, sql in example_queries():
             cursor = con.execute(sql)
             table = Table(title=name, title_justify="left")
@@ -226,7 +228,7 @@ def report(
     except NoWarehouse as exc:
         raise fail(str(exc)) from None
     except duckdb.IOException as exc:
-        raise fail(f"cannot read {data_dir / 'zhnews.duckdb'} (is an ingest writing it?): {exc}") from None
+        raise fail(f"cannot read {data_dir / DB_NAME} (is an ingest writing it?): {exc}") from None
     console.print(f"report written: [bold]{written}[/] ({written.stat().st_size / 1e6:.1f} MB, opens offline)")
 
 
@@ -235,7 +237,7 @@ def serve(
     inbox: Annotated[Path, typer.Option("--inbox", help="Folder to ingest on each run (created if missing).")],
     cron: Annotated[str, typer.Option(help="When to run: a cron expression.")] = "*/30 * * * *",
     data_dir: DataDir = Path("data"),
-    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = "Asia/Shanghai",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = TIMEZONE,
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "inbox",
 ) -> None:
     """Serve the ingest flow on a schedule from this process (no work pool needed); Ctrl-C stops it.
@@ -295,7 +297,7 @@ def search(
     from zhnews.flows.search import search as run_search
 
     _check_segmenter(segmenter)
-    db = data_dir / "zhnews.duckdb"
+    db = data_dir / DB_NAME
     if not db.exists():
         raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
     try:
@@ -307,7 +309,7 @@ def search(
     if not terms:
         raise fail(f"the query {query!r} has no searchable words (only stopwords or punctuation)")
     with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        con.execute(f"SET TimeZone = '{TIMEZONE}'")
         if (
             not con.execute("SELECT count(*) FROM doc_signatures").fetchone()[0]
             and con.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -345,8 +347,8 @@ def reindex(
 
     _check_segmenter(segmenter)
     root = data_dir.expanduser().resolve()
-    if not (root / "zhnews.duckdb").exists():
-        raise fail(f"no warehouse at {root / 'zhnews.duckdb'}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    if not (root / DB_NAME).exists():
+        raise fail(f"no warehouse at {root / DB_NAME}; run `zhnews ingest PATH --data-dir {data_dir}` first")
     try:
         words = load_segmenter([str(p) for p in profiles or ()], segmenter)
     except (FileNotFoundError, ValueError) as exc:
@@ -367,36 +369,97 @@ def reindex(
 @app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="One dump file.")],
+    data_dir: DataDir = Path("data"),
     profiles: ProfilesOpt = None,
     width: Annotated[int, typer.Option(help="Characters of each line to show.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (for scripts).")] = False,
 ) -> None:
-    """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule)."""
+    """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule).
+
+    The dump goes through the same pipeline as in `zhnews ingest`, with what ingest would give it:
+    its modification time as its saving time (for year-less and relative dates) and, when the data
+    dir holds a warehouse, that warehouse's corpus line counts (without this file's stored lines)
+    plus the dump's own; without a warehouse, the dump's own lines only.
+    """
     from rich.markup import escape
     from zhnews.flows.config import load_profiles
-    from zhnews.transforms.decode import UndecodableInput, decode_dump
+    from zhnews.flows.extract import Unreadable, read_input
+    from zhnews.flows.inputs import discover, saved_at
+    from zhnews.transforms.dump_pipeline import Dump, DumpPipeline, Rejected
     from zhnews.transforms.explain import explain_lines
-    from zhnews.transforms.pipeline import DumpProcessor
 
     if not file.is_file():
         raise fail(f"no such file: {file}")
+    item = next(discover([file]))
     try:
-        decoded = decode_dump(file.read_bytes())
-        processor = DumpProcessor(load_profiles([str(p) for p in profiles or ()]))
-    except (UndecodableInput, FileNotFoundError, ValueError) as exc:
+        data = read_input(item.path)
+        pipeline = DumpPipeline(load_profiles([str(p) for p in profiles or ()]))
+    except (Unreadable, FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
-    extract = processor.process(decoded.text)
+    line_stats, counted = _corpus_counts(data_dir, item.file_id)
+    saved = saved_at(item)
+    dump = pipeline.run(Dump(data, saved), line_stats)
+    if isinstance(dump, Rejected):
+        raise fail(f"{file}: {dump.reason}")
+    extract, decoded = dump.extract, dump.decoded
+    verdicts = explain_lines(decoded.text, extract)
+    if as_json:
+        print(json.dumps(_explained(file, dump, saved, counted, verdicts), ensure_ascii=False, indent=1))
+        return
     out = Console(highlight=False, soft_wrap=True)
     out.print(
         f"[bold]{escape(str(file))}[/]: {decoded.encoding}, layout {extract.layout}, "
         f"profiles {', '.join(extract.profiles)}, {len(extract.documents)} document(s)"
     )
+    out.print(f"saved at {saved.isoformat() if saved else '-'}; corpus line counts: {escape(counted)}")
+    if dump.reason:
+        out.print(f"[bold]{'quarantined' if not dump.loaded else 'note'}:[/] {escape(dump.reason)}")
     styles = {"kept": "green", "field": "cyan", "removed": "red", "blank": "dim", "unaccounted": "bold magenta"}
-    for v in explain_lines(decoded.text, extract):
+    for v in verdicts:
         shown = v.text.strip()[:width]
         out.print(f"{v.line_no:5d} [{styles[v.status]}]{v.status:<11}[/] {escape(v.rule):<28} {escape(shown)}")
     for doc in extract.documents:
         when = doc.published_at.isoformat() if doc.published_at else "-"
         out.print(f"[bold]doc {doc.ordinal}[/]: {escape(doc.title or '-')} | {escape(doc.source or '-')} | {when}")
+
+
+def _corpus_counts(data_dir: Path, file_id: str) -> tuple[LineStats | None, str]:
+    """The warehouse's corpus line counts without this file's lines, and where they come from."""
+    from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
+
+    db = data_dir / DB_NAME
+    if not db.exists():
+        return None, f"this dump's own (no warehouse at {db})"
+    try:
+        with Warehouse(data_dir, read_only=True) as warehouse:
+            return warehouse.line_stats(excluding=file_id), f"{db} and this dump's own"
+    except WarehouseUnavailable as exc:
+        raise fail(str(exc)) from None
+
+
+def _explained(file: Path, dump: ProcessedDump, saved: datetime | None, counted: str, verdicts: list) -> dict:
+    """What `explain --json` prints."""
+    return {
+        "file": str(file),
+        "encoding": dump.decoded.encoding,
+        "layout": dump.extract.layout,
+        "profiles": list(dump.extract.profiles),
+        "saved_at": saved.isoformat() if saved else None,
+        "corpus_line_counts": counted,
+        "outcome": "loaded" if dump.loaded else "quarantined",
+        "reason": dump.reason,
+        "lines": [{"line_no": v.line_no, "status": v.status, "rule": v.rule, "text": v.text} for v in verdicts],
+        "documents": [
+            {
+                "ordinal": d.ordinal,
+                "doc_id": d.doc_id,
+                "title": d.title,
+                "source": d.source,
+                "published_at": d.published_at.isoformat() if d.published_at else None,
+            }
+            for d in dump.documents
+        ],
+    }
 
 
 def run() -> None:

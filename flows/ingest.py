@@ -22,7 +22,12 @@ from zhnews.flows.extract import FileOutcome, FileResult, check_unchanged
 from zhnews.flows.faults import fault_point
 from zhnews.flows.inputs import InputFile, discover
 from zhnews.flows.lock import data_dir_lock
-from zhnews.flows.runners import default_workers, make_task_runner, share_prefect_api_with_workers
+from zhnews.flows.runners import (
+    check_runner_options,
+    default_workers,
+    make_task_runner,
+    share_prefect_api_with_workers,
+)
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.store import Warehouse
@@ -83,7 +88,6 @@ class RunSummary:
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(
     batch: list[InputFile],
-    known: dict[str, str],
     profile_dirs: tuple[str, ...],
     data_dir: str,
     load_id: str,
@@ -92,7 +96,7 @@ def extract_batch(
     segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
     """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a worker)."""
-    return run_batch(batch, known, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
+    return run_batch(batch, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
 
 
 @task(name="stories", cache_policy=NO_CACHE)
@@ -131,7 +135,7 @@ def ingest_flow(
     summary = RunSummary(load_id=load_id, data_dir=str(root))
     inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
-    make_task_runner(task_runner, workers, dask_address)  # refuse bad options before touching the warehouse
+    check_runner_options(task_runner, workers, dask_address)  # before touching the warehouse
     with (
         data_dir_lock(root, wait_seconds, on_wait=console.print),
         Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT) as warehouse,
@@ -146,7 +150,6 @@ def ingest_flow(
                 if task_runner == "process" and busy < 2:
                     workers = 1  # one batch to extract: starting worker processes would cost more than it saves
                 work = {
-                    "known": {},
                     "profile_dirs": profiles,
                     "data_dir": str(root),
                     "load_id": load_id,

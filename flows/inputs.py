@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from zhnews.transforms.normalize.dates import BEIJING
 
 DUMP_SUFFIXES = (".txt", ".text")  # inside folders; a file named directly is taken whatever its suffix
 
@@ -29,6 +32,16 @@ def file_id_for(path: Path) -> str:
 def content_hash(data: bytes) -> str:
     """Hash of a file's bytes."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def saved_at(item: InputFile) -> dt.datetime | None:
+    """When the file was saved: its modification time in Beijing (from discovery's stat; stat again
+    if it had none). It is the reference for dates without a year and relative ones (`3小时前`)."""
+    try:
+        mtime_ns = item.mtime_ns or Path(item.path).stat().st_mtime_ns
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9, BEIJING)
 
 
 def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = DUMP_SUFFIXES) -> Iterator[InputFile]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
-RunnerKind = Literal["process", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("process", "dask")
 
 
@@ -21,6 +21,17 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_runner_options(kind: str, workers: int | None = None, dask_address: str | None = None) -> None:
+    """Refuse task runner options that do not go together, with a ValueError that says why (the CLI
+    checks them before it starts anything; the flow before it touches the warehouse)."""
+    if kind not in RUNNER_KINDS:
+        raise ValueError(f"unknown --task-runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
+    if workers is not None and workers < 1:
+        raise ValueError("--workers must be at least 1")
+    if dask_address and kind != "dask":
+        raise ValueError("--dask-address needs --task-runner dask")
+
+
 def make_task_runner(kind: str = "process", workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
     """A task runner for the ingest flow.
 
@@ -28,32 +39,29 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
     - `process` with N > 1 workers: a pool of N worker processes (Prefect's ProcessPoolTaskRunner);
     - `dask`: the Dask cluster at `dask_address`, or a temporary LocalCluster of `workers` processes.
     """
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+    check_runner_options(kind, workers, dask_address)
     workers = workers or default_workers()
-    if workers < 1:
-        raise ValueError("--workers must be at least 1")
     if kind == "process":
-        if dask_address:
-            raise ValueError("--dask-address needs --task-runner dask")
         if workers == 1:
             return ThreadPoolTaskRunner(max_workers=1)
         return ProcessPoolTaskRunner(max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),))
-    if kind == "dask":
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
-            raise ValueError("--task-runner dask needs the prefect-dask package") from exc
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(
-            cluster_class="distributed.LocalCluster",
-            cluster_kwargs={
-                "n_workers": workers,
-                "threads_per_worker": 1,
-                "processes": True,
-                "dashboard_address": None,
-            },
-        )
-    raise ValueError(f"unknown task runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
+        raise ValueError("--task-runner dask needs the prefect-dask package") from exc
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        },
+    )
 
 
 def exit_with_parent(parent_pid: int) -> None:

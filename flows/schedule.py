@@ -8,9 +8,9 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from pydantic import ValidationError
 from zhnews.flows.ingest import ingest_flow
+from zhnews.warehouse import TIMEZONE
 
 DEPLOYMENT_NAME = "inbox"
-TIMEZONE = "Asia/Shanghai"
 WAIT_SECONDS = 600  # a scheduled run waits this long for a manual run holding the data dir
 
 

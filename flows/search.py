@@ -7,7 +7,9 @@ import re
 from dataclasses import asdict, dataclass
 
 import duckdb
+from zhnews.transforms.normalize.dates import BEIJING
 from zhnews.transforms.segment import Segmenter
+from zhnews.warehouse import TIMEZONE
 
 SNIPPET_CHARS = 120
 
@@ -52,10 +54,10 @@ def search(
     if not terms:
         return []
     rows = con.execute(
-        """SELECT d.doc_id, d.title, d.source, d.published_at, z.score, z.terms, d.body
+        f"""SELECT d.doc_id, d.title, d.source, d.published_at, z.score, z.terms, d.body
            FROM zh_search(?::VARCHAR[]) z JOIN documents d USING (doc_id)
            WHERE (?::VARCHAR IS NULL OR d.source = ? OR d.source_raw = ?)
-             AND (?::DATE IS NULL OR timezone('Asia/Shanghai', d.published_at) >= ?::DATE)
+             AND (?::DATE IS NULL OR timezone('{TIMEZONE}', d.published_at) >= ?::DATE)
            ORDER BY z.score DESC, d.published_at DESC NULLS LAST, d.doc_id
            LIMIT ?""",
         [terms, source, source, source, since, since, limit],
@@ -101,4 +103,4 @@ def _terms_pattern(terms: list[str]) -> re.Pattern[str] | None:
 def _beijing_iso(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat()
+    return value.astimezone(BEIJING).isoformat()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from zhnews.warehouse import DB_NAME
 
 if TYPE_CHECKING:
     from zhnews.flows.ingest import RunSummary
@@ -29,7 +30,7 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
         ("lines removed", str(summary.lines_removed)),
         ("input", f"{mb:.2f} MB in {summary.wall_seconds:.1f} s ({rate:.2f} MB/s)"),
         ("time by stage", stages or "-"),
-        ("warehouse", f"{summary.data_dir}/zhnews.duckdb"),
+        ("warehouse", f"{summary.data_dir}/{DB_NAME}"),
     ]
 
 

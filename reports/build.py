@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from zhnews.reports import charts, queries
 from zhnews.reports.page import Section, cards, esc, figure, note, page, table, unavailable
-from zhnews.warehouse.store import DB_NAME, TIMEZONE
+from zhnews.warehouse import DB_NAME, TIMEZONE
 
 TOP_OUTLETS = 12
 DAILY_UP_TO_DAYS = 120  # longer spans are drawn per week, then per month: years of daily bars are unreadable

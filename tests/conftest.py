@@ -36,10 +36,11 @@ def processor(profiles):
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect backend for every flow test of the session (it takes ~10 s to start)."""
+    """One temporary Prefect backend for every flow test of the session (it takes ~10 s to start; on a
+    busy machine far longer, so it is given 2 minutes rather than Prefect's 30 s)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
@@ -70,12 +71,19 @@ def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 3
     )
 
 
+def shared_file(path: Path) -> Path:
+    """A file of the shared data beside the project (`../shared`); the test that needs it is skipped,
+    with the reason, in a copy of the project without it."""
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared data, ../shared beside the project, is absent)")
+    return path
+
+
 def score(db: Path, gold: Path, min_f1: float) -> tuple[int, dict]:
     """Run the shared gold scorer on a warehouse; returns (exit code, its JSON report)."""
-    if not SCORER.exists():
-        pytest.fail(f"the gold scorer is missing: {SCORER} (shared/ must sit beside the project)")
+    scorer, gold = shared_file(SCORER), shared_file(gold)
     proc = subprocess.run(
-        [sys.executable, str(SCORER), "--db", str(db), str(gold), "--min-f1", str(min_f1), "--json"],
+        [sys.executable, str(scorer), "--db", str(db), str(gold), "--min-f1", str(min_f1), "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -94,6 +102,7 @@ def ingest_annotated(ingest, folder: Path, tmp_path: Path, min_f1: float) -> tup
     Returns the warehouse file and the scorer's report (its exit code is already checked)."""
     from bench.eval_layouts import saved_copies
 
+    shared_file(SCORER)  # before the ingest: skipped at once without the shared data
     gold = folder / "gold.json"
     dumps = saved_copies(sorted(folder.glob("*.txt")), json.loads(gold.read_text(encoding="utf-8")), tmp_path)
     summary = ingest(dumps, tmp_path / "data")

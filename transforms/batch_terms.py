@@ -43,6 +43,24 @@ class BatchTerms:
     def __len__(self) -> int:
         return len(self.term_count)
 
+    def slice(self, start: int, stop: int) -> BatchTerms:
+        """Documents `start:stop` of the batch, as a batch of their own (views, no copies)."""
+        terms = slice(int(self.term_offsets[start]), int(self.term_offsets[stop]))
+        keywords = slice(int(self.keyword_offsets[start]), int(self.keyword_offsets[stop]))
+        return BatchTerms(
+            term_doc=self.term_doc[terms] - start,
+            term=self.term[terms],
+            tf=self.tf[terms],
+            in_title=self.in_title[terms],
+            term_offsets=self.term_offsets[start : stop + 1] - terms.start,
+            keyword_doc=self.keyword_doc[keywords] - start,
+            keyword=self.keyword[keywords],
+            weight=self.weight[keywords],
+            rank=self.rank[keywords],
+            keyword_offsets=self.keyword_offsets[start : stop + 1] - keywords.start,
+            term_count=self.term_count[start:stop],
+        )
+
     def text_terms(self, doc: int) -> TextTerms:
         """Document `doc`'s result in `analyse_text`'s shape (a view for callers that want one)."""
         terms = slice(self.term_offsets[doc], self.term_offsets[doc + 1])
@@ -62,6 +80,34 @@ class BatchTerms:
             ],
             term_count=int(self.term_count[doc]),
         )
+
+
+def concat_terms(parts: Sequence[BatchTerms]) -> BatchTerms:
+    """The batches one after the other, as one batch (document i of the second batch is document
+    len(first) + i of the result)."""
+    firsts = np.cumsum([0] + [len(p) for p in parts])[:-1]
+    term_starts = np.cumsum([0] + [int(p.term_offsets[-1]) for p in parts])
+    keyword_starts = np.cumsum([0] + [int(p.keyword_offsets[-1]) for p in parts])
+    return BatchTerms(
+        term_doc=np.concatenate([p.term_doc + first for p, first in zip(parts, firsts, strict=True)] or [_NONE]),
+        term=pa.concat_arrays([p.term for p in parts]) if parts else pa.array([], pa.string()),
+        tf=np.concatenate([p.tf for p in parts] or [_NONE]),
+        in_title=np.concatenate([p.in_title for p in parts] or [np.zeros(0, bool)]),
+        term_offsets=np.concatenate(
+            [[0], *(p.term_offsets[1:] + start for p, start in zip(parts, term_starts, strict=False))]
+        ).astype(np.int64),
+        keyword_doc=np.concatenate([p.keyword_doc + first for p, first in zip(parts, firsts, strict=True)] or [_NONE]),
+        keyword=pa.concat_arrays([p.keyword for p in parts]) if parts else pa.array([], pa.string()),
+        weight=np.concatenate([p.weight for p in parts] or [np.zeros(0)]),
+        rank=np.concatenate([p.rank for p in parts] or [_NONE]),
+        keyword_offsets=np.concatenate(
+            [[0], *(p.keyword_offsets[1:] + start for p, start in zip(parts, keyword_starts, strict=False))]
+        ).astype(np.int64),
+        term_count=np.concatenate([p.term_count for p in parts] or [_NONE]),
+    )
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def analyse_texts(segmenter: Segmenter, texts: Sequence[tuple[str | None, str]], top: int = TOP_KEYWORDS) -> BatchTerms:

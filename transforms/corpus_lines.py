@@ -64,13 +64,19 @@ def dump_line_hashes(lines: Iterable[str]) -> frozenset[str]:
     return frozenset(h for h in map(candidate_hash, lines) if h is not None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineStats:
-    """Counts over a corpus: files per site, and files per (site, line hash) for frequent lines."""
+    """Counts over a corpus: files per site, and files per (site, line hash) for frequent lines.
+
+    Not frozen: `repeated` memoizes its answer per site. The counts are not changed once made;
+    `merged` makes new ones.
+    """
 
     site_files: Mapping[str, int] = field(default_factory=dict)
     line_files: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    _repeated: dict[tuple[str, int, float], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _repeated: dict[tuple[str, int, float], frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def merged(self, dumps: Iterable[tuple[str, frozenset[str]]]) -> LineStats:
         """These counts plus those of more dumps, given as (site, line hashes) pairs."""

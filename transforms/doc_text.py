@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zhnews.transforms.batch_terms import BatchTerms, analyse_texts
+from zhnews.transforms.batch_terms import BatchTerms, analyse_texts, concat_terms
 from zhnews.transforms.model import Document
 from zhnews.transforms.neardup import Signature, signatures
 from zhnews.transforms.segment import Segmenter, TextTerms, analyse_text
@@ -17,10 +17,21 @@ def analysis_text(doc: Document) -> tuple[str | None, str]:
     return doc.title, doc.body
 
 
+def document_text(title: str | None, body: str | None) -> str:
+    """A document as one text: its title, a line end, its body (what signatures and versions are of)."""
+    return f"{title or ''}\n{body or ''}"
+
+
 def version_of(title: str | None, body: str | None) -> str:
-    """Which version of a document rows were derived from; the warehouse computes the same with
-    `md5(coalesce(title, '') || chr(10) || coalesce(body, ''))`."""
-    return hashlib.md5(f"{title or ''}\n{body or ''}".encode()).hexdigest()
+    """Which version of a document rows were derived from (`VERSION_SQL` in the warehouse)."""
+    return hashlib.md5(document_text(title, body).encode()).hexdigest()
+
+
+# `document_text` and `version_of` as DuckDB computes them for the rows of a table (`{t}`: its alias
+# and a dot, or nothing): the stories pass reads stored texts, the loader compares versions; a test
+# checks both agree with Python.
+DOCUMENT_TEXT_SQL = "coalesce({t}title, '') || chr(10) || coalesce({t}body, '')"
+VERSION_SQL = f"md5({DOCUMENT_TEXT_SQL})"
 
 
 @dataclass(slots=True)
@@ -41,7 +52,7 @@ def analyse_document(doc: Document, segmenter: Segmenter) -> DocAnalysis:
 def analyse_documents(docs: Sequence[Document], segmenter: Segmenter) -> list[DocAnalysis]:
     """`analyse_document` of each document; their signatures are computed together (fewer numpy calls)."""
     texts = [analysis_text(doc) for doc in docs]
-    signed = signatures([f"{title or ''}\n{body}" for title, body in texts])
+    signed = signatures([document_text(title, body) for title, body in texts])
     return [
         DocAnalysis(doc.doc_id, version_of(doc.title, doc.body), analyse_text(segmenter, title, body), sig)
         for doc, (title, body), sig in zip(docs, texts, signed, strict=True)
@@ -56,6 +67,30 @@ class BatchAnalysis:
     versions: list[str]
     terms: BatchTerms  # document i of the batch is row i of doc_ids, versions, signatures
     signatures: list[Signature]
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def slice(self, start: int, stop: int) -> BatchAnalysis:
+        """Documents `start:stop` of the batch, as a batch of their own."""
+        return BatchAnalysis(
+            self.doc_ids[start:stop],
+            self.versions[start:stop],
+            self.terms.slice(start, stop),
+            self.signatures[start:stop],
+        )
+
+
+def concat_analyses(parts: Sequence[BatchAnalysis]) -> BatchAnalysis:
+    """The batches one after the other, as one batch."""
+    if len(parts) == 1:
+        return parts[0]
+    return BatchAnalysis(
+        [doc_id for p in parts for doc_id in p.doc_ids],
+        [version for p in parts for version in p.versions],
+        concat_terms([p.terms for p in parts]),
+        [signature for p in parts for signature in p.signatures],
+    )
 
 
 def analyse_batch(docs: Sequence[Document], segmenter: Segmenter) -> BatchAnalysis:
@@ -86,5 +121,5 @@ def _analyse(
         doc_ids=doc_ids,
         versions=versions,
         terms=analyse_texts(segmenter, texts),
-        signatures=signatures([f"{title or ''}\n{body}" for title, body in texts]),
+        signatures=signatures([document_text(title, body) for title, body in texts]),
     )

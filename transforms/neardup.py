@@ -40,22 +40,9 @@ def shingle_text(text: str) -> str:
     return _NOT_WORD.sub("", text.casefold())
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """Distinct 32-bit hashes of the character `SHINGLE`-grams of `shingle_text(text)`."""
-    codes = np.frombuffer(shingle_text(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < SHINGLE:
-        return np.zeros(0, dtype=np.uint64)
-    h = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
-    for i in range(SHINGLE):  # FNV-style combine of the code points, then a murmur3 finalizer
-        h = (h ^ codes[i : len(codes) - SHINGLE + 1 + i]) * np.uint64(0x100000001B3)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    return sorted_unique(h & np.uint64(0xFFFFFFFF))
-
-
 def shingle_hashes_of_many(texts: Sequence[str]) -> list[np.ndarray]:
-    """`shingle_hashes` of each text (as uint32), hashed in one vectorized pass over all of them."""
+    """Distinct 32-bit hashes of the character `SHINGLE`-grams of `shingle_text(text)`, for each text
+    (sorted uint32 arrays), hashed in one vectorized pass over all of them."""
     codes = [np.frombuffer(shingle_text(t).encode("utf-32-le"), dtype=np.uint32) for t in texts]
     windows = np.asarray([max(len(c) - SHINGLE + 1, 0) for c in codes], dtype=np.int64)
     if not windows.sum():
@@ -65,7 +52,7 @@ def shingle_hashes_of_many(texts: Sequence[str]) -> list[np.ndarray]:
     # window starts of every text, skipping the last SHINGLE-1 positions of each (they cross into the next)
     first = np.repeat(starts - np.concatenate([[0], np.cumsum(windows)[:-1]]), windows) + np.arange(windows.sum())
     h = np.zeros(len(first), dtype=np.uint64)
-    for i in range(SHINGLE):  # the same FNV-style combine and murmur3 finalizer as `shingle_hashes`
+    for i in range(SHINGLE):  # an FNV-style combine of the code points, then a murmur3 finalizer
         h = (h ^ joined[first + i]) * np.uint64(0x100000001B3)
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
@@ -100,23 +87,6 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def minhash_values(hashes: np.ndarray) -> np.ndarray:
-    """The MinHash values (uint32, datasketch's affine32 scheme) of precomputed 32-bit shingle hashes.
-
-    Computes exactly what `MinHash.update_batch` does (fmix32, then a·h + b mod 2³² per permutation,
-    then the minimum), vectorized over all hashes instead of calling a hash function per shingle;
-    a test checks the two agree.
-    """
-    return _batch_minhash_values(hashes, np.zeros(len(hashes), dtype=np.int64), 1)[0]
-
-
-def minhash_of(hashes: np.ndarray) -> MinHash:
-    """A datasketch MinHash (affine32 scheme) over precomputed 32-bit shingle hashes."""
-    return MinHash(
-        num_perm=NUM_PERM, seed=_SEED, hashvalues=minhash_values(hashes), permutations=_PERMUTATIONS, scheme=_SCHEME
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Signature:
     """A document's MinHash signature and its number of distinct shingles."""
@@ -127,8 +97,7 @@ class Signature:
 
 def signature(text: str) -> Signature:
     """The MinHash signature of a text (title + body)."""
-    hashes = shingle_hashes(text)
-    return Signature(minhash_values(hashes).tolist(), len(hashes))
+    return signatures([text])[0]
 
 
 def signatures(texts: Sequence[str]) -> list[Signature]:
@@ -154,11 +123,11 @@ def _signatures(texts: Sequence[str]) -> list[Signature]:
 
 
 def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """`shingle_hashes` of every text, concatenated, and the index of the text each belongs to.
+    """`shingle_hashes_of_many(texts)` concatenated (as uint64), and the index of the text each belongs to.
 
     The texts' code points are hashed as one array; windows that straddle two texts are dropped,
     then (text, hash) pairs are sorted and made distinct, so each text's part equals its own
-    `shingle_hashes`.
+    `shingle_hashes_of_many` part (a test checks both agree).
     """
     shingled = [shingle_text(text) for text in texts]
     lengths = np.fromiter(map(len, shingled), dtype=np.int64, count=len(shingled))
@@ -167,7 +136,7 @@ def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
     if windows <= 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     h = np.zeros(windows, dtype=np.uint64)
-    for i in range(SHINGLE):  # as in shingle_hashes
+    for i in range(SHINGLE):  # as in shingle_hashes_of_many
         h = (h ^ codes[i : windows + i]) * np.uint64(0x100000001B3)
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
@@ -180,7 +149,12 @@ def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
 
 
 def _batch_minhash_values(hashes: np.ndarray, owners: np.ndarray, count: int) -> np.ndarray:
-    """`minhash_values` of each text's hashes (`owners`: the text of each hash, in order), one row a text.
+    """The MinHash values (uint32, datasketch's affine32 scheme) of each text's 32-bit shingle hashes
+    (`owners`: the text of each hash, in order), one row a text.
+
+    Computes exactly what `MinHash.update_batch` does (fmix32, then a·h + b mod 2³² per permutation,
+    then the minimum), vectorized over all hashes instead of calling a hash function per shingle
+    (a test checks the two agree).
 
     A chunk of hashes is permuted into a (permutation × hash) block, so that the minimum of each
     text's run of hashes is a `reduceat` along contiguous memory.
@@ -198,19 +172,6 @@ def _batch_minhash_values(hashes: np.ndarray, owners: np.ndarray, count: int) ->
         rows = owner[first]
         values[rows] = np.minimum(values[rows], np.minimum.reduceat(permuted, first, axis=1).T)
     return values
-
-
-def jaccard(a: str, b: str) -> float:
-    """Exact Jaccard similarity of two texts' shingle sets."""
-    x, y = shingle_hashes(a), shingle_hashes(b)
-    union = len(np.union1d(x, y))
-    return len(np.intersect1d(x, y, assume_unique=True)) / union if union else 0.0
-
-
-def containment(part: str, whole: str) -> float:
-    """Exact share of `part`'s shingles that occur in `whole`."""
-    x, y = shingle_hashes(part), shingle_hashes(whole)
-    return len(np.intersect1d(x, y, assume_unique=True)) / len(x) if len(x) else 0.0
 
 
 def containments(parts: Sequence[np.ndarray], wholes: Sequence[np.ndarray], pairs: np.ndarray) -> np.ndarray:
@@ -254,17 +215,6 @@ def _tagged(arrays: Sequence[np.ndarray], which: np.ndarray, tags: np.ndarray | 
     total = int(counts.sum())
     positions = np.repeat(starts[which] - (np.cumsum(counts) - counts), counts) + np.arange(total)
     return (np.repeat(tags.astype(np.uint64), counts) << np.uint64(32)) | flat[positions]
-
-
-@dataclass(frozen=True, slots=True)
-class SignedDoc:
-    """What story search needs of a document: its signature, size, and whether it is partial
-    (a listing snippet or summary, which may be an excerpt of a full article)."""
-
-    doc_id: str
-    minhash: Sequence[int]
-    shingles: int
-    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,10 +310,6 @@ class _BandIndex:
             counts[found, band] = self.run_ends[band][at[found]] - lo[found]
         return first, counts
 
-    def pair_counts(self, keys: np.ndarray) -> np.ndarray:
-        """For each query row, how many (band, indexed document) key matches it has."""
-        return self.lookup(keys)[1].sum(axis=1)
-
     def pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(query row, indexed id) for every query sharing a band key with an indexed document,
         deduplicated and sorted by query row, then id."""
@@ -417,18 +363,6 @@ def _agreement(signatures: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarr
         out[start:end] = np.count_nonzero(signatures[a[start:end]] == signatures[b[start:end]], axis=1)
     out /= signatures.shape[1]
     return out
-
-
-def find_matches(docs: Iterable[SignedDoc], exact: ExactContainment) -> list[Match]:
-    """`find_signed_matches` over `SignedDoc`s (oldest first)."""
-    kept = [d for d in docs if d.shingles >= MIN_SHINGLES]
-    return find_signed_matches(
-        [d.doc_id for d in kept],
-        np.asarray([d.minhash for d in kept], dtype=np.uint32).reshape(len(kept), NUM_PERM),
-        np.asarray([d.shingles for d in kept], dtype=np.int64),
-        np.asarray([d.partial for d in kept], dtype=bool),
-        exact,
-    )
 
 
 def find_signed_matches(

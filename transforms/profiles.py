@@ -76,9 +76,13 @@ def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Rulebook:
-    """The rules in force for one dump: the union of the profiles that apply to it."""
+    """The rules in force for one dump: the union of the profiles that apply to it.
+
+    Not frozen: `removes` memoizes its verdicts in `verdicts` (a rulebook is compared and hashed by
+    identity). Its rules are not changed once built; `dataclasses.replace` makes a variant.
+    """
 
     profiles: tuple[str, ...]
     remove: tuple[LineRule, ...]
@@ -117,24 +121,28 @@ class Rulebook:
         return specific[0] if specific else "*"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProfileSet:
-    """All known profiles and outlet names, from the built-in folder and any user folders."""
+    """All known profiles and outlet names, from the built-in folder and any user folders.
+
+    Not frozen: it builds its literal filters once, and memoizes the patterns it combines for the
+    dumps it is asked about. The profiles and outlet rows are not changed once read.
+    """
 
     profiles: tuple[SiteProfile, ...]
-    outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
-    detect: PatternFilter = field(default_factory=lambda: PatternFilter(()), compare=False, repr=False)
+    outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    detect: PatternFilter = field(init=False, compare=False, repr=False)
+    removal: PatternFilter = field(init=False, compare=False, repr=False)
     combined_detect: dict[tuple[int, ...], re.Pattern[str] | None] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
-    removal: PatternFilter = field(default_factory=lambda: PatternFilter(()), compare=False, repr=False)
     combined_remove: dict[tuple[int, ...], re.Pattern[str] | None] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "detect", PatternFilter([d for p in self.profiles for d in p.detect]))
-        object.__setattr__(self, "removal", PatternFilter([r.pattern for p in self.profiles for r in p.remove]))
+        self.detect = PatternFilter([d for p in self.profiles for d in p.detect])
+        self.removal = PatternFilter([r.pattern for p in self.profiles for r in p.remove])
 
     def rulebook_for(self, lines: Sequence[str], only_possible: bool = False) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines.

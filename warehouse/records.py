@@ -252,32 +252,6 @@ def batch_analytics(batch: BatchAnalysis) -> dict[str, pa.Table]:
     }
 
 
-def documents_analytics(
-    tables: dict[str, pa.Table], batch: BatchAnalysis, start: int, stop: int
-) -> dict[str, pa.Table]:
-    """The rows of `batch_analytics(batch)` for documents `start:stop` of the batch (zero-copy slices)."""
-    spans = {
-        "doc_terms": batch.terms.term_offsets,
-        "doc_keywords": batch.terms.keyword_offsets,
-        "doc_signatures": np.arange(len(batch.doc_ids) + 1),
-    }
-    return {
-        table: tables[table].slice(int(spans[table][start]), int(spans[table][stop] - spans[table][start]))
-        for table in ANALYTICS_TABLES
-    }
-
-
-def concat_analytics(parts: Iterable[dict[str, pa.Table]]) -> dict[str, pa.Table]:
-    """Analytics tables of many files (e.g. `documents_analytics` of each) as one table each."""
-    parts = list(parts)
-    return {
-        table: pa.concat_tables([part[table] for part in parts]).combine_chunks()
-        if parts
-        else BATCH_TABLES[table].empty_table()
-        for table in ANALYTICS_TABLES
-    }
-
-
 def _as_array(values: pa.Array | np.ndarray | list, type_: pa.DataType) -> pa.Array:
     """Values as an Arrow array of `type_` (integers are checked to fit)."""
     if isinstance(values, pa.Array):

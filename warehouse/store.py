@@ -10,10 +10,9 @@ from pathlib import Path
 
 import duckdb
 from zhnews.transforms.corpus_lines import LineStats
+from zhnews.transforms.doc_text import VERSION_SQL
+from zhnews.warehouse import DB_NAME, TIMEZONE
 from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
-
-DB_NAME = "zhnews.duckdb"
-TIMEZONE = "Asia/Shanghai"  # dumps are Beijing time; sessions show and truncate timestamps in it
 
 # How good a version of a document is, as a sortable string: full > snippet > summary, then
 # longer, then a content hash so that the choice never depends on load order.
@@ -24,10 +23,12 @@ _BODY_RANK = (
 
 
 def schema_sql() -> list[str]:
-    """The schema files of `warehouse/schema/`, in name order."""
+    """The schema files of `warehouse/schema/`, in name order, with `{TIMEZONE}` filled in."""
     folder = resources.files("zhnews.warehouse") / "schema"
     return [
-        f.read_text(encoding="utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")
+        f.read_text(encoding="utf-8").replace("{TIMEZONE}", TIMEZONE)
+        for f in sorted(folder.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".sql")
     ]
 
 
@@ -130,25 +131,11 @@ class Warehouse:
         )
 
     # --- state queries ------------------------------------------------------------------------
-    def known_hashes(self, file_ids: list[str]) -> dict[str, str]:
-        """file_id → content hash already loaded, for the given files.
-
-        Quarantined files are left out on purpose: they are checked again on every run (so
-        that they stay in the run's summary, and load once profiles or zhnews learn to read them).
-        """
-        if not file_ids:
-            return {}
-        rows = self.con.execute(
-            "SELECT file_id, content_hash FROM files WHERE status = 'loaded'"
-            " AND file_id IN (SELECT unnest(?::VARCHAR[]))",
-            [file_ids],
-        ).fetchall()
-        return dict(rows)
-
     def known_files(self, file_ids: list[str]) -> dict[str, tuple[str, int | None, int | None]]:
         """file_id → (content hash, size in bytes, modification time in ns) loaded, for the given files.
 
-        Quarantined files are left out, as in `known_hashes`: they are checked again on every run.
+        Quarantined files are left out on purpose: they are checked again on every run (so that they
+        stay in the run's summary, and load once profiles or zhnews learn to read them).
         """
         if not file_ids:
             return {}
@@ -159,16 +146,22 @@ class Warehouse:
         ).fetchall()
         return {file_id: (digest, size, mtime) for file_id, digest, size, mtime in rows}
 
-    def line_stats(self, min_files: int = 2) -> LineStats:
+    def line_stats(self, min_files: int = 2, excluding: str | None = None) -> LineStats:
         """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
 
         Lines seen in one file only are left out (most lines; a batch's own counts are added to these).
+        `excluding` leaves one file out (`zhnews explain` counts that file's lines as they are now).
         """
-        sites = dict(self.con.execute("SELECT site, count(DISTINCT file_id) FROM line_hashes GROUP BY site").fetchall())
-        rows = self.con.execute(
-            "SELECT site, line_hash, files FROM line_stats WHERE files >= ?", [min_files]
+        others = "FROM line_hashes WHERE file_id IS DISTINCT FROM $excluding"
+        sites = self.con.execute(
+            f"SELECT site, count(DISTINCT file_id) {others} GROUP BY site", {"excluding": excluding}
         ).fetchall()
-        return LineStats(site_files=sites, line_files={(site, h): n for site, h, n in rows})
+        rows = self.con.execute(
+            f"SELECT site, line_hash, count(DISTINCT file_id) AS files {others}"
+            " GROUP BY site, line_hash HAVING files >= $min_files",
+            {"excluding": excluding, "min_files": min_files},
+        ).fetchall()
+        return LineStats(site_files=dict(sites), line_files={(site, h): n for site, h, n in rows})
 
     # --- the batch load -------------------------------------------------------------------------
     def load_batch(self, parquet: dict[str, Path], before_commit: Callable[[], None] | None = None) -> int:
@@ -249,7 +242,7 @@ class Warehouse:
             f"""CREATE OR REPLACE TEMP TABLE analysed AS
                 SELECT d.doc_id, s.version FROM documents d JOIN {src["doc_signatures"]} s
                   ON s.doc_id = d.doc_id
-                 AND s.version = md5(coalesce(d.title, '') || chr(10) || coalesce(d.body, ''))"""
+                 AND s.version = {VERSION_SQL.format(t="d.")}"""
         )
         for table in ANALYTICS_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM analysed)")

@@ -14,6 +14,7 @@ from collections import OrderedDict
 import duckdb
 import numpy as np
 import pyarrow as pa
+from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
     MIN_SHINGLES,
     NUM_PERM,
@@ -24,7 +25,7 @@ from zhnews.transforms.neardup import (
     shingle_hashes_of_many,
 )
 
-_TEXT = "coalesce(title, '') || chr(10) || coalesce(body, '')"
+_TEXT = DOCUMENT_TEXT_SQL.format(t="")
 
 
 def rebuild_stories(con: duckdb.DuckDBPyConnection, force: bool = False) -> int:

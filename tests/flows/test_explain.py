@@ -1,7 +1,12 @@
-"""`zhnews explain FILE`: every line of a dump with what the pipeline did to it."""
+"""`zhnews explain FILE`: every line of a dump with what the pipeline did to it, as ingest stores it."""
+
+import datetime as dt
+import json
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
+from zhnews.flows.cli import app
 from zhnews.transforms.decode import decode_dump
 from zhnews.transforms.explain import explain_lines
 
@@ -9,6 +14,7 @@ from tests.conftest import ROOT, SAMPLES, run_cli
 
 EVALSET = ROOT / "tests" / "fixtures" / "evalset"
 DUMPS = sorted(SAMPLES.glob("*.txt")) + sorted(EVALSET.glob("*.txt"))
+FIXTURE_DUMPS = sorted(SAMPLES.glob("*.txt")) + sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))
 
 
 @pytest.mark.parametrize("path", DUMPS, ids=lambda p: p.name)
@@ -41,3 +47,50 @@ def test_cli_explain_prints_each_line_with_its_verdict_and_rule():
     assert any("removed" in line and "wechat:reader_chrome" in line and "预览时标签不可点" in line for line in lines)
     assert any("kept" in line and "doc 1" in line and "11月29日晚" in line for line in lines)
     assert "doc 1: 42支球队" in proc.stdout and "沪上体育汇" in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def fixture_warehouse(prefect_harness, tmp_path_factory):
+    """Every fixture dump ingested in one run (one batch: each dump counted with all the others)."""
+    from zhnews.flows.ingest import ingest_flow
+
+    data = tmp_path_factory.mktemp("fixtures") / "data"
+    summary = ingest_flow(paths=[str(p) for p in FIXTURE_DUMPS], data_dir=str(data))
+    assert summary.files_loaded == len(FIXTURE_DUMPS)
+    return data
+
+
+def stored(data_dir, path):
+    """What the warehouse holds for one file: its removed lines (line, rule) and its documents."""
+    with duckdb.connect(str(data_dir / "zhnews.duckdb"), read_only=True) as con:
+        (file_id,) = con.execute("SELECT file_id FROM files WHERE path = ?", [str(path.resolve())]).fetchone()
+        removed = con.execute(
+            "SELECT line_no, rule FROM removed_lines WHERE file_id = ? ORDER BY ALL", [file_id]
+        ).fetchall()
+        documents = con.execute(
+            "SELECT s.ordinal, d.doc_id, d.title, d.source, d.published_at"
+            " FROM sightings s JOIN documents d USING (doc_id) WHERE s.file_id = ? ORDER BY s.ordinal",
+            [file_id],
+        ).fetchall()
+    return removed, documents
+
+
+@pytest.mark.parametrize("path", FIXTURE_DUMPS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_explain_shows_what_ingest_stored_for_every_fixture_dump(fixture_warehouse, path):
+    """With the warehouse's corpus counts and the file's saving time, explain removes the same lines by
+    the same rules and finds the same documents (title, outlet, date) as the ingest that stored them."""
+    result = CliRunner().invoke(app, ["explain", str(path), "--data-dir", str(fixture_warehouse), "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    removed, documents = stored(fixture_warehouse, path)
+    assert sorted((v["line_no"], v["rule"]) for v in shown["lines"] if v["status"] in ("field", "removed")) == removed
+    assert [
+        (
+            d["ordinal"],
+            d["doc_id"],
+            d["title"],
+            d["source"],
+            d["published_at"] and dt.datetime.fromisoformat(d["published_at"]),
+        )
+        for d in shown["documents"]
+    ] == documents

@@ -3,10 +3,11 @@ batch's documents are grouped for analysis."""
 
 import pytest
 import zhnews.flows.extract as extract
+import zhnews.transforms.dump_pipeline as dump_pipeline
 from zhnews.flows.config import load_segmenter
 from zhnews.flows.inputs import discover
 from zhnews.transforms.doc_text import analyse_documents, version_of
-from zhnews.warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables
+from zhnews.warehouse.records import ANALYTICS_TABLES, analytics_columns, analytics_tables, batch_analytics
 
 from tests.conftest import SAMPLES
 
@@ -16,13 +17,14 @@ def per_document_tables(documents):
     return analytics_tables([analytics_columns(analyse_documents(list(distinct.values()), load_segmenter()))])
 
 
-@pytest.mark.parametrize("group_chars", [extract.ANALYSIS_CHARS, 2000])  # one group; groups that split files
+@pytest.mark.parametrize("group_chars", [dump_pipeline.ANALYSIS_CHARS, 2000])  # one group; groups that split files
 def test_a_files_analytics_are_those_of_its_own_documents(monkeypatch, group_chars):
-    monkeypatch.setattr(extract, "ANALYSIS_CHARS", group_chars)
+    monkeypatch.setattr(dump_pipeline, "ANALYSIS_CHARS", group_chars)
     files = list(discover([SAMPLES]))
-    results = extract.extract_files(files, {})
+    results = extract.extract_files(files)
     assert [r.outcome for r in results] == ["loaded"] * len(files)
     for result in results:
-        expected = per_document_tables(result.documents)
+        expected = per_document_tables(result.dump.documents)
+        tables = batch_analytics(result.dump.analysis)
         for table in ANALYTICS_TABLES:
-            assert result.analytics[table].equals(expected[table]), (result.file.path, table)
+            assert tables[table].equals(expected[table]), (result.file.path, table)

@@ -8,6 +8,8 @@ import duckdb
 from bench.synth import Writer
 from tests.conftest import ROOT, SAMPLES, SEED_GOLD, run_cli, score
 
+EVALSET = ROOT / "tests" / "fixtures" / "evalset"
+HOLDOUT2 = ROOT / "tests" / "fixtures" / "holdout2"
 DATA_TABLES = ("files", "documents", "sightings", "removed_lines")
 
 
@@ -175,3 +177,39 @@ def test_unrelated_pages_with_one_title_stay_apart_and_a_page_saved_twice_is_one
             " JOIN sightings s USING (doc_id) JOIN files f USING (file_id) GROUP BY d.doc_id, d.title ORDER BY 2"
         ).fetchall()
     assert rows == [("网易首页", "football.txt"), ("网易首页", "rain.txt rain_saved_again.txt")]
+
+
+def test_traditional_pages_keep_their_script_and_get_a_simplified_body(ingest, tmp_path):
+    ingest(sorted(EVALSET.glob("s0[89]*.txt")) + sorted(EVALSET.glob("s1[02]*.txt")), tmp_path)
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT source, script, title, title_simplified, body, body_simplified FROM documents"
+    ).fetchall()
+    by_source = {r[0]: r for r in rows}
+    _, script, title, title_s, body, body_s = by_source["香港01"]
+    assert script == "traditional" and "聖誕" in title and "圣诞" in title_s
+    assert "唔止係睇波" in body and "唔止系睇波" in body_s
+    assert by_source["外交部"][1:] == (
+        "simplified",
+        "中国和秘鲁举行第十五轮外交部政治磋商",
+        None,
+        by_source["外交部"][4],
+        None,
+    )
+
+
+def test_two_pages_pasted_into_one_dump_are_two_documents_and_a_gbk_crlf_page_is_decoded(ingest, tmp_path):
+    names = ["h04_baijiahao_gbk_crlf.txt", "h09_chinanews_two_articles_crlf.txt"]
+    ingest([HOLDOUT2 / name for name in names], tmp_path)
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    rows = con.execute(
+        """SELECT regexp_extract(f.path, '[^/]+$'), f.encoding, s.ordinal, d.title, d.source
+           FROM sightings s JOIN documents d USING (doc_id) JOIN files f USING (file_id)
+           ORDER BY 1, s.ordinal"""
+    ).fetchall()
+    assert [(name, ordinal, title, source) for name, _, ordinal, title, source in rows] == [
+        (names[0], 1, "新能源车企扎堆建超充站 一座超充站一年能赚多少钱", "车圈老王说"),
+        (names[1], 1, "前10月全国快递业务量突破1600亿件", "中国新闻网"),
+        (names[1], 2, "北方多地提前供暖 热力企业加强巡检保障", "中国新闻网"),
+    ]
+    assert rows[0][1] in ("gb18030", "gbk", "gb2312")

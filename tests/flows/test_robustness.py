@@ -171,13 +171,13 @@ def test_a_changed_file_replaces_its_rows_and_the_result_equals_a_fresh_run(inge
     assert data_checksums(tmp_path / "data" / "zhnews.duckdb") == data_checksums(tmp_path / "fresh" / "zhnews.duckdb")
 
 
-def test_an_unchanged_rerun_never_builds_a_dump_processor(ingest, tmp_path, monkeypatch):
+def test_an_unchanged_rerun_never_builds_a_dump_pipeline(ingest, tmp_path, monkeypatch):
     import zhnews.flows.extract
 
     ingest([SAMPLES], tmp_path)
     built = []
-    monkeypatch.setattr(zhnews.flows.extract, "_processors", {})
-    monkeypatch.setattr(zhnews.flows.extract, "DumpProcessor", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(zhnews.flows.extract, "_pipelines", {})
+    monkeypatch.setattr(zhnews.flows.extract, "DumpPipeline", lambda *a, **k: built.append(a))
     summary = ingest([SAMPLES], tmp_path)
     assert summary.files_unchanged == 5 and built == []
 

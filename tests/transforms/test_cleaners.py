@@ -5,10 +5,13 @@ from zhnews.transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
 from zhnews.transforms.cleaners.citations import CitationMarkers
 from zhnews.transforms.cleaners.footer import TrailingFooter
 from zhnews.transforms.cleaners.line_rules import BoilerplateLines
-from zhnews.transforms.cleaners.metadata_lines import MetadataLines, metadata_pairs
+from zhnews.transforms.cleaners.metadata_lines import MetadataLines, byline_names, byline_outlet, metadata_pairs
+from zhnews.transforms.cleaners.trailing_chrome import is_chrome_line
 from zhnews.transforms.cleaners.truncation import TruncationMarker
 from zhnews.transforms.cleaners.wrap_spaces import WrapSpaces, repair_wrap_spaces
 from zhnews.transforms.model import Draft, Line
+
+from tests.transforms.test_page_kinds import SAVED
 
 
 def draft(*texts: str, layout: str = "portal_article") -> Draft:
@@ -200,3 +203,50 @@ def test_a_date_line_whose_credit_has_the_editor_glued_to_it_credits_only_the_ou
     )
     doc = processor.process(page).documents[0]
     assert (doc.title, doc.source) == ("前10月全国快递业务量突破1600亿件", "中国新闻网")
+
+
+def test_a_credit_label_may_carry_the_outlets_short_name():
+    assert metadata_pairs("每经记者：赵子航    每经编辑：孙丽娟") == [("author", "赵子航"), ("editor", "孙丽娟")]
+
+
+def test_a_reporter_credit_names_its_outlet_but_not_its_desk():
+    assert byline_outlet("新京报记者 陈晨 编辑 刘梦 校对 张彦君") == "新京报"
+    assert byline_outlet("本报记者 孙晓明") is None
+    assert byline_outlet("记者 王磊") is None
+    assert byline_outlet("新京报讯（记者 陈晨）11月15日北京正式供暖以来。") is None
+
+
+def test_a_credit_of_several_roles_is_one_byline():
+    assert byline_names("南方周末记者 周屿 南方周末实习生 林可") is not None
+    assert byline_names("县城咖啡馆的第三个冬天") is None
+
+
+def test_a_last_update_line_is_metadata():
+    assert metadata_pairs("最後更新：2025/11/25 16:05") == [("updated", "2025/11/25 16:05")]
+    assert metadata_pairs("最后更新：2025-11-25 16:05") == [("updated", "2025-11-25 16:05")]
+
+
+def test_trailing_widgets_are_short_lines_but_a_posts_clauses_are_not():
+    assert is_chrome_line("分享到：") and is_chrome_line("阅读 1,234,567") and is_chrome_line("评论 0")
+    assert is_chrome_line("新浪财经免责声明：本页面内容均来源于第三方，不构成投资建议")
+    assert not is_chrome_line("🍜吃的：镇口那家馄饨店开了三十多年，一碗12块，汤头超鲜")
+    assert not is_chrome_line("拍照也很出片～")
+
+
+def test_copyright_years_glued_to_nian_and_site_registration_lines_are_boilerplate(processor):
+    page = (
+        "某网\n新法案获通过\n2025-11-20 10:00\n议会周四通过一项修正案。\n法案预计明年初生效。\n"
+        "© 2025年某网版权声明：本文所有内容受著作权法保护，如未获得特别授权，请勿使用。\n京ICP备12345678号"
+    )
+    doc = processor.process(page, SAVED).documents[0]
+    assert doc.body == "议会周四通过一项修正案。\n法案预计明年初生效。"
+
+
+def test_platform_disclaimers_and_ad_labels_are_boilerplate(processor):
+    page = (
+        "某平台\n某号\n关注\n社区菜场蔬菜角火了 每天早上开卖\n某号\n2025-11-25 17:12 上海\n"
+        "每天早上7点开卖，不到两个小时就卖完了。\n广告\n街道计划明年再开两个类似的蔬菜角。\n"
+        "本文为某号作者或机构在某平台上传并发布，仅代表该作者或机构观点，不代表某平台的观点或立场。"
+    )
+    doc = processor.process(page, SAVED).documents[0]
+    assert doc.body == "每天早上7点开卖，不到两个小时就卖完了。\n街道计划明年再开两个类似的蔬菜角。"

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from zhnews.transforms.normalize.dates import BEIJING, date_shape, find_datetime, parse_datetime
 
+from tests.transforms.test_page_kinds import SAVED, at
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -184,3 +186,29 @@ def test_a_wechat_post_is_dated_by_a_day_word_against_the_saving_time(
     )
     doc = processor.process(page, _beijing(2020, 2, 13, 12)).documents[0]
     assert (doc.author, doc.source, doc.published_at) == (author, account, published)
+
+
+def test_a_month_day_stamp_needs_a_time_to_be_a_date():
+    assert find_datetime("11-25 21:36", SAVED)[0] == at("2025-11-25 21:36")
+    assert find_datetime("比分 3-1", SAVED) is None
+    assert find_datetime("11-25 21:36") is None  # no saving time, no year
+
+
+def test_a_weekday_in_brackets_between_date_and_time_keeps_the_time():
+    assert find_datetime("2025年11月25日(星期二) 14:32")[0] == at("2025-11-25 14:32")
+    assert find_datetime("2025年11月25日（週二） 14:32")[0] == at("2025-11-25 14:32")
+
+
+def test_a_bare_month_day_is_a_date_only_after_a_publication_label():
+    assert find_datetime("编辑于 11-23 浙江", SAVED)[0] == at("2025-11-23 00:00")
+    assert find_datetime("编辑于 12-28", SAVED)[0] == at("2024-12-28 00:00")  # no future dates
+    assert find_datetime("11-23", SAVED) is None
+    assert find_datetime("比分3-1", SAVED) is None
+
+
+def test_a_12_hour_clock_reads_its_half_of_the_day():
+    assert find_datetime("2025年11月25日 週二 下午2:32")[0] == at("2025-11-25 14:32")
+    assert find_datetime("2025年11月25日 上午9:05")[0] == at("2025-11-25 09:05")
+    assert find_datetime("2025年11月25日 晚上8:10")[0] == at("2025-11-25 20:10")
+    assert find_datetime("2025年11月25日 下午12:30")[0] == at("2025-11-25 12:30")
+    assert find_datetime("2025-11-25 14:32")[0] == at("2025-11-25 14:32")

@@ -8,18 +8,48 @@ against pairs of different generated articles.
 import itertools
 import random
 
+import numpy as np
 from zhnews.transforms.neardup import (
     CONTAINMENT_THRESHOLD,
     JACCARD_THRESHOLD,
-    SignedDoc,
+    NUM_PERM,
     clusters,
-    containment,
-    find_matches,
-    jaccard,
+    find_signed_matches,
+    shingle_hashes_of_many,
     signature,
+    signatures,
 )
 
 from bench.synth import Writer
+
+
+def jaccard(a, b):
+    """Exact Jaccard similarity of two texts' shingle sets: the yardstick the thresholds are set on."""
+    x, y = shingle_hashes_of_many([a, b])
+    union = len(np.union1d(x, y))
+    return len(np.intersect1d(x, y, assume_unique=True)) / union if union else 0.0
+
+
+def containment(part, whole):
+    """Exact share of `part`'s shingles that occur in `whole`."""
+    x, y = shingle_hashes_of_many([part, whole])
+    return len(np.intersect1d(x, y, assume_unique=True)) / len(x) if len(x) else 0.0
+
+
+def signed(texts, partial=()):
+    """The arrays `find_signed_matches` takes, for texts given oldest first ({id: text}); `partial`: the
+    ids of snippets."""
+    sigs = signatures(list(texts.values()))
+    return (
+        list(texts),
+        np.asarray([s.hashvalues for s in sigs], dtype=np.uint32).reshape(len(sigs), NUM_PERM),
+        np.asarray([s.shingles for s in sigs], dtype=np.int64),
+        np.asarray([doc_id in partial for doc_id in texts], dtype=bool),
+    )
+
+
+def find_matches(texts, exact, partial=()):
+    return find_signed_matches(*signed(texts, partial), exact)
 
 
 def article(writer, paragraphs=6):
@@ -83,15 +113,12 @@ def test_reposts_join_their_original_and_snippets_the_article_they_come_from():
     texts = dict(originals)
     texts.update({f"r{i:02}": lightly_edited(originals[f"a{i:02}"], rng) for i in range(10)})
     texts.update({f"s{i:02}": listing_snippet(originals[f"a{i:02}"]) for i in range(10, 20)})
-    docs = []
-    for doc_id, text in texts.items():  # originals first: the order stands for publication time
-        sig = signature(text)
-        docs.append(SignedDoc(doc_id, sig.hashvalues, sig.shingles, partial=doc_id.startswith("s")))
+    snippets = {doc_id for doc_id in texts if doc_id.startswith("s")}  # originals first: the order stands for time
 
     def exact(pairs):
         return [containment(texts[a], texts[b]) for a, b in pairs]
 
-    links = {(m.a, m.b, m.relation) for m in find_matches(docs, exact)}
+    links = {(m.a, m.b, m.relation) for m in find_matches(texts, exact, snippets)}
     expected = {(f"r{i:02}", f"a{i:02}", "repost") for i in range(10)}
     expected |= {(f"s{i:02}", f"a{i:02}", "excerpt") for i in range(10, 20)}
     assert links == expected
@@ -105,8 +132,7 @@ def test_a_chain_of_small_edits_does_not_drift_into_one_story():
     for step in range(8):  # every step replaces one more paragraph
         paragraphs[step] = writer.paragraph(4)
         versions.append("\n".join(paragraphs))
-    docs = [SignedDoc(f"v{i}", *(lambda s: (s.hashvalues, s.shingles))(signature(t))) for i, t in enumerate(versions)]
-    links = find_matches(docs, lambda pairs: [0.0] * len(pairs))
+    links = find_matches({f"v{i}": t for i, t in enumerate(versions)}, lambda pairs: [0.0] * len(pairs))
     leaders = {m.b for m in links}
     assert all(jaccard(versions[int(m.a[1:])], versions[int(m.b[1:])]) >= JACCARD_THRESHOLD - 0.1 for m in links)
     assert len(leaders) >= 2  # not everything hangs off v0
@@ -125,15 +151,16 @@ def test_clusters_are_connected_components_named_by_their_smallest_member():
 
 def test_the_vectorized_minhash_equals_datasketch_update_batch():
     from datasketch import MinHash
-    from zhnews.transforms.neardup import _PERMUTATIONS, minhash_of, shingle_hashes
+    from zhnews.transforms.neardup import _PERMUTATIONS
 
     from tests.conftest import SAMPLES
 
-    hashes = shingle_hashes("".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))))
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))
+    (hashes,) = shingle_hashes_of_many([text])
     assert len(hashes) > 4096  # more than one chunk
     reference = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
     reference.update_batch(hashes.tolist())
-    assert minhash_of(hashes).hashvalues.tolist() == reference.hashvalues.tolist()
+    assert signature(text).hashvalues == reference.hashvalues.tolist()
 
 
 def _mixed_corpus(seed, originals=40):
@@ -147,10 +174,7 @@ def _mixed_corpus(seed, originals=40):
             texts[f"r{i:02}"] = lightly_edited(texts[f"a{i:02}"], rng)
         if i % 3 == 1:
             texts[f"s{i:02}"] = listing_snippet(texts[f"a{i:02}"], rng.choice([100, 150, 300]))
-    docs = [
-        SignedDoc(k, *(lambda s: (s.hashvalues, s.shingles))(signature(t)), k.startswith("s")) for k, t in texts.items()
-    ]
-    return texts, docs
+    return texts, {k for k in texts if k.startswith("s")}
 
 
 def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
@@ -158,16 +182,16 @@ def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
     the links found must be the same whatever the chunk and batch sizes."""
     import zhnews.transforms.neardup as neardup
 
-    texts, docs = _mixed_corpus(seed=21)
+    texts, snippets = _mixed_corpus(seed=21)
 
     def exact(pairs):
         return [containment(texts[a], texts[b]) for a, b in pairs]
 
-    whole = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(docs, exact)}
+    whole = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(texts, exact, snippets)}
     monkeypatch.setattr(neardup, "CHUNK_DOCS", 3)
     monkeypatch.setattr(neardup, "PAIRS_AT_ONCE", 1)
     monkeypatch.setattr(neardup, "EXACT_BATCH", 2)
-    chunked = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(docs, exact)}
+    chunked = {(m.a, m.b, m.relation, m.similarity) for m in find_matches(texts, exact, snippets)}
     assert chunked == whole
     assert {r for _, _, r, _ in whole} == {"repost", "excerpt"}
     assert {(a, b) for a, b, r, _ in whole if r == "repost"} >= {(f"r{i:02}", f"a{i:02}") for i in range(0, 40, 3)}
@@ -179,8 +203,8 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
     from datasketch import LeanMinHash, MinHashLSH
     from zhnews.transforms.neardup import _REPOST_LSH, _BandIndex, band_keys
 
-    _, docs = _mixed_corpus(seed=22)
-    signatures = np.asarray([d.minhash for d in docs], dtype=np.uint32)
+    texts, _ = _mixed_corpus(seed=22)
+    _, signatures, _, _ = signed(texts)
     lsh = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=128)
     for i, row in enumerate(signatures[:30]):
         lsh.insert(i, LeanMinHash(seed=1, hashvalues=row.astype(np.uint64), scheme="affine32"))
@@ -198,7 +222,7 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
 
 
 def test_many_texts_are_shingled_exactly_as_one_at_a_time():
-    from zhnews.transforms.neardup import shingle_hashes, shingle_hashes_of_many
+    from zhnews.transforms.neardup import _batch_shingle_hashes
 
     writer = Writer(seed=31)
     texts = [article(writer, paragraphs=n % 4) for n in range(12)] + [
@@ -209,8 +233,10 @@ def test_many_texts_are_shingled_exactly_as_one_at_a_time():
         "，。！？ ...",
     ]
     together = shingle_hashes_of_many(texts)
-    assert [h.tolist() for h in together] == [shingle_hashes(t).tolist() for t in texts]
+    assert [h.tolist() for h in together] == [shingle_hashes_of_many([t])[0].tolist() for t in texts]
     assert shingle_hashes_of_many(["", "abc"])[1].tolist() == []
+    hashes, owners = _batch_shingle_hashes(texts)  # what signatures are computed from: the same sets
+    assert [hashes[owners == i].tolist() for i in range(len(texts))] == [h.tolist() for h in together]
 
 
 def test_batched_containment_equals_containment_of_each_pair(monkeypatch):

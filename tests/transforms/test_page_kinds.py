@@ -1,11 +1,13 @@
-"""Page kinds of the third blind round (tests/fixtures/holdout3) and the leftovers of the second,
-as generic rules: flash feeds, query echoes in listing headers, account cards, relative dates in
-article headers, outlets before the date, the site's logo as its outlet, pages saved twice."""
+"""Page kinds, as generic rules: flash feeds, query echoes in listing headers, account cards, relative
+dates in article headers, pages saved twice, comment sections, headlines that open with a date,
+press-conference transcripts, social posts written without full stops.
+
+`SAVED` (when the test pages were saved) and `at` are shared with the other behaviour files."""
 
 import datetime as dt
 
 from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
-from zhnews.transforms.normalize.dates import BEIJING, find_datetime
+from zhnews.transforms.normalize.dates import BEIJING
 
 SAVED = dt.datetime(2025, 11, 26, 15, 30, tzinfo=BEIJING)
 
@@ -135,31 +137,6 @@ def test_a_full_date_line_is_preferred_to_a_year_less_one_above_it(processor):
     assert doc.published_at == at("2025-11-20 09:30")
 
 
-def test_a_month_day_stamp_needs_a_time_to_be_a_date():
-    assert find_datetime("11-25 21:36", SAVED)[0] == at("2025-11-25 21:36")
-    assert find_datetime("比分 3-1", SAVED) is None
-    assert find_datetime("11-25 21:36") is None  # no saving time, no year
-
-
-def test_an_outlet_printed_before_the_date_is_credited_only_when_it_is_a_listed_outlet(processor):
-    text = "光伏企业亏损收窄\n{who} 2025-11-25 22:10:31\n随着三季报披露完毕，行业经营状况逐渐清晰。\n亏损收窄主要得益于价格企稳。"
-    (doc,) = processor.process(text.format(who="每日经济新闻"), SAVED).documents
-    assert doc.source == "每日经济新闻"
-    (doc,) = processor.process(text.format(who="李晓舟"), SAVED).documents
-    assert doc.source is None
-
-
-def test_the_dumps_first_line_names_the_outlet_when_it_is_a_listed_one_and_nothing_else_does(processor):
-    body = "\n首页\n美联储会议纪要公布\n李晓舟\n2025-11-20 03:12\n多数官员认为12月降息可能是合适的。\n市场押注降息的概率上升。"
-    assert processor.process("华尔街见闻" + body, SAVED).documents[0].source == "华尔街见闻"
-    assert processor.process("明報新聞網" + body, SAVED).documents[0].source == "明報"
-    assert processor.process("某某论坛" + body, SAVED).documents[0].source is None
-
-
-def test_a_credit_label_may_carry_the_outlets_short_name():
-    assert metadata_pairs("每经记者：赵子航    每经编辑：孙丽娟") == [("author", "赵子航"), ("editor", "孙丽娟")]
-
-
 def test_comment_sections_replies_and_page_widgets_are_not_the_article(processor):
     text = """价投老周
 关注
@@ -188,3 +165,81 @@ def test_a_dumps_rulebook_keeps_only_the_removal_rules_that_can_match_it_with_th
     assert (
         [full.removes(line) for line in lines] == [narrow.removes(line) for line in lines] == [True, False, True, False]
     )
+
+
+TRANSCRIPT = """中华人民共和国外交部
+首页
+首页 > 外交部发言人表态 > 例行记者会
+2025年11月25日外交部发言人林华主持例行记者会
+2025-11-25 19:05
+
+　　林华：今天我没有需要发布的消息。下面，我愿回答大家的提问。
+
+　　法新社记者：据报道，有关会议将于下月举行。中方是否会派代表出席？
+
+　　林华：关于具体出席安排，我们会适时发布消息。
+
+　　路透社记者：中方对此有何回应？
+
+　　林华：中方一贯欢迎各国人员来华旅游、经商和学习。
+
+分享到：
+【打印】
+【关闭】
+京ICP备05004646号 京公网安备11010102000001号"""
+
+
+def test_a_headline_that_opens_with_a_date_is_the_title_and_the_date_line_below_it_the_date(processor):
+    doc = processor.process(TRANSCRIPT, SAVED).documents[0]
+    assert doc.title == "2025年11月25日外交部发言人林华主持例行记者会"
+    assert doc.published_at == at("2025-11-25 19:05")
+
+
+def test_a_transcripts_questions_are_body_not_reporter_credits(processor):
+    assert metadata_pairs("路透社记者：中方对此有何回应？") is None
+    assert metadata_pairs("彭博社记者：据报道，会议将于下月举行。中方是否出席？") is None
+    assert metadata_pairs("每经记者：赵子航") == [("author", "赵子航")]  # a credit still is one
+    assert metadata_pairs("原标题：油价还会涨吗？") == [("origin_title", "油价还会涨吗？")]
+    doc = processor.process(TRANSCRIPT, SAVED).documents[0]
+    assert "法新社记者：据报道" in doc.body and "路透社记者：中方对此有何回应？" in doc.body
+    assert doc.body.endswith("中方一贯欢迎各国人员来华旅游、经商和学习。")  # share/print widgets, ICP line gone
+
+
+NOTE = """小红书
+发现
+发布
+周末去哪儿了
+关注
+杭州周边小众古镇｜人少景美，周末一日游攻略
+上周末去了趟杭州西边的一个小古镇，没想到人这么少！整条老街走下来不到一个小时
+📍交通：从杭州西站坐高铁20分钟，出站打车15分钟就到
+🍜吃的：镇口那家馄饨店开了三十多年，一碗12块，汤头超鲜
+总体来说很适合不想挤人的姐妹们，拍照也很出片～
+#杭州周边游 #小众古镇 #周末去哪儿
+编辑于 11-23 浙江
+共 48 条评论
+小鱼干不吃鱼
+请问停车方便吗？
+11-24 江苏
+回复
+说点什么...
+2386"""
+
+
+def test_a_social_note_without_full_stops_is_an_article_dated_by_the_stamp_after_it(processor):
+    extract = processor.process(NOTE, SAVED)
+    assert extract.layout == "portal_article"
+    doc = extract.documents[0]
+    assert (doc.title, doc.source, doc.published_at) == (
+        "杭州周边小众古镇｜人少景美，周末一日游攻略",
+        "周末去哪儿了",
+        at("2025-11-23 00:00"),
+    )
+    assert doc.body.startswith("上周末去了趟") and doc.body.endswith("拍照也很出片～")
+    assert "杭州周边游" not in doc.body and "停车" not in doc.body and "2386" not in doc.body
+
+
+def test_a_date_line_with_labels_glued_to_the_date_is_still_the_date_line(processor):
+    page = "新法案获通过\n2025年11月25日 14:32来源：中国新闻网 责任编辑：张三\n议会周四通过一项修正案。\n法案预计明年初生效。"
+    doc = processor.process(page, SAVED).documents[0]
+    assert (doc.title, doc.source, doc.published_at) == ("新法案获通过", "中国新闻网", at("2025-11-25 14:32"))

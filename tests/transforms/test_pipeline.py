@@ -6,7 +6,7 @@ import pytest
 from zhnews.transforms.normalize.text import canonical
 
 from bench.synth import Writer
-from tests.conftest import SAMPLES, SEED_GOLD
+from tests.conftest import SAMPLES, SEED_GOLD, shared_file
 
 
 def seed(name):
@@ -15,7 +15,7 @@ def seed(name):
 
 def test_seed_listing_documents_come_out_in_order_with_typed_metadata(processor):
     extract = processor.process(seed("000"))
-    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))["files"][0]["documents"]
+    gold = json.loads(shared_file(SEED_GOLD).read_text(encoding="utf-8"))["files"][0]["documents"]
     assert [d.title for d in extract.documents] == [g["title"] for g in gold]
     assert [d.source for d in extract.documents] == [g["source"] for g in gold]
     assert [d.published_at.isoformat() for d in extract.documents] == [g["published_at"] for g in gold]

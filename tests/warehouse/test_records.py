@@ -5,7 +5,7 @@ from collections import Counter
 from itertools import pairwise
 
 from zhnews.flows.config import load_segmenter
-from zhnews.transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents
+from zhnews.transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents, concat_analyses
 from zhnews.transforms.neardup import signature
 from zhnews.transforms.segment import Keyword, TextTerms
 from zhnews.warehouse.records import (
@@ -14,8 +14,6 @@ from zhnews.warehouse.records import (
     analytics_columns,
     analytics_tables,
     batch_analytics,
-    concat_analytics,
-    documents_analytics,
 )
 
 from tests.conftest import SAMPLES
@@ -75,18 +73,15 @@ def test_a_batch_analysis_makes_the_tables_the_per_document_analyses_make(proces
         assert tables[table].equals(expected[table]), table
 
 
-def test_slices_of_a_batch_hold_their_documents_rows_and_concatenate_back(processor):
+def test_slices_of_a_batch_analysis_make_their_documents_tables_and_concatenate_back(processor):
     words = load_segmenter()
     docs = seed_documents(processor)
     batch = analyse_batch(docs, words)
-    tables = batch_analytics(batch)
     cuts = [0, 3, 3, 11, len(docs)]  # an empty slice included
-    parts = [documents_analytics(tables, batch, a, b) for a, b in pairwise(cuts)]
+    parts = [batch.slice(a, b) for a, b in pairwise(cuts)]
     for (a, b), part in zip(pairwise(cuts), parts, strict=True):
-        ids = {d.doc_id for d in docs[a:b]}
-        assert set(part["doc_signatures"]["doc_id"].to_pylist()) == ids
-        assert set(part["doc_terms"]["doc_id"].to_pylist()) <= ids
-        assert set(part["doc_keywords"]["doc_id"].to_pylist()) <= ids
-    whole = concat_analytics(parts)
-    assert all(whole[t].equals(tables[t]) for t in ANALYTICS_TABLES)
-    assert {t: len(v) for t, v in concat_analytics([]).items()} == dict.fromkeys(ANALYTICS_TABLES, 0)
+        expected = batch_analytics(analyse_batch(docs[a:b], words))
+        assert all(batch_analytics(part)[t].equals(expected[t]) for t in ANALYTICS_TABLES), (a, b)
+    whole = batch_analytics(concat_analyses(parts))
+    assert all(whole[t].equals(batch_analytics(batch)[t]) for t in ANALYTICS_TABLES)
+    assert {t: len(v) for t, v in batch_analytics(concat_analyses([])).items()} == dict.fromkeys(ANALYTICS_TABLES, 0)

@@ -6,12 +6,11 @@ import shutil
 
 import duckdb
 import pytest
-from zhnews.transforms.neardup import containment
 from zhnews.warehouse.store import Warehouse
 from zhnews.warehouse.stories import _TextCache, rebuild_stories
 
 from bench.synth import Writer
-from tests.transforms.test_neardup import article, lightly_edited, listing_snippet
+from tests.transforms.test_neardup import article, containment, lightly_edited, listing_snippet
 from tests.warehouse.test_store import doc, load, rows
 from tests.warehouse.test_store_analytics import with_analytics
 

@@ -1,6 +1,7 @@
 -- Text analytics: jieba terms and keywords, near-duplicate stories, ranked search, BI views.
 -- Terms, keywords and signatures are computed once per document at ingest (flows/extract.py) and
 -- follow the version of the document the warehouse keeps; stories are rebuilt after each load.
+-- {TIMEZONE} is the zone of Beijing time (Asia/Shanghai), filled in from zhnews.warehouse.TIMEZONE.
 
 -- Search terms of a document: jieba accurate-mode tokens of title + body, case-folded, without
 -- stopwords and punctuation. tf counts title and body; in_title says the term is in the title.
@@ -84,7 +85,7 @@ seen AS (
 ),
 kw AS (SELECT doc_id, list(keyword ORDER BY rank) AS keywords FROM doc_keywords GROUP BY doc_id)
 SELECT d.doc_id, d.title, d.source, d.published_at,
-       CAST(timezone('Asia/Shanghai', d.published_at) AS DATE) AS published_date,
+       CAST(timezone('{TIMEZONE}', d.published_at) AS DATE) AS published_date,
        d.body_kind, d.truncated, d.char_count, d.layout,
        seen.first_seen_file, seen.sightings, kw.keywords, st.story_id
 FROM documents d
@@ -94,14 +95,14 @@ LEFT JOIN doc_stories st USING (doc_id);
 
 -- Documents and characters per outlet and Beijing day.
 CREATE OR REPLACE VIEW v_daily_by_source AS
-SELECT CAST(timezone('Asia/Shanghai', published_at) AS DATE) AS day, source,
+SELECT CAST(timezone('{TIMEZONE}', published_at) AS DATE) AS day, source,
        count(*) AS documents, sum(char_count) AS chars
 FROM documents
 GROUP BY day, source;
 
 -- Term counts per week (weeks start on Monday, Beijing time): documents that use the term, occurrences.
 CREATE OR REPLACE VIEW v_term_trends AS
-SELECT CAST(date_trunc('week', timezone('Asia/Shanghai', d.published_at)) AS DATE) AS week, t.term,
+SELECT CAST(date_trunc('week', timezone('{TIMEZONE}', d.published_at)) AS DATE) AS week, t.term,
        count(*) AS documents, sum(t.tf) AS occurrences
 FROM doc_terms t JOIN documents d USING (doc_id)
 WHERE d.published_at IS NOT NULL
