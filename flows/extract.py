@@ -78,9 +78,11 @@ _processors: dict[tuple[str, ...], DumpProcessor] = {}
 
 
 def processor(profile_dirs: tuple[str, ...] = ()) -> DumpProcessor:
-    """One DumpProcessor per process and profile set (building it loads profiles and pinyin)."""
-    if profile_dirs not in _processors:
-        _processors[profile_dirs] = DumpProcessor(load_profiles(profile_dirs))
+    """One DumpProcessor per process and profile set (building it loads profiles and pinyin); a new
+    one when a profile file changed since."""
+    profiles = load_profiles(profile_dirs)
+    if profile_dirs not in _processors or _processors[profile_dirs].profiles is not profiles:
+        _processors[profile_dirs] = DumpProcessor(profiles)
     return _processors[profile_dirs]
 
 
