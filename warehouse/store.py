@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 from zhnews.transforms.corpus_lines import LineStats
+from zhnews.warehouse.id_sets import registered_ids
 from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
 DB_NAME = "zhnews.duckdb"
@@ -138,11 +139,10 @@ class Warehouse:
         """
         if not file_ids:
             return {}
-        rows = self.con.execute(
-            "SELECT file_id, content_hash FROM files WHERE status = 'loaded'"
-            " AND file_id IN (SELECT unnest(?::VARCHAR[]))",
-            [file_ids],
-        ).fetchall()
+        with registered_ids(self.con, file_ids) as ids:
+            rows = self.con.execute(
+                f"SELECT file_id, content_hash FROM files WHERE status = 'loaded' AND file_id IN (SELECT id FROM {ids})"
+            ).fetchall()
         return dict(rows)
 
     def known_files(self, file_ids: list[str]) -> dict[str, tuple[str, int | None, int | None]]:
@@ -152,11 +152,11 @@ class Warehouse:
         """
         if not file_ids:
             return {}
-        rows = self.con.execute(
-            "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded'"
-            " AND file_id IN (SELECT unnest(?::VARCHAR[]))",
-            [file_ids],
-        ).fetchall()
+        with registered_ids(self.con, file_ids) as ids:
+            rows = self.con.execute(
+                "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded'"
+                f" AND file_id IN (SELECT id FROM {ids})"
+            ).fetchall()
         return {file_id: (digest, size, mtime) for file_id, digest, size, mtime in rows}
 
     def line_stats(self, min_files: int = 2) -> LineStats:
