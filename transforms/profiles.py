@@ -196,6 +196,9 @@ class ProfileError(ValueError):
         super().__init__("\n".join(faults))
         self.faults = tuple(faults)
 
+    def __reduce__(self) -> tuple[type[ProfileError], tuple[tuple[str, ...]]]:
+        return ProfileError, (self.faults,)  # intact when it crosses from a worker process
+
 
 @dataclass(frozen=True, slots=True)
 class _Value:
