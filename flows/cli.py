@@ -61,17 +61,34 @@ _ROLLED_BACK = "the batch in progress was rolled back, run again to finish"
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print a one-line error and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", soft_wrap=True, highlight=False)
+    """Print a one-line error (one line per fault when there are several) and return the Exit to raise."""
+    from rich.markup import escape
+
+    for line in message.splitlines() or [""]:
+        console.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
+
+
+def _check_profiles(profiles: list[Path] | None) -> None:
+    """Read and check every profile (built-in and `--profiles`) before anything else, or fail with each fault."""
+    from zhnews.flows.config import load_profiles
+    from zhnews.transforms.profiles import ProfileError
+
+    try:
+        load_profiles([str(p) for p in profiles or ()])
+    except ProfileError as exc:
+        raise fail(str(exc)) from None
 
 
 def _one_line(exc: BaseException, verbose: bool) -> str:
     """An exception as one line: zhnews' own errors by message, anything else with its type."""
     from zhnews.flows.lock import DataDirBusy
     from zhnews.flows.preflight import CannotRun
+    from zhnews.transforms.profiles import ProfileError
     from zhnews.warehouse.store import WarehouseUnavailable
 
+    if isinstance(exc, ProfileError):
+        return str(exc)  # one line per fault
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, CannotRun | DataDirBusy | WarehouseUnavailable | FileNotFoundError):
         return message
@@ -131,6 +148,7 @@ def ingest(
     except ValueError as exc:
         raise fail(str(exc)) from None
     _check_segmenter(segmenter)
+    _check_profiles(profiles)
     try:
         check_inputs(paths)
         root = prepare_data_dir(data_dir)

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from zhnews.transforms.profiles import BUILTIN_DIR, ProfileSet, SiteProfile, parse_outlets_tsv, parse_profile
+from zhnews.transforms.profiles import (
+    BUILTIN_DIR,
+    ProfileError,
+    ProfileSet,
+    SiteProfile,
+    parse_outlets_tsv,
+    parse_profile,
+)
 from zhnews.transforms.segment import (
     DEFAULT_ENGINE,
     DictEntry,
@@ -20,22 +27,63 @@ from zhnews.transforms.segment import (
 
 
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> ProfileSet:
-    """Read the built-in profiles, then each extra folder's (a later file of the same name wins)."""
-    return _load(tuple(str(d) for d in extra_dirs))
+    """Read the built-in profiles, then each extra folder's (a later file of the same name wins).
+
+    Every file is checked in full (keys at every level, types, patterns) before any is used: a
+    ProfileError lists every fault of every file, one line each, naming the file and the key.
+    """
+    folders = profile_folders(extra_dirs)
+    return _load(tuple(map(str, folders)), _files_stamp(folders, ("*.toml", "outlets*.tsv")))
+
+
+def _files_stamp(folders: list[Path], patterns: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime_ns, size) of the folders' files matching `patterns`: part of a cache key, so a
+    long-lived process (a test session, a server) reads a profile again once it was edited."""
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for folder in folders
+        for pattern in patterns
+        for path in sorted(folder.glob(pattern))
+        for stat in [path.stat()]
+    )
+
+
+def profile_folders(extra_dirs: Iterable[str | Path]) -> list[Path]:
+    """The built-in profiles folder and the `--profiles` folders, or a ProfileError saying which
+    `--profiles` path is missing or is not a folder."""
+    faults = []
+    for folder in map(Path, extra_dirs):
+        if folder.is_dir():
+            continue
+        if folder.exists():
+            faults.append(
+                f"--profiles takes a folder of profiles, and {folder} is a file:"
+                f" put it in a folder and pass the folder (the one that holds it is {folder.resolve().parent})"
+            )
+        else:
+            faults.append(f"--profiles folder {folder} does not exist")
+    if faults:
+        raise ProfileError(faults)
+    return [BUILTIN_DIR, *map(Path, extra_dirs)]
 
 
 @lru_cache(maxsize=8)
-def _load(extra_dirs: tuple[str, ...]) -> ProfileSet:
+def _load(folders: tuple[str, ...], files_stamp: tuple[tuple[str, int, int], ...]) -> ProfileSet:
     by_name: dict[str, SiteProfile] = {}
     outlets: list[tuple[str, tuple[str, ...]]] = []
-    for folder in (BUILTIN_DIR, *map(Path, extra_dirs)):
-        if not folder.is_dir():
-            raise FileNotFoundError(f"profiles folder not found: {folder}")
+    faults: list[str] = []
+    for folder in map(Path, folders):
         for path in sorted(folder.glob("*.toml")):
-            profile = parse_profile(path.read_text(encoding="utf-8"), str(path))
+            try:
+                profile = parse_profile(path.read_text(encoding="utf-8"), str(path))
+            except ProfileError as exc:
+                faults.extend(exc.faults)
+                continue
             by_name[profile.name] = profile
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets.extend(parse_outlets_tsv(path.read_text(encoding="utf-8")))
+    if faults:
+        raise ProfileError(faults)
     return ProfileSet(profiles=tuple(by_name.values()), outlet_rows=tuple(outlets))
 
 
@@ -49,9 +97,7 @@ def load_segmenter(extra_dirs: Iterable[str | Path] = (), engine: str = DEFAULT_
 def _segmenter(extra_dirs: tuple[str, ...], engine: str) -> Segmenter:
     entries: list[DictEntry] = []
     stopwords: list[str] = []
-    for folder in (BUILTIN_DIR, *map(Path, extra_dirs)):
-        if not folder.is_dir():
-            raise FileNotFoundError(f"profiles folder not found: {folder}")
+    for folder in profile_folders(extra_dirs):
         for path in sorted(folder.glob("userdict*.txt")):
             entries.extend(parse_user_dict(path.read_text(encoding="utf-8"), str(path)))
         for path in sorted(folder.glob("stopwords*.txt")):
@@ -70,9 +116,7 @@ def jieba_idf_path() -> Path:
 def load_synonyms(extra_dirs: Iterable[str | Path] = ()) -> dict[str, tuple[str, ...]]:
     """Search synonyms (`synonyms*.tsv` of the built-in and extra folders): term → its concept's terms."""
     concepts: dict[str, tuple[str, ...]] = {}
-    for folder in (BUILTIN_DIR, *map(Path, extra_dirs)):
-        if not folder.is_dir():
-            raise FileNotFoundError(f"profiles folder not found: {folder}")
+    for folder in profile_folders(extra_dirs):
         for path in sorted(folder.glob("synonyms*.tsv")):
             for group in parse_synonyms(path.read_text(encoding="utf-8")):
                 merged = tuple(dict.fromkeys(w for word in group for w in concepts.get(word, (word,))))

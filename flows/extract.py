@@ -64,7 +64,8 @@ _pipelines: dict[tuple[tuple[str, ...], str], DumpPipeline] = {}
 
 
 def pipeline(profile_dirs: tuple[str, ...] = (), segmenter: str = DEFAULT_ENGINE) -> DumpPipeline:
-    """The DumpPipeline for these options, built once per process.
+    """The DumpPipeline for these options, built once per process; a new one when a
+    profile file changed since.
 
     It holds large tables that last as long as the process (profiles, pinyin, the IDF table).
     Once it is built, everything the process holds is moved to the garbage collector's
@@ -72,8 +73,9 @@ def pipeline(profile_dirs: tuple[str, ...] = (), segmenter: str = DEFAULT_ENGINE
     them over and over (they took about a tenth of a worker's CPU time).
     """
     key = (profile_dirs, segmenter)
-    if key not in _pipelines:
-        _pipelines[key] = DumpPipeline(load_profiles(profile_dirs), load_segmenter(profile_dirs, segmenter))
+    profiles = load_profiles(profile_dirs)
+    if key not in _pipelines or _pipelines[key].processor.profiles is not profiles:
+        _pipelines[key] = DumpPipeline(profiles, load_segmenter(profile_dirs, segmenter))
         gc.freeze()
     return _pipelines[key]
 

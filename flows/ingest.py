@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from zhnews.flows.artifacts import publish_summary
 from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
+from zhnews.flows.config import load_profiles
 from zhnews.flows.extract import FileOutcome, FileResult, check_unchanged
 from zhnews.flows.faults import fault_point
 from zhnews.flows.inputs import InputFile, discover
@@ -131,6 +132,7 @@ def ingest_flow(
     root = Path(data_dir).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
     profiles = tuple(str(Path(p).resolve()) for p in (profile_dirs or ()))
+    load_profiles(profiles)  # every profile checked first, on every run: a faulty one stops it before any file is read
     load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = RunSummary(load_id=load_id, data_dir=str(root))
     inputs = list(unique_inputs(discover(paths)))

@@ -6,10 +6,11 @@ from collections import defaultdict
 
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+from zhnews.reports.fonts import FONT_FAMILY
 from zhnews.reports.queries import Rows
 
 COLORS = qualitative.Dark24  # 24 distinct colours: outlets and rule families often outnumber plotly's default 10
-FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', sans-serif"
+FONT = f"'{FONT_FAMILY}', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', sans-serif"
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420, **axes: object) -> go.Figure:

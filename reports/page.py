@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
+from zhnews.reports.fonts import FONT_FAMILY, font_face_css, shown_characters
 from zhnews.reports.queries import Rows
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png"}}
@@ -17,7 +19,8 @@ STYLE = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --accent: #2f6fde; --warn: #b44d12; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #f5f7fa;
-       font: 15px/1.5 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif; }
+       font: 15px/1.5 'zhnews CJK', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif; }
+code { font-family: ui-monospace, 'DejaVu Sans Mono', 'zhnews CJK', monospace; }
 header { background: #102a43; color: #f0f4f8; padding: 22px 32px; }
 header h1 { margin: 0 0 4px; font-size: 24px; }
 header p { margin: 0; color: #bcccdc; font-size: 13px; }
@@ -39,7 +42,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 8px
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f4f8; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.path { word-break: break-all; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 12px; }
+td.path { word-break: break-all; font-family: ui-monospace, 'DejaVu Sans Mono', 'zhnews CJK', monospace; font-size: 12px; }
 details { margin-top: 10px; font-size: 13px; }
 summary { cursor: pointer; color: var(--accent); }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 12px; }
@@ -77,8 +80,10 @@ def unavailable(key: str, title: str, needs: Iterable[str], why: str) -> Section
 
 
 def figure(fig: go.Figure, chart_id: str) -> str:
-    """A figure as a div + script; plotly.js itself is embedded once in the page head."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart_id}", config=CHART_CONFIG)
+    """A figure as a div + script that draws it once the font is ready; plotly.js itself is embedded
+    once in the page head."""
+    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart_id}", config=CHART_CONFIG)
+    return _SCRIPT.sub(r"\1zhnewsFontReady.then(function () {\2});\3", html, count=1)
 
 
 def _cell(value: object) -> str:
@@ -107,18 +112,38 @@ def cards(figures: list[tuple[str, object]]) -> str:
     return f'<div class="cards">{items}</div>'
 
 
+FOOTER = (
+    "<footer>Made by <code>zhnews report</code>. Charts: plotly.js (embedded); hover for values, drag to zoom,"
+    " double-click to reset. Chinese text: Noto Sans CJK SC (SIL Open Font License 1.1), the characters shown"
+    " embedded.</footer>"
+)
+
+
+# Charts measure their text as they are laid out: they wait for the embedded font (text measured in
+# a fallback font overlaps once drawn in the real one). Without the Font Loading API they draw at once.
+FONT_READY = f"""<script>
+window.zhnewsFontReady = (document.fonts ? document.fonts.load("13px '{FONT_FAMILY}'", "中") : Promise.resolve())
+  .catch(function () {{}});
+</script>"""
+_SCRIPT = re.compile(r"(<script[^>]*>)(.*?)(</script>)", re.S)
+
+
 def page(title: str, subtitle: str, sections: list[Section]) -> str:
-    """The whole document: styles and plotly.js inline, so the file opens offline."""
+    """The whole document: styles, plotly.js and a CJK font subset of the characters shown inline, so the
+    file opens offline and draws its Chinese on a machine without any CJK font."""
     toc = "".join(f'<a href="#{s.key}">{esc(s.title)}</a>' for s in sections)
     body = "\n".join(s.render() for s in sections)
+    font = font_face_css(shown_characters(f"{esc(title)}{esc(subtitle)}{toc}{body}{FOOTER}"))
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
-<style>{STYLE}</style>
+<style>{font}
+{STYLE}</style>
 <script type="text/javascript">{get_plotlyjs()}</script>
+{FONT_READY}
 </head>
 <body>
 <header><h1>{esc(title)}</h1><p>{esc(subtitle)}</p></header>
@@ -126,7 +151,7 @@ def page(title: str, subtitle: str, sections: list[Section]) -> str:
 <main>
 {body}
 </main>
-<footer>Made by <code>zhnews report</code>. Charts: plotly.js (embedded); hover for values, drag to zoom, double-click to reset.</footer>
+{FOOTER}
 </body>
 </html>
 """

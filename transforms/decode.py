@@ -3,6 +3,8 @@
 Refuses, with a reason a person can act on, what is not text: empty files, known binary
 signatures (zip, images, PDF...), NUL-riddled content, text full of control or unassigned
 characters, and bytes no candidate encoding decodes (`undecodable bytes at offset N`).
+Private-use characters are not a sign of binary content: in a saved page they are icon-font
+glyphs (share buttons, arrows), which the pipeline removes as chrome (`ICON_GLYPHS`).
 Nothing is guessed silently: the encoding and a confidence are returned, and a `note` says when
 the choice was a tie-break or when an incomplete character at the end of the file was dropped.
 """
@@ -45,7 +47,7 @@ SAMPLE_BYTES = 256 * 1024  # the detector looks at this much; the whole file is 
 MAX_CHAOS = 0.5  # detector candidates messier than this are not considered text in that encoding
 TIE_CHAOS = 0.02  # candidates this close in messiness are a tie, broken in favour of Chinese text
 TEXT_CHECK_CHARS = 100_000  # how much decoded text the not-text check looks at
-MAX_ODD_SHARE = 0.01  # more control / unassigned / private-use characters than this: not text
+MAX_ODD_SHARE = 0.01  # more control / unassigned / surrogate characters than this: not text
 PREFERRED = ("gb18030", "big5hkscs")  # tie-break order when the detector cannot tell
 _TRUNCATED_REASONS = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
 
@@ -203,7 +205,7 @@ def _truncated_at_end(exc: UnicodeDecodeError, data: bytes | memoryview) -> bool
 
 
 def _odd_share(text: str) -> float:
-    """Share of characters no text dump has: controls (but tab, line ends, form feed), unassigned, private use."""
+    """Share of characters no text dump has: controls (but tab, line ends, form feed), unassigned, surrogates."""
     sample = text[:TEXT_CHECK_CHARS]
     odd = len(_ODD_BMP.findall(sample)) + sum(map(_is_odd, _ASTRAL.findall(sample)))
     return odd / max(len(sample), 1)
@@ -215,11 +217,15 @@ def _chinese_share(text: str) -> float:
     return len(_CHINESE.findall(sample)) / max(len(sample), 1)
 
 
-_ODD_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})
+_ODD_CATEGORIES = frozenset({"Cc", "Cn", "Cs"})  # not Co (private use): icon-font glyphs in page copies
+
+# Private-use characters (the BMP's U+E000-U+F8FF and planes 15-16): in a page copy, glyphs of an
+# icon font (share and like buttons, arrows, logos) that show as boxes or nothing outside the page.
+ICON_GLYPHS = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]+")
 
 
 def _is_odd(ch: str) -> bool:
-    """A control (but tab, line ends, form feed), unassigned, private-use or surrogate character."""
+    """A control (but tab, line ends, form feed), unassigned or surrogate character."""
     return ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _ODD_CATEGORIES
 
 

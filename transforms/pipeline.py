@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from zhnews.transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
 from zhnews.transforms.corpus_lines import LineStats, dump_line_hashes
+from zhnews.transforms.decode import ICON_GLYPHS
 from zhnews.transforms.layouts import split_dump
 from zhnews.transforms.model import Document, Draft, Line, RemovedLine
 from zhnews.transforms.normalize.body_kind import listing_body_kind
@@ -26,6 +27,7 @@ from zhnews.transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
 MAX_BODY_CHARS = 1_000_000  # documents (and single lines) longer than this are cut, and flagged `body_truncated`
+ICON_GLYPHS_RULE = "icon_glyphs"  # lines of icon-font glyphs only, removed; lines that lost some, counted
 
 
 @dataclass(slots=True)
@@ -58,6 +60,30 @@ def to_lines(text: str) -> list[Line]:
     return [Line(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
 
 
+def drop_icon_glyphs(lines: list[Line]) -> tuple[list[Line], list[RemovedLine], int]:
+    """Cut icon-font glyphs (private-use characters) out of the lines, before anything reads them.
+
+    A line that held nothing but glyphs (and spaces) is removed, recorded as `icon_glyphs`; the
+    other lines that held some are edited in place. Returns the remaining lines (numbered as
+    before), the removed ones and how many lines were edited.
+    """
+    kept: list[Line] = []
+    removed: list[RemovedLine] = []
+    edited = 0
+    for line in lines:
+        if ICON_GLYPHS.search(line.text) is None:
+            kept.append(line)
+            continue
+        text = ICON_GLYPHS.sub("", line.text)
+        if text.strip():
+            line.text = text
+            kept.append(line)
+            edited += 1
+        else:
+            removed.append(RemovedLine(line.no, line.text, ICON_GLYPHS_RULE))
+    return kept, removed, edited
+
+
 def cut_long_lines(lines: list[Line], limit: int = MAX_BODY_CHARS) -> set[int]:
     """Cut lines longer than `limit` (no document may be longer anyway); returns their numbers.
 
@@ -81,6 +107,7 @@ class DumpProcessor:
 
     def survey(self, text: str) -> Survey:
         """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
+        text = ICON_GLYPHS.sub("", text) if ICON_GLYPHS.search(text) else text  # as `process` drops them
         lines = [line[:MAX_BODY_CHARS] for line in nfc(text).split("\n")]  # as `process` cuts them
         return Survey(self.profiles.rulebook_for(lines, only_possible=True), dump_line_hashes(lines))
 
@@ -98,7 +125,7 @@ class DumpProcessor:
         corpus counts the `corpus_repeat` rule removes repeated lines by; `survey` is this
         text's survey when the caller already made it.
         """
-        lines = to_lines(nfc(text))
+        lines, glyph_lines, glyph_edits = drop_icon_glyphs(to_lines(nfc(text)))
         cut = cut_long_lines(lines)
         survey = survey or self.survey(text)
         rules, hashes = survey.rules, survey.line_hashes
@@ -106,9 +133,9 @@ class DumpProcessor:
             rules = replace(rules, repeated_lines=line_stats.repeated(rules.site))
         split = split_dump(lines, rules)
         masthead = next((c for c in _masthead_candidates(lines) if self.outlets.is_listed(c)), None)
-        stats: Counter[str] = Counter()
+        stats: Counter[str] = Counter({ICON_GLYPHS_RULE: glyph_edits} if glyph_edits else {})
         documents: list[Document] = []
-        removed = list(split.chrome)
+        removed = [*glyph_lines, *split.chrome]
         seen: set[str] = set()
         for draft in split.drafts:
             if cut and any(line.no in cut for line in draft.lines):

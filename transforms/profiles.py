@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from zhnews.transforms.literals import PatternFilter
 
@@ -209,56 +210,208 @@ class ProfileSet:
         return aliases
 
 
+class ProfileError(ValueError):
+    """Faulty profiles: `faults` holds one line per fault, each naming the file and the key."""
+
+    def __init__(self, faults: Sequence[str]):
+        super().__init__("\n".join(faults))
+        self.faults = tuple(faults)
+
+    def __reduce__(self) -> tuple[type[ProfileError], tuple[tuple[str, ...]]]:
+        return ProfileError, (self.faults,)  # intact when it crosses from a worker process
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A TOML value a profile key takes: its Python types, said in words, and a further check."""
+
+    what: str
+    many: str  # a list of them, in words
+    types: tuple[type, ...]
+    check: Callable[[Any], str | None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _ListOf:
+    """A TOML array of `item`s: `lines = ['...', '...']`."""
+
+    item: _Value
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A TOML table: its known keys (`any_key`: any key, of that kind), the keys it must have."""
+
+    keys: dict[str, _Spec]
+    required: tuple[str, ...] = ()
+    any_key: _Value | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """A TOML array of tables, one `[[name]]` header per table."""
+
+    table: _Table
+
+
+_Spec = _Value | _ListOf | _Table | _Tables
+
+
+def _pattern_fault(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"bad pattern {pattern!r} ({exc})"
+    return None
+
+
+def _dateline_fault(pattern: str) -> str | None:
+    if fault := _pattern_fault(pattern):
+        return fault
+    if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
+        return (
+            f"pattern {pattern!r} lacks a (?P<published>...) group"
+            " (or the (?P<y>...) (?P<m>...) (?P<d>...) groups of a date format of its own)"
+        )
+    return None
+
+
+def _site_credit_fault(pattern: str) -> str | None:
+    if fault := _pattern_fault(pattern):
+        return fault
+    return None if "(?P<site>" in pattern else f"pattern {pattern!r} lacks a (?P<site>...) group"
+
+
+_STRING = _Value("a string", "strings", (str,))
+_BOOL = _Value("true or false", "true/false values", (bool,))
+_PATTERN = _Value("a pattern (a string)", "patterns (strings)", (str,), _pattern_fault)
+_DATELINE = _Value("a pattern (a string)", "patterns (strings)", (str,), _dateline_fault)
+_SITE_CREDIT = _Value("a pattern (a string)", "patterns (strings)", (str,), _site_credit_fault)
+
+# Every key a profile may have, at every level, and what it takes: the README's example profile
+# shows each. Anything else is refused, so a misspelt key never silently does nothing.
+PROFILE_SCHEMA = _Table(
+    {
+        "name": _STRING,
+        "description": _STRING,
+        "always": _BOOL,
+        "detect": _Table({"lines": _ListOf(_PATTERN)}),
+        "remove": _Tables(_Table({"rule": _STRING, "pattern": _PATTERN}, required=("rule", "pattern"))),
+        "footer": _Table({"markers": _ListOf(_STRING)}),
+        "content": _Table({"end": _ListOf(_PATTERN)}),
+        "fields": _Table(
+            {
+                "dateline": _ListOf(_DATELINE),
+                "account_before": _ListOf(_PATTERN),
+                "source": _STRING,
+                "masthead": _BOOL,
+                "places": _ListOf(_STRING),
+                "site_credit": _ListOf(_SITE_CREDIT),
+            }
+        ),
+        "credits": _Table(
+            {"uncredited": _ListOf(_STRING), "channels": _ListOf(_STRING), "not_names": _ListOf(_STRING)}
+        ),
+        "listing": _Table({"chrome": _ListOf(_STRING), "buttons": _ListOf(_STRING)}),
+        "outlets": _Table({}, any_key=_STRING),
+    }
+)
+
+
+def profile_faults(data: dict[str, Any]) -> list[str]:
+    """What is wrong with a parsed profile, one line per fault naming the key (empty when nothing is)."""
+    faults: list[str] = []
+    _check_table(data, PROFILE_SCHEMA, None, faults)
+    return faults
+
+
+def _kind(value: object) -> str:
+    """A TOML value's kind, in words."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+def _check_table(data: object, table: _Table, where: str | None, faults: list[str]) -> None:
+    """Check a table's keys against `table`; `where` is its header (`[fields]`), None at the top level."""
+    if not isinstance(data, dict):
+        faults.append(f"{where}: must be a table, not {_kind(data)}")
+        return
+    for key in table.required:
+        if key not in data:
+            faults.append(f"{where}: missing key {key}")
+    for key, value in data.items():
+        spec = table.keys.get(key, table.any_key)
+        shown = f"{where} {key}" if where else f"[{key}]" if isinstance(value, dict) else key
+        if spec is None:
+            known = ", ".join(sorted(table.keys)) or "none"
+            faults.append(f"{shown}: unknown key (known here: {known})")
+        elif isinstance(spec, _Table):
+            _check_table(value, spec, f"[{key}]", faults)
+        elif isinstance(spec, _Tables):
+            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                faults.append(f"[{key}]: must be an array of tables: write [[{key}]] (double brackets) above each one")
+                continue
+            for n, item in enumerate(value, start=1):
+                _check_table(item, spec.table, f"[[{key}]] #{n}", faults)
+        elif isinstance(spec, _ListOf):
+            if not isinstance(value, list):
+                hint = f"; write {key} = [{value!r}]" if isinstance(value, spec.item.types) else ""
+                faults.append(f"{shown}: must be a list of {spec.item.many}, not {_kind(value)}{hint}")
+                continue
+            for n, item in enumerate(value, start=1):
+                _check_value(item, spec.item, f"{shown} item {n}", faults)
+        else:
+            _check_value(value, spec, shown, faults)
+
+
+def _check_value(value: object, spec: _Value, shown: str, faults: list[str]) -> None:
+    if not isinstance(value, spec.types):
+        faults.append(f"{shown}: must be {spec.what}, not {_kind(value)}")
+    elif spec.check and (fault := spec.check(value)):
+        faults.append(f"{shown}: {fault}")
+
+
 def parse_profile(text: str, origin: str) -> SiteProfile:
-    """Build a profile from TOML text; `origin` names the file in error messages."""
+    """Build a profile from TOML text, or raise ProfileError with every fault, each line starting
+    with `origin` (the file) and naming the key."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{origin}: not valid TOML ({exc})") from exc
+        raise ProfileError([f"{origin}: not valid TOML ({exc})"]) from exc
+    faults = profile_faults(data)
+    if faults:
+        raise ProfileError([f"{origin}: {fault}" for fault in faults])
     name = data.get("name") or Path(origin).stem
-
-    def compile_(pattern: str) -> re.Pattern[str]:
-        try:
-            return re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"{origin}: bad pattern {pattern!r} ({exc})") from exc
-
-    known = {
-        "name", "description", "always", "detect", "remove", "footer", "listing", "outlets", "content", "fields", "credits"
-    }  # fmt: skip
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValueError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     fields = data.get("fields", {})
-    for pattern in fields.get("site_credit", []):
-        if "(?P<site>" not in pattern:
-            raise ValueError(f"{origin}: [fields] site_credit pattern {pattern!r} lacks a (?P<site>...) group")
     credits = data.get("credits", {})
-    for pattern in fields.get("dateline", []):
-        if "(?P<published>" not in pattern and not all(f"(?P<{g}>" in pattern for g in "ymd"):
-            raise ValueError(
-                f"{origin}: [fields] dateline pattern {pattern!r} lacks a (?P<published>...) group"
-                " (or the (?P<y>...) (?P<m>...) (?P<d>...) groups of a date format of its own)"
-            )
     return SiteProfile(
         name=name,
-        always=bool(data.get("always", False)),
-        detect=tuple(compile_(p) for p in data.get("detect", {}).get("lines", [])),
-        remove=tuple(LineRule(r["rule"], compile_(r["pattern"]), name) for r in data.get("remove", [])),
+        always=data.get("always", False),
+        detect=tuple(map(re.compile, data.get("detect", {}).get("lines", []))),
+        remove=tuple(LineRule(r["rule"], re.compile(r["pattern"]), name) for r in data.get("remove", [])),
         footer_markers=tuple(data.get("footer", {}).get("markers", [])),
         listing_chrome=tuple(data.get("listing", {}).get("chrome", [])),
         listing_buttons=tuple(data.get("listing", {}).get("buttons", [])),
-        outlet_aliases=tuple((str(k), str(v)) for k, v in data.get("outlets", {}).items()),
-        content_end=tuple(compile_(p) for p in data.get("content", {}).get("end", [])),
-        datelines=tuple(compile_(p) for p in fields.get("dateline", [])),
-        account_before=tuple(compile_(p) for p in fields.get("account_before", [])),
-        site_credits=tuple(compile_(p) for p in fields.get("site_credit", [])),
+        outlet_aliases=tuple(data.get("outlets", {}).items()),
+        content_end=tuple(map(re.compile, data.get("content", {}).get("end", []))),
+        datelines=tuple(map(re.compile, fields.get("dateline", []))),
+        account_before=tuple(map(re.compile, fields.get("account_before", []))),
+        site_credits=tuple(map(re.compile, fields.get("site_credit", []))),
         site_source=fields.get("source"),
-        masthead=bool(fields.get("masthead", False)),
-        places=tuple(str(name) for name in fields.get("places", [])),
-        uncredited=tuple(str(word) for word in credits.get("uncredited", [])),
-        channel_words=tuple(str(word) for word in credits.get("channels", [])),
-        not_names=tuple(str(word) for word in credits.get("not_names", [])),
+        masthead=fields.get("masthead", False),
+        places=tuple(fields.get("places", [])),
+        uncredited=tuple(credits.get("uncredited", [])),
+        channel_words=tuple(credits.get("channels", [])),
+        not_names=tuple(credits.get("not_names", [])),
     )
 
 

@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 from zhnews.transforms.doc_text import analyse_stored
 from zhnews.transforms.segment import Segmenter
+from zhnews.warehouse.id_sets import registered_ids
 from zhnews.warehouse.records import ANALYTICS_TABLES, batch_analytics
 
 
@@ -30,12 +31,13 @@ def replace_analytics(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table
     doc_ids = sorted(set(tables["doc_signatures"]["doc_id"].to_pylist()))
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ANALYTICS_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
-            arrow = tables[table].drop_columns(["version"])
-            con.register("reindexed", arrow)
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reindexed")
-            con.unregister("reindexed")
+        with registered_ids(con, doc_ids) as ids:
+            for table in ANALYTICS_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+                arrow = tables[table].drop_columns(["version"])
+                con.register("reindexed", arrow)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM reindexed")
+                con.unregister("reindexed")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -12,6 +12,7 @@ import duckdb
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.doc_text import VERSION_SQL
 from zhnews.warehouse import DB_NAME, TIMEZONE
+from zhnews.warehouse.id_sets import registered_ids
 from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
 # How good a version of a document is, as a sortable string: full > snippet > summary, then
@@ -139,11 +140,11 @@ class Warehouse:
         """
         if not file_ids:
             return {}
-        rows = self.con.execute(
-            "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded'"
-            " AND file_id IN (SELECT unnest(?::VARCHAR[]))",
-            [file_ids],
-        ).fetchall()
+        with registered_ids(self.con, file_ids) as ids:
+            rows = self.con.execute(
+                "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded'"
+                f" AND file_id IN (SELECT id FROM {ids})"
+            ).fetchall()
         return {file_id: (digest, size, mtime) for file_id, digest, size, mtime in rows}
 
     def line_stats(self, min_files: int = 2, excluding: str | None = None) -> LineStats:

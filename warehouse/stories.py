@@ -24,6 +24,7 @@ from zhnews.transforms.neardup import (
     find_signed_matches,
     shingle_hashes_of_many,
 )
+from zhnews.warehouse.id_sets import registered_ids
 
 _TEXT = DOCUMENT_TEXT_SQL.format(t="")
 
@@ -144,10 +145,10 @@ class _TextCache:
     def _shingles(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
         shingles: dict[str, np.ndarray] = {}
         for start in range(0, len(doc_ids), self.chunk):
-            rows = self.con.execute(
-                f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                [doc_ids[start : start + self.chunk]],
-            ).fetchall()
+            with registered_ids(self.con, doc_ids[start : start + self.chunk]) as ids:
+                rows = self.con.execute(
+                    f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT id FROM {ids})"
+                ).fetchall()
             hashes = shingle_hashes_of_many([text for _, text in rows])
             shingles.update((doc_id, h.copy()) for (doc_id, _), h in zip(rows, hashes, strict=True))
         return shingles
@@ -169,10 +170,10 @@ def _earliest(con: duckdb.DuckDBPyConnection, members: dict[str, str]) -> dict[s
     """Cluster root → the doc_id of its earliest published document (then the smallest doc_id)."""
     if not members:
         return {}
-    rows = con.execute(
-        "SELECT doc_id, published_at FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted(members)],
-    ).fetchall()
+    with registered_ids(con, sorted(members)) as ids:
+        rows = con.execute(
+            f"SELECT doc_id, published_at FROM documents WHERE doc_id IN (SELECT id FROM {ids})"
+        ).fetchall()
     published = dict(rows)
     first: dict[str, str] = {}
     for doc_id in sorted(members, key=lambda d: (published.get(d) is None, published.get(d) or 0, d)):

@@ -87,7 +87,7 @@ def test_ingest_and_explain_take_the_profiles_folder(ingest, site_dir, tmp_path)
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name = 'x'\n[feilds]\nsource = 'y'\n", "unknown key(s) feilds"),
+        ("name = 'x'\n[feilds]\nsource = 'y'\n", "unknown key"),
         ("name = 'x'\n[fields]\ndateline = ['^(?P<outlet>.+)$']\n", "lacks a (?P<published>...) group"),
         ("name = 'x'\n[fields]\ndateline = ['^(?P<y>\\d+)(?P<m>\\d+)$']\n", "lacks a (?P<published>...) group"),
         ("name = 'x'\n[[remove]]\nrule = 'r'\npattern = '(unclosed'\n", "bad pattern"),

@@ -1,13 +1,18 @@
 """`zhnews report`: one HTML file whose charts carry the warehouse's numbers and that loads nothing from the network."""
 
+import base64
+import io
 import json
 import re
 import shutil
 from html import escape as html_escape
+from html import unescape
 from html.parser import HTMLParser
 
 import duckdb
 import pytest
+from fontTools.ttLib import TTFont
+from plotly.offline import get_plotlyjs
 from zhnews.reports.build import build_report
 
 from tests.conftest import ROOT, SAMPLES, run_cli
@@ -241,3 +246,24 @@ def test_near_duplicate_stories_are_charted_and_listed_with_their_documents(repo
     ).fetchall()
     for (title,) in members:
         assert html_escape(title) in part
+
+
+# CJK punctuation, kana, ideographs (and extensions), compatibility ideographs, full-width forms
+CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def test_the_report_embeds_a_font_with_every_cjk_character_it_shows(report):
+    """The Chinese reads the same on a machine without any CJK font: the page carries the glyphs."""
+    html, _ = report
+    face = re.search(
+        r"@font-face \{ font-family: '([^']+)';[^}]*src: url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html
+    )
+    assert face, "the report embeds no font"
+    family, data = face.groups()
+    covered = {chr(cp) for cp in TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()}
+    page_text = unescape(html.replace(get_plotlyjs(), "").replace(data, ""))  # what the page shows, not the library
+    shown = set(CJK.findall(page_text))
+    assert {"新华社", "澎湃新闻"} <= {t["name"] for t in chart_data(html, "documents-per-day")}
+    assert len(shown) > 50 and shown - covered == set()
+    assert f"font: 15px/1.5 '{family}'" in html  # the page's text, then every chart, name the face first
+    assert html.count(f'"font":{{"family":"\'{family}\'') >= len(CHARTS)

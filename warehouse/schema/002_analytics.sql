@@ -93,17 +93,18 @@ LEFT JOIN seen USING (doc_id)
 LEFT JOIN kw USING (doc_id)
 LEFT JOIN doc_stories st USING (doc_id);
 
--- Documents and characters per outlet and Beijing day.
+-- Documents and characters per outlet and Beijing day. Counts are BIGINT (DuckDB's sum of integers is
+-- HUGEINT, which pandas and most BI drivers read as floating point).
 CREATE OR REPLACE VIEW v_daily_by_source AS
 SELECT CAST(timezone('{TIMEZONE}', published_at) AS DATE) AS day, source,
-       count(*) AS documents, sum(char_count) AS chars
+       count(*) AS documents, CAST(sum(char_count) AS BIGINT) AS chars
 FROM documents
 GROUP BY day, source;
 
 -- Term counts per week (weeks start on Monday, Beijing time): documents that use the term, occurrences.
 CREATE OR REPLACE VIEW v_term_trends AS
 SELECT CAST(date_trunc('week', timezone('{TIMEZONE}', d.published_at)) AS DATE) AS week, t.term,
-       count(*) AS documents, sum(t.tf) AS occurrences
+       count(*) AS documents, CAST(sum(t.tf) AS BIGINT) AS occurrences
 FROM doc_terms t JOIN documents d USING (doc_id)
 WHERE d.published_at IS NOT NULL
 GROUP BY week, t.term;
