@@ -256,3 +256,11 @@ def test_a_date_banner_in_the_page_menu_is_not_the_articles_date_line(processor)
         "公司发布中期业绩报告引发市场关注",
         dt.datetime(2019, 9, 7, 13, 43, tzinfo=BEIJING),
     )
+
+
+def test_a_tag_cloud_glued_into_one_line_under_the_date_is_header_chrome(processor):
+    header = "第三届安全论坛在鸟巢举办\n发表于2014-08-24 21:30| 1164次阅读| 来源CSDN\n知道创宇余弦KconZoomEyeEvi1m0XSSTombkeeper"
+    extract = processor.process(page(header), SAVED)
+    (doc,) = extract.documents
+    assert (doc.source, doc.body.split("\n")) == ("CSDN", PARAGRAPHS)
+    assert {r.text: r.rule for r in extract.removed}["知道创宇余弦KconZoomEyeEvi1m0XSSTombkeeper"] == "header_chrome"

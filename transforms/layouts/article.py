@@ -44,6 +44,8 @@ HEADER_SPAN = 6  # non-blank lines between title and date line that may still be
 MAX_HEADER_LINES = 80  # the date line is looked for among this many lines before the body
 MAX_DATE_LINE = 60
 MAX_DAY_WORD_LINE = 16  # a short line dated by a day word alone (`昨天`, `爱否科技 前天`) is a date line too
+MAX_TAG_LINE = 80  # ... or at most this long without any punctuation
+_ANY_PUNCTUATION = re.compile(r"[，。！？；：、“”‘’《》（）,.!?;:()\"']")
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 MIN_CHROME_ABOVE = 3  # an undated page has at least this many lines of page chrome above its headline
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
@@ -496,11 +498,15 @@ def _account_above(lines: list[Line], rules: Rulebook) -> str | None:
 
 
 def _header_chrome(line: Line, rules: Rulebook) -> bool:
-    """A short widget line between the header and the body (share, counters, `发布于…`, font size)."""
+    """A widget line between the header and the body: a short one without a sentence end (share,
+    counters, `发布于…`, font size), or a longer one without any punctuation (a tag cloud glued into one
+    line: `知道创宇余弦KconZoomEye…`)."""
     text = line.text.strip()
     if metadata_pairs(text) is not None or byline_names(text) is not None or is_boilerplate(text, rules):
         return False
-    return len(text) <= MAX_CHROME_CHARS and not re.search(r"[。！？]", text)
+    if len(text) <= MAX_CHROME_CHARS:
+        return not re.search(r"[。！？]", text)
+    return len(text) <= MAX_TAG_LINE and not _ANY_PUNCTUATION.search(text)
 
 
 class UndatedPage(PortalArticle):
