@@ -125,7 +125,10 @@ class DumpProcessor:
         corpus counts the `corpus_repeat` rule removes repeated lines by; `survey` is this
         text's survey when the caller already made it.
         """
-        lines, glyph_lines, glyph_edits = drop_icon_glyphs(to_lines(nfc(text)))
+        normalized = nfc(text)
+        lines, glyph_lines, glyph_edits = to_lines(normalized), [], 0
+        if ICON_GLYPHS.search(normalized):  # one scan of the text: most dumps have none
+            lines, glyph_lines, glyph_edits = drop_icon_glyphs(lines)
         cut = cut_long_lines(lines)
         survey = survey or self.survey(text)
         rules, hashes = survey.rules, survey.line_hashes

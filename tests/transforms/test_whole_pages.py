@@ -264,3 +264,10 @@ def test_a_tag_cloud_glued_into_one_line_under_the_date_is_header_chrome(process
     (doc,) = extract.documents
     assert (doc.source, doc.body.split("\n")) == ("CSDN", PARAGRAPHS)
     assert {r.text: r.rule for r in extract.removed}["知道创宇余弦KconZoomEyeEvi1m0XSSTombkeeper"] == "header_chrome"
+
+
+def test_layouts_are_asked_in_the_order_of_the_best_score_each_can_give():
+    from zhnews.transforms.layouts.detect import LAYOUTS
+
+    best = [layout.best_score for layout in LAYOUTS]
+    assert best == sorted(best, reverse=True)

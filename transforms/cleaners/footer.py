@@ -13,6 +13,7 @@ from zhnews.transforms.profiles import Rulebook
 _TEASER = re.compile(r"^.{2,200}(\.\.\.|…)$")
 MIN_TEASER_RUN = 3
 RESUME_PARAGRAPHS = 2
+MAX_MARKER_LINE = 30  # a footer marker line is a heading: longer lines are not compared
 MAX_RELATED_LINES = 8
 
 
@@ -83,5 +84,14 @@ def _resumes_at(lines: list[Line], start: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _any_end(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """The content-end patterns as one alternation (one scan of a line instead of one per pattern)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+
+
 def _ends_content(text: str, markers: frozenset[str], rules: Rulebook) -> bool:
-    return marker_key(text) in markers or any(p.search(text) for p in rules.content_end)
+    if len(text) <= MAX_MARKER_LINE and marker_key(text) in markers:
+        return True
+    end = _any_end(rules.content_end)
+    return end is not None and end.search(text) is not None

@@ -243,6 +243,7 @@ class PortalArticle:
     """A title and, near it, a line with the publication date, above the first paragraph."""
 
     name = "portal_article"
+    best_score = 0.8
 
     def _header(self, content: list[Line], rules: Rulebook) -> Header | None:
         """The header of the dump's (first) article: tried above each candidate article text in turn
@@ -514,6 +515,7 @@ class UndatedPage(PortalArticle):
     text (the densest run of prose lines), then page chrome again."""
 
     name = "undated_page"
+    best_score = 0.5
 
     def _header_above(self, content: list[Line], block: Block | None, rules: Rulebook) -> Header | None:
         if block is None or block.start < MIN_CHROME_ABOVE:
@@ -531,6 +533,7 @@ class UntitledArticle:
     """Paragraphs from the first line on, with no title or date header."""
 
     name = "untitled_article"
+    best_score = 0.6
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         content = _content(lines, rules)
@@ -546,6 +549,7 @@ class GenericArticle:
     """Fallback: the first short line is the title, everything else the body."""
 
     name = "generic"
+    best_score = 0.1
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         return 0.1

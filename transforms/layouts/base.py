@@ -17,6 +17,7 @@ class Layout(Protocol):
     """A dump layout: a structural fit score and a splitter."""
 
     name: str
+    best_score: float  # the highest fit score it ever gives (lets detection stop early)
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         """How well the dump fits this layout, 0 (not at all) to 1 (certainly)."""

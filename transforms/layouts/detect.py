@@ -9,6 +9,7 @@ from zhnews.transforms.layouts.search_listing import SearchListing
 from zhnews.transforms.model import Line, SplitResult
 from zhnews.transforms.profiles import Rulebook
 
+# In the order of the best score each can give (detect_layout relies on it).
 LAYOUTS: tuple[Layout, ...] = (
     SearchListing(),
     FlashFeed(),
@@ -20,8 +21,19 @@ LAYOUTS: tuple[Layout, ...] = (
 
 
 def detect_layout(lines: list[Line], rules: Rulebook) -> Layout:
-    """The layout with the highest fit score (earlier in LAYOUTS wins ties)."""
-    return max(LAYOUTS, key=lambda layout: layout.score(lines, rules))
+    """The layout with the highest fit score (earlier in LAYOUTS wins ties).
+
+    LAYOUTS are listed by the best score each can give: once a fit scores at least what the layouts
+    left could give, they are not asked (each fit score costs a pass over the dump).
+    """
+    best, best_score = LAYOUTS[-1], -1.0
+    for layout in LAYOUTS:
+        if layout.best_score <= best_score:
+            break
+        score = layout.score(lines, rules)
+        if score > best_score:
+            best, best_score = layout, score
+    return best
 
 
 def split_dump(lines: list[Line], rules: Rulebook) -> SplitResult:

@@ -45,6 +45,7 @@ class FlashFeed:
     """Time-stamped items under day headers: one document per item."""
 
     name = "flash_feed"
+    best_score = 0.85
 
     @staticmethod
     def _items(content: list[str]) -> list[int]:

@@ -59,15 +59,18 @@ def is_code(text: str) -> bool:
 @lru_cache(maxsize=8192)
 def _shape(raw: str) -> tuple[float, bool]:
     """A line's weight and whether it is a paragraph (may open the article text). Memoized: menus repeat."""
-    return line_weight(raw), is_paragraph(raw)
+    paragraph = is_paragraph(raw)
+    return (float(len(raw.strip())) if paragraph else _other_weight(raw.strip())), paragraph
 
 
 def line_weight(raw: str) -> float:
     """How much a line speaks for being article text (positive) or page chrome (negative); a line of
     code weighs nothing either way (tutorials quote it between paragraphs)."""
-    text = raw.strip()
-    if is_paragraph(raw):
-        return float(len(text))
+    return _shape(raw)[0]
+
+
+def _other_weight(text: str) -> float:
+    """The weight of a line that is no paragraph."""
     if len(text) >= MIN_CLAUSE_LINE and (_CLAUSE.search(text) or text.endswith(("：", ":"))):
         return len(text) * CLAUSE_LINE_SHARE
     if is_code(text):

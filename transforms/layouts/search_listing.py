@@ -87,6 +87,7 @@ class SearchListing:
     """Many short documents, each introduced by a title line and an `outlet· date` line."""
 
     name = "search_listing"
+    best_score = 0.95
 
     def _blocks(self, lines: list[Line]) -> list[int]:
         """Indexes (into the non-blank lines) of the meta lines that follow a title line.
