@@ -66,6 +66,7 @@ _INDENT = ("\u3000", "  ", "\t")
 _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "author"})
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
+FOOTER_LINES = 40  # a page's copyright line is among its last lines
 CREDIT_REACH = 6  # lines after the article text searched for its credit lines
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
@@ -451,8 +452,9 @@ class PortalArticle:
 
 
 def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
-    """The site's own name from its copyright footer (the last line that names it)."""
-    for line in reversed(lines):
+    """The site's own name from its copyright footer (the last line, among the page's last
+    `FOOTER_LINES`, that names it)."""
+    for line in reversed(lines[-FOOTER_LINES:]):
         for pattern in rules.site_credits:
             match = pattern.search(line.text)
             if match:
