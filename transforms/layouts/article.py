@@ -1,29 +1,38 @@
 """Single-article pages: page chrome, a header (title, byline, date line), the body, a footer.
 
 `PortalArticle` fits pages whose header carries a publication date near the title, wherever the
-site puts its navigation, account card or share widgets; `UntitledArticle` fits pages that start
-straight with paragraphs (self-media reposts); `GenericArticle` is the fallback for anything else:
-first short line as title, the rest body.
+site puts its navigation, account card or share widgets; `UndatedPage` fits whole pages that print
+no date (a headline right above the article text); `UntitledArticle` fits pages that start straight
+with paragraphs (self-media reposts); `GenericArticle` is the fallback for anything else: first
+short line as title, the rest body.
 
 How a portal page is read, by structure only (site vocabulary comes from the rulebook):
-1. the body starts at the first paragraph line (one with a full stop, a long line with commas, or
-   an indented line with punctuation);
-2. the date line is the first short line before the body that carries a full date (or matches a
-   profile's `[fields] dateline` pattern); failing that, one with a date read against the saving
-   time (`3小时前`, `昨天 16:20`, `11-25 21:36`: feeds and forums print this year's posts so);
+1. the body is the article text `main_text` finds: the densest run of prose lines, which a page's
+   menus, comment threads and feeds around it do not belong to; when no header stands above the
+   first substantial run, the heaviest run is tried;
+2. the date line is the first short line among the `MAX_HEADER_LINES` above the body that carries a
+   full date (or matches a profile's `[fields] dateline` pattern) and has a headline above it (a date
+   banner in the menu has none); failing that, one with a date read against the saving time
+   (`3小时前`, `昨天`, `11-25 21:36`: feeds and forums print this year's posts so);
 3. the title is the nearest heading-like line above the date line, skipping bylines, metadata
-   and outlet-sized lines (≤ 6 characters); e-paper pages print the date above the title, so
-   failing that, the first heading-like line between the date line and the body;
+   and outlet-sized lines (≤ 6 characters), or the line above it when that is a headline printed
+   over its dek, subtitle or author box; e-paper pages print the date above the title, so failing
+   that, the first heading-like line between the date line and the body;
 4. lines above the header are page chrome (navigation, breadcrumbs, account cards); lines between
    title and date are a byline (`author`, or the outlet when it names a listed one), except an account
-   card there (the account name, a follow button, a label above them such as `头条文章`); short lines between the header and the body are header chrome
-   (share buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`;
+   card there (the account name, a follow button, a label above them such as `头条文章`); short
+   lines, and unpunctuated tag lines, between the header and the body are header chrome (share
+   buttons, counters, `发布于…`), metadata lines there are left for `metadata_lines`; lines after the
+   body are page chrome (`after_article`) but for its credit lines;
 5. a dump may hold several pages pasted one after another: after an article's body, a date line
-   with a title above it and at least `MIN_PARAGRAPHS` paragraphs below starts the next article
-   (its page chrome, and the previous article's footer, lie between);
+   with a title above it and, within `NEXT_HEADER_GAP` lines, at least `MIN_PARAGRAPHS` paragraphs
+   opening a text of some weight starts the next article (its page chrome, and the previous
+   article's footer, lie between);
 6. a page with no date line above its body (Zhihu columns, blogs) may print it right after the body
    (`发布于 2025-11-16 20:05・IP 属地上海`): then the title is the longest heading-like line above
    the body, and the short lines between title and body are header chrome.
+The header's lines, and those right after the body, go with the draft (`header`, `after`), so the
+pipeline can read which outlet the page credits (`normalize/credits.py`).
 """
 
 from __future__ import annotations
@@ -50,8 +59,8 @@ MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no fu
 MIN_CHROME_ABOVE = 3  # an undated page has at least this many lines of page chrome above its headline
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
-NEXT_ARTICLE_SHARE = 0.3
-NEXT_HEADER_GAP = 8
+NEXT_ARTICLE_SHARE = 0.3  # a further article's text weighs at least this share of the first's
+NEXT_HEADER_GAP = 8  # ... and opens within this many lines of its date line
 MIN_PARAGRAPHS = 2  # a further article in the same dump starts with at least this many paragraphs
 MIN_LOOSE_PROSE = 15  # a comma-separated line this long counts as prose in a post without full stops
 MIN_PROSE_RUN = 3
