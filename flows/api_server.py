@@ -77,6 +77,9 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            # its own session: a terminal's Ctrl-C (SIGINT to the foreground process group) reaches the
+            # run, which ends cleanly and then stops the server, instead of killing the server mid-run
+            start_new_session=True,
         )
         # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
         atexit.register(_stop, server)
@@ -167,12 +170,28 @@ def _watch(server: subprocess.Popen, exiting: threading.Event, on_lost: Callable
         on_lost(server.returncode)
 
 
+# The server's Python: ends with the run that launched it (even a run killed with SIGKILL, which runs
+# no exit handler), then uvicorn as `python -m uvicorn` would run it.
+_SERVER_BOOT = (
+    "import ctypes, os, runpy, signal, sys; "
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM) if sys.platform == 'linux' else None; "
+    "os.getppid() == int(sys.argv.pop(1)) or sys.exit(1); "
+    "runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
+)
+
+
 def _server_command(site_packages: Path, port: int) -> list[str]:
-    """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI."""
+    """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI.
+
+    `-P`: the working directory is not put on the server's sys.path, so a run started from a folder
+    holding, say, an `inspect.py` does not import it in place of the standard library's.
+    """
     return [
         sys.executable,
-        "-m",
-        "uvicorn",
+        "-P",
+        "-c",
+        _SERVER_BOOT,
+        str(os.getpid()),
         "--app-dir",
         str(site_packages),
         "--factory",

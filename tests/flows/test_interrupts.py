@@ -1,0 +1,87 @@
+"""A run the user stops or that dies is finished by the next run; Prefect's temporary server is the run's own.
+
+Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the tests send it the
+same way, to the process group of a real CLI started in a session of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from tests.conftest import ROOT, SAMPLES
+from tests.flows.test_robustness import data_checksums, small_inbox
+
+ZHNEWS = Path(sys.executable).with_name("zhnews")
+INTERRUPTED = "error: interrupted; the batch in progress was rolled back, run again to finish\n"
+
+
+def own_server_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a user's shell: no Prefect server configured (the CLI starts its own)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PREFECT_API_URL", "PREFECT_LOGGING_LEVEL", "ZHNEWS_FAULT", "COLUMNS")
+    }
+    return env | {"PREFECT_HOME": str(tmp_path / "prefect-home"), **extra}
+
+
+def wait_for(path: Path, run: subprocess.Popen) -> None:
+    while not path.exists():
+        assert run.poll() is None, run.communicate()
+        time.sleep(0.1)
+
+
+def test_ingest_works_from_a_folder_holding_a_file_named_like_a_standard_library_module(tmp_path):
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "inspect.py").write_text("raise SystemExit('the working directory was imported')\n")
+    proc = subprocess.run(
+        [ZHNEWS, "ingest", SAMPLES, "--data-dir", "data", "--no-progress"],
+        cwd=workdir,
+        env=own_server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    with duckdb.connect(str(workdir / "data" / "zhnews.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM files WHERE status = 'loaded'").fetchone()[0] == 5
+
+
+def test_ctrl_c_ends_the_run_once_with_one_line_and_exit_130_and_the_next_run_finishes(tmp_path):
+    inbox, data, release = small_inbox(tmp_path / "inbox"), tmp_path / "data", tmp_path / "release"
+    command = [ZHNEWS, "ingest", inbox, "-d", data, "--batch-files", "2", "--workers", "2", "--no-progress"]
+    env = own_server_env(tmp_path, ZHNEWS_FAULT="after-load:1:pause", ZHNEWS_FAULT_RELEASE=str(release))
+    run = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        wait_for(Path(f"{release}.paused"), run)  # one batch committed, the others extracted or in flight
+        tree = psutil.Process(run.pid).children(recursive=True)
+        os.killpg(run.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+        out, err = run.communicate(timeout=120)
+    finally:
+        release.touch()
+    assert (run.returncode, err) == (130, INTERRUPTED)
+    assert out == ""
+    _, alive = psutil.wait_procs(tree, timeout=30)
+    assert alive == []  # the Prefect server and the workers are gone with the run
+
+    env.pop("ZHNEWS_FAULT")
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0, again.stderr
+    clean = subprocess.run(
+        [ZHNEWS, "ingest", inbox, "-d", tmp_path / "clean", "--batch-files", "2", "--no-progress"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert clean.returncode == 0, clean.stderr
+    assert data_checksums(data / "zhnews.duckdb") == data_checksums(tmp_path / "clean" / "zhnews.duckdb")
