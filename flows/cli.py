@@ -180,6 +180,8 @@ def _summary_dict(summary: RunSummary) -> dict:
         "wall_seconds": summary.wall_seconds,
         "stage_seconds": dict(summary.stage_seconds),
         "quarantined": [{"path": path, "reason": reason} for path, reason in summary.quarantined],
+        "interrupted_loads": summary.interrupted,
+        "repaired": summary.repaired,
     }
 
 

@@ -26,7 +26,7 @@ from zhnews.flows.runners import default_workers, make_task_runner, share_prefec
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.store import Warehouse
-from zhnews.warehouse.stories import rebuild_stories
+from zhnews.warehouse.stories import rebuild_stories, stories_up_to_date
 
 
 @dataclass
@@ -49,6 +49,8 @@ class RunSummary:
     stage_seconds: Counter[str] = field(default_factory=Counter)
     input_bytes: int = 0
     wall_seconds: float = 0.0
+    interrupted: list[str] = field(default_factory=list)  # earlier loads found dead: this run finishes them
+    repaired: list[str] = field(default_factory=list)  # derived tables they left out of date, brought up to date
 
     def counts(self) -> dict[str, int]:
         return {
@@ -136,7 +138,7 @@ def ingest_flow(
         data_dir_lock(root, wait_seconds, on_wait=console.print),
         Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT) as warehouse,
     ):
-        warehouse.begin_load(load_id)
+        summary.interrupted = warehouse.begin_load(load_id)
         logger.info("load %s: %d input files", load_id, len(inputs))
         try:
             with _progress(console, show_progress) as progress:
@@ -165,10 +167,13 @@ def ingest_flow(
                     _load(warehouse, output, summary, batch_no)
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
+            t0 = time.perf_counter()
             if summary.files_loaded:
-                t0 = time.perf_counter()
                 cluster_stories(warehouse)
-                summary.stage_seconds["stories"] += time.perf_counter() - t0
+            elif not stories_up_to_date(warehouse.con):  # a run died between its last load and this pass
+                cluster_stories(warehouse)
+                summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
+            summary.stage_seconds["stories"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise

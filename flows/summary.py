@@ -28,6 +28,8 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
         (" duplicates (seen before)", str(duplicate_documents(summary))),
         ("lines removed", str(summary.lines_removed)),
         ("input", f"{mb:.2f} MB in {summary.wall_seconds:.1f} s ({rate:.2f} MB/s)"),
+        *[("interrupted run, finished now", load_id) for load_id in summary.interrupted],
+        *[("repaired", what) for what in summary.repaired],
         ("time by stage", stages or "-"),
         ("warehouse", f"{summary.data_dir}/zhnews.duckdb"),
     ]

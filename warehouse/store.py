@@ -75,21 +75,22 @@ class Warehouse:
         self.close()
 
     # --- load records -------------------------------------------------------------------------
-    def begin_load(self, load_id: str) -> None:
-        """Record a new load as running; earlier loads still marked running died, so say so.
+    def begin_load(self, load_id: str) -> list[str]:
+        """Record a new load as running; earlier loads still marked running died, so say so: returns them.
 
         What they left behind in `parquet/` is removed: half-written temporaries (a kill skips
         the writer's cleanup) and batch files whose DuckDB transaction never committed.
         """
         self.remove_uncommitted_parquet()
-        self.con.execute(
+        dead = self.con.execute(
             "UPDATE loads SET status = 'failed', message = 'interrupted (process ended before finishing)'"
-            " WHERE status = 'running'"
-        )
+            " WHERE status = 'running' RETURNING load_id"
+        ).fetchall()
         self.con.execute(
             "INSERT INTO loads (load_id, started_at, status) VALUES (?, ?, 'running')",
             [load_id, dt.datetime.now(dt.UTC)],
         )
+        return sorted(row[0] for row in dead)
 
     def remove_uncommitted_parquet(self) -> list[Path]:
         """Delete Parquet files of batches that were never committed; returns them."""

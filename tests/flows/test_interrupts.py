@@ -6,6 +6,7 @@ same way, to the process group of a real CLI started in a session of its own.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,9 @@ from pathlib import Path
 import duckdb
 import psutil
 
+from bench.corpus import generate
 from tests.conftest import ROOT, SAMPLES
+from tests.flows.test_robustness import cli as cli  # a fixture
 from tests.flows.test_robustness import data_checksums, small_inbox
 
 ZHNEWS = Path(sys.executable).with_name("zhnews")
@@ -85,3 +88,33 @@ def test_ctrl_c_ends_the_run_once_with_one_line_and_exit_130_and_the_next_run_fi
     )  # fmt: skip
     assert clean.returncode == 0, clean.stderr
     assert data_checksums(data / "zhnews.duckdb") == data_checksums(tmp_path / "clean" / "zhnews.duckdb")
+
+
+def stories(db: Path) -> set[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return set(con.execute("SELECT doc_id, story_id, similarity, relation FROM doc_stories").fetchall())
+
+
+def test_a_run_killed_between_its_last_load_and_the_stories_pass_is_finished_by_the_next_run(cli, ingest, tmp_path):
+    """The re-run finds every file unchanged, yet rebuilds the stories the dead run left out of
+    date (their input fingerprint differs from the one stored) and says so in its summary."""
+    corpus = generate(tmp_path / "inbox", 0.2)
+    data = tmp_path / "data"
+    args = ("ingest", corpus.root, "--data-dir", data, "--batch-files", 25, "--no-progress")
+    last_batch = -(-corpus.files // 25)
+    killed = cli(*args, extra_env={"ZHNEWS_FAULT": f"after-load:{last_batch}"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    again = cli(*args, "--summary-json", tmp_path / "again.json", extra_env={"COLUMNS": "200"})
+    assert again.returncode == 0, again.stderr
+    summary = json.loads((tmp_path / "again.json").read_text())
+    assert (summary["files_unchanged"], summary["files_loaded"]) == (corpus.files, 0)
+    assert summary["repaired"] == ["stories rebuilt (an earlier run ended before its stories pass)"]
+    assert len(summary["interrupted_loads"]) == 1
+    assert "stories rebuilt" in again.stdout and "interrupted run, finished now" in again.stdout
+    ingest([corpus.root], tmp_path / "clean", batch_files=25)
+    clean = stories(tmp_path / "clean" / "zhnews.duckdb")
+    assert clean and stories(data / "zhnews.duckdb") == clean
+
+    third = cli(*args, extra_env={"COLUMNS": "200"})
+    assert third.returncode == 0 and "repaired" not in third.stdout  # nothing left to repair
