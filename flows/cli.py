@@ -108,6 +108,14 @@ def ingest(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     segmenter: SegmenterOpt = "rjieba",
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Extract files already loaded again, with the current profiles, replacing their rows"
+            " (readers see the new tables when the run completes).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     summary_json: Annotated[
         Path | None, typer.Option(help="Also write the run summary as JSON to this file (for scripts).")
@@ -155,6 +163,7 @@ def ingest(
                         wait_seconds=wait,
                         show_progress=progress,
                         segmenter=segmenter,
+                        reprocess=reprocess,
                     )
     except KeyboardInterrupt:
         raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
@@ -180,6 +189,7 @@ def _summary_dict(summary: RunSummary) -> dict:
         "wall_seconds": summary.wall_seconds,
         "stage_seconds": dict(summary.stage_seconds),
         "quarantined": [{"path": path, "reason": reason} for path, reason in summary.quarantined],
+        "reprocessed": summary.reprocessed,
         "interrupted_loads": summary.interrupted,
         "repaired": summary.repaired,
     }
@@ -238,7 +248,9 @@ def serve(
     cron: Annotated[str, typer.Option(help="When to run: a cron expression.")] = "*/30 * * * *",
     data_dir: DataDir = Path("data"),
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = "Asia/Shanghai",
-    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "inbox",
+    name: Annotated[
+        str | None, typer.Option(help="Deployment name shown in the Prefect UI [default: inbox-served].")
+    ] = None,
 ) -> None:
     """Serve the ingest flow on a schedule from this process (no work pool needed); Ctrl-C stops it.
 
@@ -246,12 +258,12 @@ def serve(
     artifacts. Point PREFECT_API_URL at a `prefect server start` to watch the runs in the UI.
     """
     _quiet_prefect(verbose=True)
-    from zhnews.flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
+    from zhnews.flows.schedule import DEPLOYMENT_NAME, inbox_deployment, prefect_api_url, serve_inbox
 
     if inbox.exists() and not inbox.is_dir():
         raise fail(f"--inbox must be a folder: {inbox}")
     try:
-        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name)
+        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name or DEPLOYMENT_NAME)
     except ValueError as exc:
         raise fail(f"invalid schedule: {exc}") from None
     if not prefect_api_url():
@@ -263,7 +275,7 @@ def serve(
         inbox.mkdir(parents=True)
         console.print(f"created the inbox folder {inbox.resolve()}")
     console.print(
-        f"serving [bold]zhnews-ingest/{name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
+        f"serving [bold]zhnews-ingest/{deployment.name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
     )
     serve_inbox(deployment)
 

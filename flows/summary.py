@@ -22,6 +22,7 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
         ("files seen", str(summary.files_seen)),
         (" loaded", str(summary.files_loaded)),
         (" unchanged (skipped)", str(summary.files_unchanged)),
+        *([(" extracted again (--reprocess)", str(summary.reprocessed))] if summary.reprocessed else []),
         (" quarantined", str(len(summary.quarantined))),
         ("documents in loaded files", str(summary.documents_seen)),
         (" new to the warehouse", str(summary.documents_new)),
