@@ -10,6 +10,10 @@ is stopped when the process exits (as Prefect stops its own). If the server dies
 ends at once with that reason (like a crash: committed batches stay, the batch in progress rolls
 back) instead of retrying Prefect calls for minutes. With PREFECT_API_URL set (a Prefect server
 you run), nothing is started.
+
+The server runs in a session of its own (a terminal's Ctrl-C reaches the run, which ends cleanly,
+not the server mid-run), with `python -P` (the run's working directory is not on its sys.path), and
+it ends with the run even when the run is killed with SIGKILL (Linux's parent-death signal).
 """
 
 from __future__ import annotations

@@ -136,11 +136,9 @@ def ingest_flow(
     `reprocess`: files already loaded are extracted again too (after a profile change), replacing
     their rows; the tables are those a first load of the files with the current profiles gives.
     """
+    parameters = locals()  # the flow's parameters, as they are
     try:
-        return _ingest(
-            paths, data_dir, profile_dirs, batch_files, batch_bytes, workers, task_runner, dask_address,
-            wait_seconds, show_progress, segmenter, retry_seconds or [], reprocess,
-        )  # fmt: skip
+        return _ingest(**parameters)
     except (DataDirBusy, WarehouseUnavailable) as exc:
         if not retry_seconds:
             raise  # the CLI says it in one line itself
@@ -159,9 +157,10 @@ def _ingest(
     wait_seconds: float,
     show_progress: bool,
     segmenter: str,
-    retry_seconds: list[float],
+    retry_seconds: list[float] | None,
     reprocess: bool,
 ) -> RunSummary:
+    """The ingest flow's work (see `ingest_flow`)."""
     logger = get_run_logger()
     started = time.perf_counter()
     root = Path(data_dir).expanduser().resolve()
@@ -172,7 +171,7 @@ def _ingest(
     inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
     make_task_runner(task_runner, workers, dask_address)  # refuse bad options before touching the warehouse
-    with _held_warehouse(root, wait_seconds, retry_seconds, console) as warehouse:
+    with _held_warehouse(root, wait_seconds, retry_seconds or [], console) as warehouse:
         summary.interrupted = warehouse.begin_load(load_id)
         if reprocess:  # the whole run publishes at once: readers never see the files forgotten
             summary.reprocessed = warehouse.forget_files([item.file_id for item in inputs])

@@ -118,3 +118,23 @@ def test_a_run_killed_between_its_last_load_and_the_stories_pass_is_finished_by_
 
     third = cli(*args, extra_env={"COLUMNS": "200"})
     assert third.returncode == 0 and "repaired" not in third.stdout  # nothing left to repair
+
+
+def test_prefects_temporary_server_ends_with_a_run_killed_with_sigkill(tmp_path):
+    """No exit handler runs after `kill -9`: the server, in a session of its own, must not outlive the run."""
+    release = tmp_path / "release"
+    env = own_server_env(tmp_path, ZHNEWS_FAULT="after-load:1:pause", ZHNEWS_FAULT_RELEASE=str(release))
+    command = [ZHNEWS, "ingest", SAMPLES, "-d", tmp_path / "data", "--batch-files", "2", "--no-progress"]
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(Path(f"{release}.paused"), run)
+        servers = [
+            p for p in psutil.Process(run.pid).children() if "prefect.server.api.server:create_app" in p.cmdline()
+        ]
+        run.kill()
+        run.wait()
+    finally:
+        release.touch()
+    assert len(servers) == 1
+    _, alive = psutil.wait_procs(servers, timeout=30)
+    assert alive == []
