@@ -172,6 +172,7 @@ def _ingest(
     console = Console(stderr=True)
     make_task_runner(task_runner, workers, dask_address)  # refuse bad options before touching the warehouse
     with _held_warehouse(root, wait_seconds, retry_seconds or [], console) as warehouse:
+        previous_unfinished = warehouse.last_load_status() not in (None, "completed")
         summary.interrupted = warehouse.begin_load(load_id)
         if reprocess:  # the whole run publishes at once: readers never see the files forgotten
             summary.reprocessed = warehouse.forget_files([item.file_id for item in inputs])
@@ -206,7 +207,7 @@ def _ingest(
             t0 = time.perf_counter()
             if summary.files_loaded:
                 cluster_stories(warehouse)
-            elif not stories_up_to_date(warehouse.con):  # a run died between its last load and this pass
+            elif previous_unfinished and not stories_up_to_date(warehouse.con):  # it died before this pass
                 cluster_stories(warehouse)
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0

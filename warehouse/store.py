@@ -119,6 +119,11 @@ class Warehouse:
         )
         return sorted(row[0] for row in dead)
 
+    def last_load_status(self) -> str | None:
+        """The status of the latest load (`running` if it died), None before the first."""
+        row = self.con.execute("SELECT status FROM loads ORDER BY started_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     def remove_uncommitted_parquet(self) -> list[Path]:
         """Delete Parquet files of batches that were never committed; returns them."""
         folder = self.data_dir / "parquet"
