@@ -6,7 +6,9 @@ import atexit
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -137,6 +139,7 @@ def ingest(
     if workers is not None and workers < 1:
         raise fail("--workers must be at least 1")
     _check_segmenter(segmenter)
+    interrupted = _catch_ctrl_c_once()
     try:
         check_inputs(paths)
         root = prepare_data_dir(data_dir)
@@ -168,9 +171,13 @@ def ingest(
     except KeyboardInterrupt:
         raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
     except Exception as exc:
+        if interrupted.is_set():  # the Ctrl-C came inside a DuckDB query, which raised its own error
+            raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
         if verbose:
             console.print_exception()
         raise fail(_one_line(exc, verbose)) from None
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run is over: a late Ctrl-C changes nothing
     from zhnews.flows.summary import print_summary
 
     print_summary(summary, Console())
@@ -431,6 +438,24 @@ def run() -> None:
     except KeyboardInterrupt:
         exit_code = 130
         raise
+
+
+def _catch_ctrl_c_once() -> threading.Event:
+    """From now on, the first Ctrl-C (SIGINT) raises KeyboardInterrupt and sets the returned event; later
+    ones are ignored while the run rolls back and stops (and so is any once the run is over).
+
+    The event tells an interrupt apart when it surfaced as another error: DuckDB turns the
+    KeyboardInterrupt raised inside a query into `RuntimeError('Query interrupted')`.
+    """
+    interrupted = threading.Event()
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        interrupted.set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_ctrl_c)
+    return interrupted
 
 
 def _end_run_without_api(exit_code: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -260,7 +261,7 @@ class Warehouse:
                 before_commit()
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return int(new_docs)
 
@@ -287,7 +288,7 @@ class Warehouse:
             self._drop_unsighted_prior_docs()
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return int(forgotten)
 
@@ -323,6 +324,12 @@ class Warehouse:
                     f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if the failure left one (an interrupted query may have ended it)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
