@@ -10,6 +10,10 @@ is stopped when the process exits (as Prefect stops its own). If the server dies
 ends at once with that reason (like a crash: committed batches stay, the batch in progress rolls
 back) instead of retrying Prefect calls for minutes. With PREFECT_API_URL set (a Prefect server
 you run), nothing is started.
+
+The server runs in a session of its own (a terminal's Ctrl-C reaches the run, which ends cleanly,
+not the server mid-run), with `python -P` (the run's working directory is not on its sys.path), and
+it ends with the run even when the run is killed with SIGKILL (Linux's parent-death signal).
 """
 
 from __future__ import annotations
@@ -77,6 +81,9 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            # its own session: a terminal's Ctrl-C (SIGINT to the foreground process group) reaches the
+            # run, which ends cleanly and then stops the server, instead of killing the server mid-run
+            start_new_session=True,
         )
         # stopped at exit, as Prefect stops its own: after Prefect has sent its last logs and events
         atexit.register(_stop, server)
@@ -167,12 +174,28 @@ def _watch(server: subprocess.Popen, exiting: threading.Event, on_lost: Callable
         on_lost(server.returncode)
 
 
+# The server's Python: ends with the run that launched it (even a run killed with SIGKILL, which runs
+# no exit handler), then uvicorn as `python -m uvicorn` would run it.
+_SERVER_BOOT = (
+    "import ctypes, os, runpy, signal, sys; "
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM) if sys.platform == 'linux' else None; "
+    "os.getppid() == int(sys.argv.pop(1)) or sys.exit(1); "
+    "runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
+)
+
+
 def _server_command(site_packages: Path, port: int) -> list[str]:
-    """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI."""
+    """The command Prefect's own temporary server runs (`SubprocessASGIServer`), without the UI.
+
+    `-P`: the working directory is not put on the server's sys.path, so a run started from a folder
+    holding, say, an `inspect.py` does not import it in place of the standard library's.
+    """
     return [
         sys.executable,
-        "-m",
-        "uvicorn",
+        "-P",
+        "-c",
+        _SERVER_BOOT,
+        str(os.getpid()),
         "--app-dir",
         str(site_packages),
         "--factory",

@@ -6,7 +6,9 @@ import atexit
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -128,6 +130,14 @@ def ingest(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     segmenter: SegmenterOpt = "rjieba",
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess",
+            help="Extract files already loaded again, with the current profiles, replacing their rows"
+            " (readers see the new tables when the run completes).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     summary_json: Annotated[
         Path | None, typer.Option(help="Also write the run summary as JSON to this file (for scripts).")
@@ -149,6 +159,7 @@ def ingest(
         raise fail(str(exc)) from None
     _check_segmenter(segmenter)
     _check_profiles(profiles)
+    interrupted = _catch_ctrl_c_once()
     try:
         check_inputs(paths)
         root = prepare_data_dir(data_dir)
@@ -175,13 +186,18 @@ def ingest(
                         wait_seconds=wait,
                         show_progress=progress,
                         segmenter=segmenter,
+                        reprocess=reprocess,
                     )
     except KeyboardInterrupt:
         raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
     except Exception as exc:
+        if interrupted.is_set():  # the Ctrl-C came inside a DuckDB query, which raised its own error
+            raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
         if verbose:
             console.print_exception()
         raise fail(_one_line(exc, verbose)) from None
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run is over: a late Ctrl-C changes nothing
     from zhnews.flows.summary import print_summary
 
     print_summary(summary, Console())
@@ -200,6 +216,9 @@ def _summary_dict(summary: RunSummary) -> dict:
         "wall_seconds": summary.wall_seconds,
         "stage_seconds": dict(summary.stage_seconds),
         "quarantined": [{"path": path, "reason": reason} for path, reason in summary.quarantined],
+        "reprocessed": summary.reprocessed,
+        "interrupted_loads": summary.interrupted,
+        "repaired": summary.repaired,
     }
 
 
@@ -256,7 +275,9 @@ def serve(
     cron: Annotated[str, typer.Option(help="When to run: a cron expression.")] = "*/30 * * * *",
     data_dir: DataDir = Path("data"),
     timezone: Annotated[str, typer.Option(help="Time zone of the cron expression (IANA name).")] = TIMEZONE,
-    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "inbox",
+    name: Annotated[
+        str | None, typer.Option(help="Deployment name shown in the Prefect UI [default: inbox-served].")
+    ] = None,
 ) -> None:
     """Serve the ingest flow on a schedule from this process (no work pool needed); Ctrl-C stops it.
 
@@ -264,12 +285,12 @@ def serve(
     artifacts. Point PREFECT_API_URL at a `prefect server start` to watch the runs in the UI.
     """
     _quiet_prefect(verbose=True)
-    from zhnews.flows.schedule import inbox_deployment, prefect_api_url, serve_inbox
+    from zhnews.flows.schedule import DEPLOYMENT_NAME, inbox_deployment, prefect_api_url, serve_inbox
 
     if inbox.exists() and not inbox.is_dir():
         raise fail(f"--inbox must be a folder: {inbox}")
     try:
-        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name)
+        deployment = inbox_deployment(inbox, data_dir, cron, timezone, name or DEPLOYMENT_NAME)
     except ValueError as exc:
         raise fail(f"invalid schedule: {exc}") from None
     if not prefect_api_url():
@@ -281,7 +302,7 @@ def serve(
         inbox.mkdir(parents=True)
         console.print(f"created the inbox folder {inbox.resolve()}")
     console.print(
-        f"serving [bold]zhnews-ingest/{name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
+        f"serving [bold]zhnews-ingest/{deployment.name}[/]: {inbox.resolve()} → {data_dir.resolve()} on '{cron}' ({timezone})"
     )
     serve_inbox(deployment)
 
@@ -498,6 +519,24 @@ def run() -> None:
     except KeyboardInterrupt:
         exit_code = 130
         raise
+
+
+def _catch_ctrl_c_once() -> threading.Event:
+    """From now on, the first Ctrl-C (SIGINT) raises KeyboardInterrupt and sets the returned event; later
+    ones are ignored while the run rolls back and stops (and so is any once the run is over).
+
+    The event tells an interrupt apart when it surfaced as another error: DuckDB turns the
+    KeyboardInterrupt raised inside a query into `RuntimeError('Query interrupted')`.
+    """
+    interrupted = threading.Event()
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        interrupted.set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_ctrl_c)
+    return interrupted
 
 
 def _end_run_without_api(exit_code: int | None) -> None:

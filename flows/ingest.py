@@ -7,12 +7,14 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -22,7 +24,7 @@ from zhnews.flows.config import load_profiles
 from zhnews.flows.extract import FileOutcome, FileResult, check_unchanged
 from zhnews.flows.faults import fault_point
 from zhnews.flows.inputs import InputFile, discover
-from zhnews.flows.lock import data_dir_lock
+from zhnews.flows.lock import DataDirBusy, data_dir_lock
 from zhnews.flows.runners import (
     check_runner_options,
     default_workers,
@@ -31,8 +33,8 @@ from zhnews.flows.runners import (
 )
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.segment import DEFAULT_ENGINE
-from zhnews.warehouse.store import Warehouse
-from zhnews.warehouse.stories import rebuild_stories
+from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
+from zhnews.warehouse.stories import rebuild_stories, stories_up_to_date
 
 
 @dataclass
@@ -55,6 +57,9 @@ class RunSummary:
     stage_seconds: Counter[str] = field(default_factory=Counter)
     input_bytes: int = 0
     wall_seconds: float = 0.0
+    interrupted: list[str] = field(default_factory=list)  # earlier loads found dead: this run finishes them
+    repaired: list[str] = field(default_factory=list)  # derived tables they left out of date, brought up to date
+    reprocessed: int = 0  # files loaded before and extracted again (--reprocess)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -119,14 +124,48 @@ def ingest_flow(
     wait_seconds: float = 0.0,
     show_progress: bool = False,
     segmenter: str = DEFAULT_ENGINE,
-) -> RunSummary:
+    retry_seconds: list[float] | None = None,
+    reprocess: bool = False,
+) -> RunSummary | State:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
     Files whose content the warehouse already holds are skipped here (read + hash only). The other
     files go, in batches, to `workers` worker processes (or a Dask cluster) that extract them and
     write each batch's Parquet files; this process loads every batch into DuckDB, in input order,
     while the workers go on with the next batches.
+
+    When the data dir stays busy (another run holds it past `wait_seconds`, or another program holds
+    the loader's copy open), the run tries again after each of `retry_seconds` (a scheduled run's
+    backoff); if it still cannot have it, the run ends Failed with that one line, no traceback.
+
+    `reprocess`: files already loaded are extracted again too (after a profile change), replacing
+    their rows; the tables are those a first load of the files with the current profiles gives.
     """
+    parameters = locals()  # the flow's parameters, as they are
+    try:
+        return _ingest(**parameters)
+    except (DataDirBusy, WarehouseUnavailable) as exc:
+        if not retry_seconds:
+            raise  # the CLI says it in one line itself
+        return Failed(message=f"gave up after {len(retry_seconds)} retries: {exc}")
+
+
+def _ingest(
+    paths: list[str],
+    data_dir: str,
+    profile_dirs: list[str] | None,
+    batch_files: int,
+    batch_bytes: int,
+    workers: int | None,
+    task_runner: str,
+    dask_address: str | None,
+    wait_seconds: float,
+    show_progress: bool,
+    segmenter: str,
+    retry_seconds: list[float] | None,
+    reprocess: bool,
+) -> RunSummary:
+    """The ingest flow's work (see `ingest_flow`)."""
     logger = get_run_logger()
     started = time.perf_counter()
     root = Path(data_dir).expanduser().resolve()
@@ -138,11 +177,11 @@ def ingest_flow(
     inputs = list(unique_inputs(discover(paths)))
     console = Console(stderr=True)
     check_runner_options(task_runner, workers, dask_address)  # before touching the warehouse
-    with (
-        data_dir_lock(root, wait_seconds, on_wait=console.print),
-        Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT) as warehouse,
-    ):
-        warehouse.begin_load(load_id)
+    with _held_warehouse(root, wait_seconds, retry_seconds or [], console) as warehouse:
+        previous_unfinished = warehouse.last_load_status() not in (None, "completed")
+        summary.interrupted = warehouse.begin_load(load_id)
+        if reprocess:  # the whole run publishes at once: readers never see the files forgotten
+            summary.reprocessed = warehouse.forget_files([item.file_id for item in inputs])
         logger.info("load %s: %d input files", load_id, len(inputs))
         try:
             with _progress(console, show_progress) as progress:
@@ -170,18 +209,44 @@ def ingest_flow(
                     _load(warehouse, output, summary, batch_no)
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
+            t0 = time.perf_counter()
             if summary.files_loaded:
-                t0 = time.perf_counter()
                 cluster_stories(warehouse)
-                summary.stage_seconds["stories"] += time.perf_counter() - t0
+            elif previous_unfinished and not stories_up_to_date(warehouse.con):  # it died before this pass
+                cluster_stories(warehouse)
+                summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
+            summary.stage_seconds["stories"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise
-        summary.wall_seconds = time.perf_counter() - started
         warehouse.finish_load(load_id, "completed", summary.counts())
+        summary.stage_seconds["publish"] = warehouse.publish()
+        summary.wall_seconds = time.perf_counter() - started
     logger.info("load %s completed: %s", load_id, summary.counts())
     publish_summary(summary)
     return summary
+
+
+@contextmanager
+def _held_warehouse(
+    root: Path, wait_seconds: float, retry_seconds: list[float], console: Console
+) -> Iterator[Warehouse]:
+    """The data dir's lock and the loader's copy of its warehouse, trying again after each of `retry_seconds`."""
+    for delay in [*retry_seconds, None]:
+        held = ExitStack()
+        try:
+            held.enter_context(data_dir_lock(root, wait_seconds, on_wait=console.print))
+            warehouse = held.enter_context(Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT))
+        except (DataDirBusy, WarehouseUnavailable) as exc:
+            held.close()
+            if delay is None:
+                raise
+            get_run_logger().warning("%s; trying again in %g s", exc, delay)
+            time.sleep(delay)
+            continue
+        with held:
+            yield warehouse
+        return
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -46,7 +47,7 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
     if kind == "process":
         if workers == 1:
             return ThreadPoolTaskRunner(max_workers=1)
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),))
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=start_worker, initargs=(os.getpid(),))
     try:
         from prefect_dask import DaskTaskRunner
     except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
@@ -62,6 +63,13 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
             "dashboard_address": None,
         },
     )
+
+
+def start_worker(parent_pid: int) -> None:
+    """Worker initializer: a Ctrl-C is the ingest's to handle (it rolls back and stops the pool), and
+    the worker ends with the ingest (`exit_with_parent`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent_pid)
 
 
 def exit_with_parent(parent_pid: int) -> None:

@@ -10,8 +10,11 @@ from pydantic import ValidationError
 from zhnews.flows.ingest import ingest_flow
 from zhnews.warehouse import TIMEZONE
 
-DEPLOYMENT_NAME = "inbox"
+# `prefect.yaml` declares the work-pool route as `inbox-pool`: distinct names, so that neither route
+# silently takes over the other's deployment
+DEPLOYMENT_NAME = "inbox-served"
 WAIT_SECONDS = 600  # a scheduled run waits this long for a manual run holding the data dir
+RETRY_SECONDS = [60, 120, 240, 480]  # then tries again after each of these (backoff), then fails in one line
 
 
 def inbox_deployment(
@@ -33,6 +36,7 @@ def inbox_deployment(
             "paths": [str(inbox.expanduser().resolve())],
             "data_dir": str(data_dir.expanduser().resolve()),
             "wait_seconds": WAIT_SECONDS,
+            "retry_seconds": RETRY_SECONDS,
         },
         description=f"Ingest new and changed dumps from {inbox} on '{cron}' ({timezone}).",
         tags=["zhnews"],

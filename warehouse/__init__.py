@@ -2,5 +2,6 @@
 
 from zhnews.transforms.normalize.dates import BEIJING
 
-DB_NAME = "zhnews.duckdb"  # the warehouse file in a data dir
+DB_NAME = "zhnews.duckdb"  # the published warehouse in a data dir: what readers (BI tools, reports) open
+WORK_NAME = ".zhnews.work.duckdb"  # the loader's own copy, published as DB_NAME after each completed run
 TIMEZONE: str = BEIJING.tzname(None)  # "Asia/Shanghai": dumps are Beijing time; sessions show and cut days in it

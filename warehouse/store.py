@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+import shutil
+import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -11,7 +15,7 @@ from pathlib import Path
 import duckdb
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.doc_text import VERSION_SQL
-from zhnews.warehouse import DB_NAME, TIMEZONE
+from zhnews.warehouse import DB_NAME, TIMEZONE, WORK_NAME
 from zhnews.warehouse.id_sets import registered_ids
 from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
 
@@ -56,12 +60,24 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
 
 
 class Warehouse:
-    """One open DuckDB warehouse file in a data dir."""
+    """One open DuckDB warehouse in a data dir: read-only, the published file; writable, the loader's copy.
+
+    Readers never block the loader and never see half a load: writes go to the loader's own copy
+    (`WORK_NAME`), and leaving the `with` block without an error publishes it: the copy is copied
+    beside `DB_NAME` and renamed over it, atomically. A reader that holds the published file open
+    keeps reading the version it opened (its inode outlives the rename) and sees the new one on its
+    next connection. A failed run publishes nothing; the next completed one publishes everything.
+    """
 
     def __init__(self, data_dir: Path, read_only: bool = False, memory_limit: str | None = None):
         self.data_dir = data_dir
-        self.path = data_dir / DB_NAME
+        self.public_path = data_dir / DB_NAME
+        self.path = self.public_path if read_only else data_dir / WORK_NAME
+        if not read_only and not self.path.exists() and self.public_path.exists():
+            _adopt(self.public_path, self.path)  # a warehouse from before the loader had its own copy
         self.con = connect(self.path, read_only=read_only, memory_limit=memory_limit)
+        self.read_only = read_only
+        self.closed = False
         self.con.execute(f"SET TimeZone = '{TIMEZONE}'")
         if not read_only:
             for sql in schema_sql():
@@ -69,29 +85,46 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+        self.closed = True
+
+    def publish(self) -> float:
+        """Close the connection and publish the loader's copy as the readers' file; returns the seconds it took."""
+        started = time.perf_counter()
+        self.close()  # checkpoints: the copy is one consistent file, no write-ahead log
+        _copy_atomically(self.path, self.public_path)
+        return time.perf_counter() - started
 
     def __enter__(self) -> Warehouse:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None and not self.read_only and not self.closed:
+            self.publish()
+        elif not self.closed:
+            self.close()
 
     # --- load records -------------------------------------------------------------------------
-    def begin_load(self, load_id: str) -> None:
-        """Record a new load as running; earlier loads still marked running died, so say so.
+    def begin_load(self, load_id: str) -> list[str]:
+        """Record a new load as running; earlier loads still marked running died, so say so: returns them.
 
         What they left behind in `parquet/` is removed: half-written temporaries (a kill skips
         the writer's cleanup) and batch files whose DuckDB transaction never committed.
         """
         self.remove_uncommitted_parquet()
-        self.con.execute(
+        dead = self.con.execute(
             "UPDATE loads SET status = 'failed', message = 'interrupted (process ended before finishing)'"
-            " WHERE status = 'running'"
-        )
+            " WHERE status = 'running' RETURNING load_id"
+        ).fetchall()
         self.con.execute(
             "INSERT INTO loads (load_id, started_at, status) VALUES (?, ?, 'running')",
             [load_id, dt.datetime.now(dt.UTC)],
         )
+        return sorted(row[0] for row in dead)
+
+    def last_load_status(self) -> str | None:
+        """The status of the latest load (`running` if it died), None before the first."""
+        row = self.con.execute("SELECT status FROM loads ORDER BY started_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
 
     def remove_uncommitted_parquet(self) -> list[Path]:
         """Delete Parquet files of batches that were never committed; returns them."""
@@ -211,15 +244,7 @@ class Warehouse:
             if "doc_signatures" in src:
                 self._merge_analytics(src)
             if "files" in src:
-                con.execute(
-                    "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
-                    " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
-                )
-                for table in (*ANALYTICS_TABLES, "doc_stories"):
-                    con.execute(
-                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
-                        " AND doc_id NOT IN (SELECT doc_id FROM documents)"
-                    )
+                self._drop_unsighted_prior_docs()
             for path in parquet.values():
                 con.execute(
                     "INSERT INTO parquet_files SELECT $p WHERE $p NOT IN (SELECT path FROM parquet_files)",
@@ -229,9 +254,48 @@ class Warehouse:
                 before_commit()
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return int(new_docs)
+
+    def forget_files(self, file_ids: list[str]) -> int:
+        """Remove, in one transaction, every row the given files brought, as if they had never been
+        loaded (their `file_events` history stays); returns how many the warehouse held.
+
+        Documents no other file sights go too, with their terms, keywords, signatures and stories,
+        so that loading the files again gives the tables a first load of them gives."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE batch_files AS SELECT unnest(?::VARCHAR[]) AS file_id", [file_ids]
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
+                " WHERE file_id IN (SELECT file_id FROM batch_files)"
+            )
+            held = con.execute("SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM batch_files)")
+            forgotten = held.fetchone()[0]
+            for table in ("sightings", "removed_lines", "line_hashes", "files"):
+                con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
+            self._drop_unsighted_prior_docs()
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        return int(forgotten)
+
+    def _drop_unsighted_prior_docs(self) -> None:
+        """Drop the documents of `prior_docs` that no file sights any more, with their derived rows."""
+        self.con.execute(
+            "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
+            " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
+        )
+        for table in (*ANALYTICS_TABLES, "doc_stories"):
+            self.con.execute(
+                f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
+                " AND doc_id NOT IN (SELECT doc_id FROM documents)"
+            )
 
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
@@ -253,6 +317,34 @@ class Warehouse:
                     f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if the failure left one (an interrupted query may have ended it)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy `source` to `target` so that `target` is at every moment either the old file or the new one."""
+    staged = target.with_name(f".{target.name}.publishing")
+    shutil.copyfile(source, staged)
+    with open(staged, "rb") as copy:
+        os.fsync(copy.fileno())
+    os.replace(staged, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a power cut
+    finally:
+        os.close(directory)
+
+
+def _adopt(published: Path, work: Path) -> None:
+    """Start the loader's copy from the published file (with its write-ahead log, if a writer died)."""
+    wal = published.with_name(published.name + ".wal")
+    if wal.exists():
+        _copy_atomically(wal, work.with_name(work.name + ".wal"))
+    _copy_atomically(published, work)
 
 
 def _sql_path(path: Path) -> str:

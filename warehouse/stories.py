@@ -75,6 +75,14 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection, force: bool = False) -> int:
     return stories
 
 
+def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `doc_stories` is what a pass over the current documents would compute."""
+    stored = con.execute("SELECT fingerprint FROM stories_input").fetchone()
+    if stored is None:  # never computed: up to date only while there is nothing to group
+        return not con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    return stored[0] == stories_fingerprint(con)
+
+
 def stories_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
     """A 64-bit fingerprint of everything `rebuild_stories` reads: each document's id, publication
     time, kind, truncation, title and body with its signature, and the pass's parameters."""

@@ -119,6 +119,6 @@ def test_a_pool_worker_ends_itself_once_the_ingest_that_started_it_is_gone():
     from tests.conftest import ROOT
 
     started = time.monotonic()
-    code = "from flows.runners import exit_with_parent; exit_with_parent(-1); import time; time.sleep(30)"
+    code = "from zhnews.flows.runners import exit_with_parent; exit_with_parent(-1); import time; time.sleep(30)"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=25, check=False)
     assert proc.returncode == 1 and time.monotonic() - started < 20  # parent -1 is never ours: gone at once

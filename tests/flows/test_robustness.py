@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from zhnews.warehouse.store import WORK_NAME
 
 from tests.conftest import ROOT, SAMPLES, run_cli
 
@@ -280,11 +281,13 @@ def test_a_second_run_on_the_same_data_dir_refuses_or_waits_and_the_warehouse_st
         ]
 
 
-def test_a_warehouse_held_open_by_another_program_is_a_one_line_error(cli, tmp_path):
+def test_the_loaders_copy_of_the_warehouse_held_open_by_another_program_is_a_one_line_error(cli, tmp_path):
+    """Readers of the published `zhnews.duckdb` never block a run (tests/flows/test_readers.py);
+    a program holding the loader's own copy open does."""
     data = tmp_path / "data"
     data.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(data / 'zhnews.duckdb')!r}); "
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(data / WORK_NAME)!r}); "
          "print('open', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -360,7 +363,7 @@ def test_when_prefects_temporary_server_dies_mid_run_the_cli_says_so_and_ends(tm
     assert run.returncode == 2
     assert "error: Prefect's temporary API server stopped during the run" in err
     assert "the batch in progress was rolled back" in err and "Traceback" not in err
-    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(data / WORK_NAME), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 2  # the first batch stays
     env.pop("ZHNEWS_FAULT")
     again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)

@@ -12,7 +12,7 @@ from tests.conftest import ROOT, run_cli
 
 def test_serve_builds_a_cron_deployment_of_the_ingest_flow_over_the_inbox(tmp_path):
     deployment = inbox_deployment(tmp_path / "inbox", tmp_path / "data", "*/30 * * * *")
-    assert (deployment.flow_name, deployment.name) == ("zhnews-ingest", "inbox")
+    assert (deployment.flow_name, deployment.name) == ("zhnews-ingest", "inbox-served")
     (schedule,) = deployment.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone, schedule.active) == (
         "*/30 * * * *",
@@ -23,6 +23,7 @@ def test_serve_builds_a_cron_deployment_of_the_ingest_flow_over_the_inbox(tmp_pa
         "paths": [str(tmp_path / "inbox")],
         "data_dir": str(tmp_path / "data"),
         "wait_seconds": 600,
+        "retry_seconds": [60, 120, 240, 480],
     }
 
 
@@ -60,3 +61,12 @@ def test_prefect_yaml_deploys_the_ingest_flow_on_a_cron_over_the_inbox():
     from zhnews.flows.ingest import ingest_flow
 
     assert set(deployment["parameters"]) <= set(ingest_flow.parameters.properties)
+
+
+def test_serve_and_prefect_yaml_register_distinct_deployments_so_neither_takes_the_other_over(tmp_path):
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (declared,) = config["deployments"]
+    served = inbox_deployment(tmp_path / "inbox", tmp_path / "data", "*/30 * * * *")
+    assert served.name != declared["name"]
+    assert {served.name, declared["name"]} == {"inbox-served", "inbox-pool"}
+    assert declared["parameters"]["retry_seconds"] == served.parameters["retry_seconds"]  # the same backoff
