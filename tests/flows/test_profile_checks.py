@@ -12,7 +12,7 @@ BAD_PROFILES = [
     ("[detect]\nline = ['^快讯网首页$']\n", "[detect] line: unknown key (known here: lines)"),
     (
         "[fields]\ndatelines = ['(?P<published>.+)']\n",
-        "[fields] datelines: unknown key (known here: account_before, dateline, masthead, places, source)",
+        "[fields] datelines: unknown key (known here: account_before, dateline, masthead, places, site_credit, source)",
     ),
     ("[footer]\nmarker = ['猜你想看']\n", "[footer] marker: unknown key (known here: markers)"),
     (
@@ -38,7 +38,7 @@ BAD_PROFILES = [
     ("[outlets]\n'Hekou Daily' = 1\n", "[outlets] Hekou Daily: must be a string, not a number"),
     (
         "[feilds]\nsource = '河口日报'\n",
-        "[feilds]: unknown key (known here: always, content, description, detect, fields, footer, listing,"
+        "[feilds]: unknown key (known here: always, content, credits, description, detect, fields, footer, listing,"
         " name, outlets, remove)",
     ),
     (
