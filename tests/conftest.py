@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,18 @@ def files_and_topics(db: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
         rows = con.execute("SELECT regexp_extract(path, '[^/]+$'), layout, encoding FROM files").fetchall()
         topics = con.execute("SELECT DISTINCT topic FROM sightings WHERE topic IS NOT NULL").fetchall()
     return {name: (layout, encoding) for name, layout, encoding in rows}, {t for (t,) in topics}
+
+
+@contextmanager
+def warehouse_held_open(path: Path) -> Iterator[subprocess.Popen]:
+    """Another program (a DuckDB client in its own process) holding the database file at `path` open."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(path)!r}); "
+         "print('open', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        yield holder
+    finally:
+        holder.communicate("")

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from zhnews.warehouse.store import DB_NAME, WORK_NAME
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, warehouse_held_open
 from tests.flows.test_robustness import cli as cli  # a fixture
 from tests.flows.test_robustness import small_inbox
 
@@ -106,20 +106,12 @@ def test_a_scheduled_run_that_cannot_get_the_warehouse_retries_with_backoff_then
 
     data = tmp_path / "data"
     data.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(data / WORK_NAME)!r}); "
-         "print('open', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_LOGGING_LEVEL="INFO")
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with warehouse_held_open(data / WORK_NAME) as holder:
         run = subprocess.run(
             [sys.executable, "-c", SCHEDULED_RUN, str(SAMPLES), str(data)],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
-    finally:
-        holder.communicate("")
     assert run.returncode == 0, run.stderr
     state = json.loads(run.stdout.splitlines()[-1])
     assert state["type"] == "FAILED"

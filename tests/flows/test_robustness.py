@@ -24,7 +24,7 @@ import duckdb
 import pytest
 from zhnews.warehouse.store import WORK_NAME
 
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import ROOT, SAMPLES, run_cli, warehouse_held_open
 
 DATA_TABLES = ("files", "documents", "sightings", "removed_lines")
 LISTING = (SAMPLES / "001_dabb44417cea5896.txt").read_text(encoding="utf-8")
@@ -286,16 +286,8 @@ def test_the_loaders_copy_of_the_warehouse_held_open_by_another_program_is_a_one
     a program holding the loader's own copy open does."""
     data = tmp_path / "data"
     data.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(data / WORK_NAME)!r}); "
-         "print('open', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with warehouse_held_open(data / WORK_NAME) as holder:
         proc = cli("ingest", SAMPLES, "--data-dir", data)
-    finally:
-        holder.communicate("")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert "is open in another program" in proc.stderr and f"PID {holder.pid}" in proc.stderr
