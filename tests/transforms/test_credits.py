@@ -41,14 +41,14 @@ def credit(rules, outlets):
     ],
 )
 def test_an_explicit_credit_names_its_outlet(rules, outlets, line, outlet):
-    assert explicit_credit(line, rules, outlets) == outlet
+    assert explicit_credit(line, rules) == outlet
 
 
 @pytest.mark.parametrize(
     "line", ["来源：网络", "信息来源于网络", "来源：本站原创", "图片来源：视觉中国", "（资料来源：参考消息、海外网等）"]
 )
 def test_credits_naming_no_outlet_and_picture_or_fact_credits_are_not_outlet_credits(rules, outlets, line):
-    assert explicit_credit(line, rules, outlets) is None
+    assert explicit_credit(line, rules) is None
 
 
 def test_two_pairs_on_one_line_are_both_read():

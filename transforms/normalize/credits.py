@@ -84,14 +84,14 @@ def credited_outlet(
     """
     lines = [t for t in (line.strip() for line in header[1:]) if t]
     for text in lines:
-        name = explicit_credit(text, rules, outlets)
+        name = explicit_credit(text, rules)
         if name:
             return Credit(name, "credit")
     closing = [t for t in (line.strip() for line in body) if t][-CLOSING_LINES:]
     closing += [t for t in (line.strip() for line in after) if t][:CLOSING_LINES]
     for text in closing:
         if _STARTS_WITH_LABEL.match(text):
-            name = explicit_credit(text, rules, outlets)
+            name = explicit_credit(text, rules)
             if name:
                 return Credit(name, "credit")
     date_at = next((i for i, text in enumerate(lines) if _date_in(text)), None)
@@ -110,7 +110,7 @@ def credited_outlet(
     return Credit(site, "site") if site else None
 
 
-def explicit_credit(text: str, rules: Rulebook, outlets: OutletResolver) -> str | None:
+def explicit_credit(text: str, rules: Rulebook) -> str | None:
     """The outlet a `来源` credit on this line names (`来源：人民网-文化频道` → 人民网, `… | 来源CSDN | …` → CSDN),
     else None (no credit, or one naming no outlet)."""
     stripped = text.strip()
@@ -119,11 +119,11 @@ def explicit_credit(text: str, rules: Rulebook, outlets: OutletResolver) -> str 
     for part in _PARTS.split(stripped):
         match = _LABELLED.search(part) or _UNLABELLED.match(part.strip(_EDGE))
         if match:
-            return outlet_name(match["name"], rules, outlets)
+            return outlet_name(match["name"], rules)
     return None
 
 
-def outlet_name(raw: str, rules: Rulebook, outlets: OutletResolver) -> str | None:
+def outlet_name(raw: str, rules: Rulebook) -> str | None:
     """A credited name cleaned: a label glued after it cut (`证券时报网作者：李在山`), a channel after the
     outlet dropped (`澎湃新闻·澎湃号·政务` → 澎湃新闻); None when it names no outlet (`网络`, `本站原创`)."""
     name = split_glued_label(raw.strip())[0].strip(_EDGE)
