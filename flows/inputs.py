@@ -24,9 +24,9 @@ class InputFile:
     mtime_ns: int = 0
 
 
-def file_id_for(path: Path) -> str:
-    """Stable id of an input file: a hash of its absolute path."""
-    return hashlib.blake2b(str(path).encode("utf-8"), digest_size=8).hexdigest()
+def file_id_for(path: str | Path) -> str:
+    """Stable id of an input file: a hash of its absolute, normalized path."""
+    return hashlib.blake2b(os.fspath(path).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def content_hash(data: bytes) -> str:
@@ -80,4 +80,4 @@ def _input(path: str, entry: os.DirEntry | None = None) -> InputFile:
         size, mtime_ns = info.st_size, info.st_mtime_ns
     except OSError:  # a broken link: extraction quarantines it with the reason
         size, mtime_ns = 0, 0
-    return InputFile(path, file_id_for(Path(path)), size, mtime_ns)
+    return InputFile(path, file_id_for(path), size, mtime_ns)  # `path` is normalized: a resolved root + names
