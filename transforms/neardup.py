@@ -103,23 +103,26 @@ def signature(text: str) -> Signature:
 def signatures(texts: Sequence[str]) -> list[Signature]:
     """The signatures of many texts, equal to `signature` of each, with a few numpy calls for a
     group of texts instead of a few per text (a dump's documents are signed together)."""
-    signed: list[Signature] = []
+    values, counts = signature_rows(texts)
+    return [Signature(row, count) for row, count in zip(values.tolist(), counts.tolist(), strict=True)]
+
+
+def signature_rows(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`signatures(texts)` as arrays: the MinHash values (uint32, a row of `NUM_PERM` per text) and
+    each text's number of distinct shingles (int64), computed `BATCH_CHARS` characters at a time."""
+    values, counts = [np.zeros((0, NUM_PERM), dtype=np.uint32)], [np.zeros(0, dtype=np.int64)]
     group: list[str] = []
     size = 0
-    for text in texts:
-        if group and size + len(text) > BATCH_CHARS:
-            signed += _signatures(group)
+    for text in [*texts, None]:
+        if group and (text is None or size + len(text) > BATCH_CHARS):
+            hashes, owners = _batch_shingle_hashes(group)
+            values.append(_batch_minhash_values(hashes, owners, len(group)))
+            counts.append(np.bincount(owners, minlength=len(group)))
             group, size = [], 0
-        group.append(text)
-        size += len(text)
-    return signed + _signatures(group) if group else signed
-
-
-def _signatures(texts: Sequence[str]) -> list[Signature]:
-    hashes, owners = _batch_shingle_hashes(texts)
-    values = _batch_minhash_values(hashes, owners, len(texts))
-    counts = np.bincount(owners, minlength=len(texts))
-    return [Signature(row, count) for row, count in zip(values.tolist(), counts.tolist(), strict=True)]
+        if text is not None:
+            group.append(text)
+            size += len(text)
+    return np.concatenate(values), np.concatenate(counts).astype(np.int64)
 
 
 def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -141,10 +144,14 @@ def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
-    owner = np.repeat(np.arange(len(shingled), dtype=np.int64), lengths)[:windows]
-    starts = np.cumsum(lengths) - lengths
-    inside = np.arange(windows) - starts[owner] <= lengths[owner] - SHINGLE  # the window ends in its text
-    keys = sorted_unique((owner[inside].astype(np.uint64) << np.uint64(32)) | (h[inside] & np.uint64(0xFFFFFFFF)))
+    h &= np.uint64(0xFFFFFFFF)
+    h |= np.repeat(np.arange(len(shingled), dtype=np.uint64), lengths)[:windows] << np.uint64(32)  # the text
+    ends = np.cumsum(lengths)
+    # a window starting in the last SHINGLE-1 characters of its text ends in the next one: not a shingle
+    crossing = (ends[:, None] - np.arange(1, SHINGLE, dtype=np.int64)).ravel()
+    inside = np.ones(windows, dtype=bool)
+    inside[crossing[(crossing >= np.repeat(ends - lengths, SHINGLE - 1)) & (crossing < windows)]] = False
+    keys = sorted_unique(h[inside])
     return keys & np.uint64(0xFFFFFFFF), (keys >> np.uint64(32)).astype(np.int64)
 
 

@@ -237,10 +237,8 @@ def batch_analytics(batch: BatchAnalysis) -> dict[str, pa.Table]:
             "doc_id": doc_ids,
             "version": versions,
             "term_count": terms.term_count,
-            "shingles": [s.shingles for s in batch.signatures],
-            "minhash": _uint32_lists(
-                np.array([s.hashvalues for s in batch.signatures], dtype=np.uint32).reshape(n, NUM_PERM)
-            ),
+            "shingles": batch.shingles,
+            "minhash": _uint32_lists(batch.minhash.reshape(n, NUM_PERM)),
         },
     }
     return {
