@@ -13,15 +13,14 @@ from zhnews.flows.extract import FileOutcome, FileResult, extract_files
 from zhnews.flows.inputs import InputFile
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.doc_text import BatchAnalysis, concat_analyses
+from zhnews.transforms.model import Document, RemovedLine
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.records import (
-    ANALYTICS_TABLES,
-    BATCH_TABLES,
     batch_analytics,
-    document_row,
-    removed_row,
-    sighting_row,
+    documents_table,
+    removed_lines_table,
+    sightings_table,
 )
 
 BATCH_FILES = 2000
@@ -51,10 +50,14 @@ def batch_key(results: list[FileResult]) -> str:
 
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
-    """Table rows for a batch's results (analytics tables as Arrow tables, built for the batch at
-    once; a document seen in two files of the batch is there twice, the loader keeps one).
-    Unchanged files only add a file_events row."""
-    rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
+    """Table rows for a batch's results (the tables of documents and their analytics as Arrow
+    tables, built for the batch at once; a document seen in two files of the batch is there
+    twice, the loader keeps one). Unchanged files only add a file_events row."""
+    rows: dict[str, list] = {"file_events": [], "files": [], "line_hashes": []}
+    documents: list[Document] = []
+    removed: list[RemovedLine] = []
+    document_files: list[str] = []
+    removed_files: list[str] = []
     analyses: list[BatchAnalysis] = []
     for r in results:
         rows["file_events"].append(
@@ -88,15 +91,24 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         if r.outcome != "loaded":
             continue
         extract = dump.extract
-        rows["documents"].extend(document_row(d) for d in extract.documents)
-        rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in extract.documents)
-        rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in extract.removed)
+        documents += extract.documents
+        document_files += [r.file.file_id] * len(extract.documents)
+        removed += extract.removed
+        removed_files += [r.file.file_id] * len(extract.removed)
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": extract.site, "line_hash": h} for h in sorted(extract.line_hashes)
         )
         if dump.analysis is not None:
             analyses.append(dump.analysis)
-    return {**rows, **(batch_analytics(concat_analyses(analyses)) if analyses else {})}
+    return {
+        "files": rows["files"],
+        "documents": documents_table(documents),
+        "sightings": sightings_table(documents, document_files),
+        "removed_lines": removed_lines_table(removed, removed_files),
+        "line_hashes": rows["line_hashes"],
+        "file_events": rows["file_events"],
+        **(batch_analytics(concat_analyses(analyses)) if analyses else {}),
+    }
 
 
 @dataclass(slots=True)
