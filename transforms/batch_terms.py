@@ -216,11 +216,9 @@ def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _idf_of(segmenter: Segmenter, tokens: list[str], may_be_keyword: list[bool]) -> np.ndarray:
     """The IDF of each token that may be a keyword (the table's median for unknown words), 0 for the rest."""
-    idf, median = segmenter.idf, segmenter.median_idf
     values = np.zeros(len(tokens), dtype=np.float64)
-    values[np.array(may_be_keyword, dtype=bool)] = [
-        idf.get(token, median) for token in compress(tokens, may_be_keyword)
-    ]
+    candidates = list(compress(tokens, may_be_keyword))
+    values[np.array(may_be_keyword, dtype=bool)] = segmenter.idf.lookup(candidates, segmenter.median_idf)
     return values
 
 
