@@ -53,6 +53,11 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
     """Table rows for a batch's results (the tables of documents and their analytics as Arrow
     tables, built for the batch at once; a document seen in two files of the batch is there
     twice, the loader keeps one). Unchanged files only add a file_events row."""
+    return dict(batch_tables(results, load_id))
+
+
+def batch_tables(results: list[FileResult], load_id: str) -> Iterator[tuple[str, list[dict] | pa.Table]]:
+    """`batch_rows` one table at a time, each built when asked for: a writer holds one at a time."""
     rows: dict[str, list] = {"file_events": [], "files": [], "line_hashes": []}
     documents: list[Document] = []
     removed: list[RemovedLine] = []
@@ -100,15 +105,17 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         )
         if dump.analysis is not None:
             analyses.append(dump.analysis)
-    return {
-        "files": rows["files"],
-        "documents": documents_table(documents),
-        "sightings": sightings_table(documents, document_files),
-        "removed_lines": removed_lines_table(removed, removed_files),
-        "line_hashes": rows["line_hashes"],
-        "file_events": rows["file_events"],
-        **(batch_analytics(concat_analyses(analyses)) if analyses else {}),
-    }
+    yield "files", rows.pop("files")
+    yield "documents", documents_table(documents)
+    yield "sightings", sightings_table(documents, document_files)
+    yield "removed_lines", removed_lines_table(removed, removed_files)
+    yield "line_hashes", rows.pop("line_hashes")
+    yield "file_events", rows.pop("file_events")
+    if analyses:
+        analytics = batch_analytics(concat_analyses(analyses))
+        del analyses
+        for table in list(analytics):
+            yield table, analytics.pop(table)
 
 
 @dataclass(slots=True)
@@ -122,7 +129,7 @@ class BatchOutput:
 
 def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dict[str, str]:
     """Write a batch's rows as Parquet under `data_dir`; table → file path."""
-    written = write_batch(Path(data_dir), batch_key(results), batch_rows(results, load_id), load_id)
+    written = write_batch(Path(data_dir), batch_key(results), batch_tables(results, load_id), load_id)
     return {table: str(path) for table, path in written.items()}
 
 

@@ -5,10 +5,15 @@ from collections import Counter
 from itertools import pairwise
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+from zhnews.flows.batches import batch_rows, batch_tables
 from zhnews.flows.config import load_segmenter
+from zhnews.flows.extract import extract_files
+from zhnews.flows.inputs import discover
 from zhnews.transforms.doc_text import DocAnalysis, analyse_batch, analyse_documents, concat_analyses
 from zhnews.transforms.neardup import signature
 from zhnews.transforms.segment import Keyword, TextTerms
+from zhnews.warehouse.parquet import to_table, write_batch
 from zhnews.warehouse.records import (
     ANALYTICS_TABLES,
     BATCH_TABLES,
@@ -120,3 +125,17 @@ def test_a_batch_analysis_holds_the_signature_of_each_document(processor):
     batch = analyse_batch(docs, load_segmenter())
     assert batch.signatures == [a.signature for a in analyse_documents(docs, load_segmenter())]
     assert batch.slice(2, 5).signatures == batch.signatures[2:5]
+
+
+def test_a_batchs_tables_are_built_one_at_a_time_as_the_writer_asks(tmp_path):
+    results = extract_files(sorted(discover([SAMPLES]), key=lambda f: f.path), segmenter="rjieba")
+    tables = batch_tables(results, "load")
+    name, first = next(tables)
+    assert name == "files" and len(first) == len(results)
+    rows = batch_rows(results, "load")
+    written = write_batch(tmp_path, "key", batch_tables(results, "load"), "load")
+    assert list(written) == [t for t, r in rows.items() if len(r)]
+    for table, path in written.items():
+        stored = pq.read_table(path)
+        expected = to_table(table, rows[table])
+        assert stored.equals(expected), table
