@@ -143,6 +143,7 @@ class ProfileSet:
         default_factory=dict, init=False, compare=False, repr=False
     )
     rule_owner: tuple[str, ...] = field(init=False, compare=False, repr=False)  # remove rule -> its profile's name
+    detect_owner: tuple[int, ...] = field(init=False, compare=False, repr=False)  # detect pattern -> its profile
     combined_remove: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -154,6 +155,7 @@ class ProfileSet:
         self.detect = PatternFilter([d for p in self.profiles for d in p.detect])
         self.removal = PatternFilter([r.pattern for p in self.profiles for r in p.remove])
         self.rule_owner = tuple(r.profile for p in self.profiles for r in p.remove)
+        self.detect_owner = tuple(i for i, p in enumerate(self.profiles) for _ in p.detect)
 
     def rulebook_for(self, lines: Sequence[str], only_possible: bool = False) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines.
@@ -167,14 +169,18 @@ class ProfileSet:
         literal sets recur across a corpus, and its `removes` memo then serves them all.
         """
         text = "\n".join(lines)
-        detect = self._detect_in(text)
-        if detect is _NEVER:  # no detect pattern can match a line: only the profiles that always apply
-            stripped: list[str] = []
-        else:
+        possible = self.detect.possible(text)  # the detect patterns that may match one of its lines
+        detect = self._detect_in(possible)
+        matched: set[int] = set()  # profiles a detect pattern of which matches a (stripped) line
+        if possible:
             stripped = [line.strip() for line in lines]
             if detect is not None:  # only lines that some profile's detect pattern matches
                 stripped = [line for line in stripped if detect.search(line)]
-        active = tuple(i for i, p in enumerate(self.profiles) if p.always or (stripped and p.matches(stripped)))
+            for i in possible:  # the other patterns cannot match: their profiles need not be asked
+                owner = self.detect_owner[i]
+                if owner not in matched and any(map(self.detect.patterns[i].search, stripped)):
+                    matched.add(owner)
+        active = tuple(i for i, p in enumerate(self.profiles) if p.always or i in matched)
         rules = self.removal.possible(text) if only_possible else range(len(self.removal.patterns))
         names = {self.profiles[i].name for i in active}
         chosen = tuple(n for n in rules if self.rule_owner[n] in names)
@@ -210,11 +216,9 @@ class ProfileSet:
             not_names=frozenset(word for p in active for word in p.not_names),
         )
 
-    def _detect_in(self, text: str) -> re.Pattern[str] | None:
-        """One pattern for the detect patterns that may match a line of `text` (their required
-        literals occur in it; the others cannot match any of its lines), or None when they cannot
-        be combined."""
-        possible = self.detect.possible(text)
+    def _detect_in(self, possible: tuple[int, ...]) -> re.Pattern[str] | None:
+        """One pattern for these detect patterns (those that may match a line of a text: their
+        required literals occur in it), or None when they cannot be combined."""
         if possible not in self.combined_detect:
             patterns = [self.detect.patterns[i] for i in possible]
             self.combined_detect[possible] = any_of(patterns) if possible else _NEVER
