@@ -217,8 +217,7 @@ def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _idf_of(segmenter: Segmenter, tokens: list[str], may_be_keyword: list[bool]) -> np.ndarray:
     """The IDF of each token that may be a keyword (the table's median for unknown words), 0 for the rest."""
     values = np.zeros(len(tokens), dtype=np.float64)
-    candidates = list(compress(tokens, may_be_keyword))
-    values[np.array(may_be_keyword, dtype=bool)] = segmenter.idf.lookup(candidates, segmenter.median_idf)
+    values[np.array(may_be_keyword, dtype=bool)] = segmenter.idf_of(list(compress(tokens, may_be_keyword)))
     return values
 
 

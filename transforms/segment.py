@@ -157,6 +157,7 @@ class Segmenter:
         self._cut = _build_engine(engine, user_dict)
         self._term_memo: dict[str, str] = {}  # token -> its search term, or ""
         self._keyword_memo: dict[str, bool] = {}  # token -> whether it may be a keyword
+        self._idf_memo: dict[str, float] = {}  # token -> its IDF (`idf_of`)
 
     def cut(self, text: str) -> list[str]:
         """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
@@ -179,6 +180,19 @@ class Segmenter:
         if len(self._term_memo) < _MEMO_LIMIT:
             self._term_memo[token], self._keyword_memo[token] = known
         return known
+
+    def idf_of(self, tokens: Sequence[str]) -> np.ndarray:
+        """The IDF of each token (float64; the table's median for words not in it). Memoized:
+        a batch's groups of documents share most of their words."""
+        values = list(map(self._idf_memo.get, tokens))
+        if None in values:
+            missing = [token for token, value in zip(tokens, values, strict=True) if value is None]
+            found = self.idf.lookup(missing, self.median_idf).tolist()
+            if len(self._idf_memo) < _MEMO_LIMIT:
+                self._idf_memo.update(zip(missing, found, strict=True))
+            filled = iter(found)
+            values = [next(filled) if value is None else value for value in values]
+        return np.array(values, dtype=np.float64)
 
     def term_of(self, token: str) -> str:
         """The search term a token stands for (case-folded), or "" if it is not one."""

@@ -187,3 +187,10 @@ def test_an_idf_table_sent_to_another_process_finds_its_words_there():
     env = {**os.environ, "PYTHONHASHSEED": "123"}
     out = subprocess.run([sys.executable, "-c", code], input=sent, capture_output=True, env=env, check=True)
     assert out.stdout.decode().strip() == "[2.5, 0.0]"
+
+
+def test_the_idf_of_tokens_is_the_tables_and_stays_so_once_remembered():
+    words = Segmenter("rjieba", idf={"北约": 2.5, "日本": 1.25, "欢迎": 4.0})
+    tokens = ["北约", "未知词", "日本"]
+    assert words.idf_of(tokens).tolist() == [2.5, 2.5, 1.25]  # the median for a word not in the table
+    assert words.idf_of(["日本", "北约", "又一个"]).tolist() == [1.25, 2.5, 2.5]
