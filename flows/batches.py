@@ -13,15 +13,14 @@ from zhnews.flows.extract import FileOutcome, FileResult, extract_files
 from zhnews.flows.inputs import InputFile
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.doc_text import BatchAnalysis, concat_analyses
+from zhnews.transforms.model import Document, RemovedLine
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.records import (
-    ANALYTICS_TABLES,
-    BATCH_TABLES,
     batch_analytics,
-    document_row,
-    removed_row,
-    sighting_row,
+    documents_table,
+    removed_lines_table,
+    sightings_table,
 )
 
 BATCH_FILES = 2000
@@ -51,10 +50,19 @@ def batch_key(results: list[FileResult]) -> str:
 
 
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
-    """Table rows for a batch's results (analytics tables as Arrow tables, built for the batch at
-    once; a document seen in two files of the batch is there twice, the loader keeps one).
-    Unchanged files only add a file_events row."""
-    rows: dict[str, list] = {t: [] for t in BATCH_TABLES if t not in ANALYTICS_TABLES}
+    """Table rows for a batch's results (the tables of documents and their analytics as Arrow
+    tables, built for the batch at once; a document seen in two files of the batch is there
+    twice, the loader keeps one). Unchanged files only add a file_events row."""
+    return dict(batch_tables(results, load_id))
+
+
+def batch_tables(results: list[FileResult], load_id: str) -> Iterator[tuple[str, list[dict] | pa.Table]]:
+    """`batch_rows` one table at a time, each built when asked for: a writer holds one at a time."""
+    rows: dict[str, list] = {"file_events": [], "files": [], "line_hashes": []}
+    documents: list[Document] = []
+    removed: list[RemovedLine] = []
+    document_files: list[str] = []
+    removed_files: list[str] = []
     analyses: list[BatchAnalysis] = []
     for r in results:
         rows["file_events"].append(
@@ -88,15 +96,26 @@ def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] 
         if r.outcome != "loaded":
             continue
         extract = dump.extract
-        rows["documents"].extend(document_row(d) for d in extract.documents)
-        rows["sightings"].extend(sighting_row(d, r.file.file_id) for d in extract.documents)
-        rows["removed_lines"].extend(removed_row(line, r.file.file_id) for line in extract.removed)
+        documents += extract.documents
+        document_files += [r.file.file_id] * len(extract.documents)
+        removed += extract.removed
+        removed_files += [r.file.file_id] * len(extract.removed)
         rows["line_hashes"].extend(
             {"file_id": r.file.file_id, "site": extract.site, "line_hash": h} for h in sorted(extract.line_hashes)
         )
         if dump.analysis is not None:
             analyses.append(dump.analysis)
-    return {**rows, **(batch_analytics(concat_analyses(analyses)) if analyses else {})}
+    yield "files", rows.pop("files")
+    yield "documents", documents_table(documents)
+    yield "sightings", sightings_table(documents, document_files)
+    yield "removed_lines", removed_lines_table(removed, removed_files)
+    yield "line_hashes", rows.pop("line_hashes")
+    yield "file_events", rows.pop("file_events")
+    if analyses:
+        analytics = batch_analytics(concat_analyses(analyses))
+        del analyses
+        for table in list(analytics):
+            yield table, analytics.pop(table)
 
 
 @dataclass(slots=True)
@@ -110,7 +129,7 @@ class BatchOutput:
 
 def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dict[str, str]:
     """Write a batch's rows as Parquet under `data_dir`; table → file path."""
-    written = write_batch(Path(data_dir), batch_key(results), batch_rows(results, load_id), load_id)
+    written = write_batch(Path(data_dir), batch_key(results), batch_tables(results, load_id), load_id)
     return {table: str(path) for table, path in written.items()}
 
 

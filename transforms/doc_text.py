@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from zhnews.transforms.batch_terms import BatchTerms, analyse_texts, concat_terms
 from zhnews.transforms.model import Document
-from zhnews.transforms.neardup import Signature, signatures
+from zhnews.transforms.neardup import NUM_PERM, Signature, signature_rows, signatures
 from zhnews.transforms.segment import Segmenter, TextTerms, analyse_text
 
 
@@ -65,11 +66,18 @@ class BatchAnalysis:
 
     doc_ids: list[str]
     versions: list[str]
-    terms: BatchTerms  # document i of the batch is row i of doc_ids, versions, signatures
-    signatures: list[Signature]
+    terms: BatchTerms  # document i of the batch is row i of doc_ids, versions, minhash, shingles
+    minhash: np.ndarray  # uint32, a row of NUM_PERM MinHash values per document (`Signature.hashvalues`)
+    shingles: np.ndarray  # int64, each document's number of distinct shingles (`Signature.shingles`)
 
     def __len__(self) -> int:
         return len(self.doc_ids)
+
+    @property
+    def signatures(self) -> list[Signature]:
+        """Each document's signature, as `analyse_documents` gives it."""
+        rows = zip(self.minhash.tolist(), self.shingles.tolist(), strict=True)
+        return [Signature(values, count) for values, count in rows]
 
     def slice(self, start: int, stop: int) -> BatchAnalysis:
         """Documents `start:stop` of the batch, as a batch of their own."""
@@ -77,7 +85,8 @@ class BatchAnalysis:
             self.doc_ids[start:stop],
             self.versions[start:stop],
             self.terms.slice(start, stop),
-            self.signatures[start:stop],
+            self.minhash[start:stop],
+            self.shingles[start:stop],
         )
 
 
@@ -89,7 +98,8 @@ def concat_analyses(parts: Sequence[BatchAnalysis]) -> BatchAnalysis:
         [doc_id for p in parts for doc_id in p.doc_ids],
         [version for p in parts for version in p.versions],
         concat_terms([p.terms for p in parts]),
-        [signature for p in parts for signature in p.signatures],
+        np.concatenate([p.minhash for p in parts] or [np.zeros((0, NUM_PERM), dtype=np.uint32)]),
+        np.concatenate([p.shingles for p in parts] or [np.zeros(0, dtype=np.int64)]),
     )
 
 
@@ -117,9 +127,5 @@ def analyse_stored(rows: Sequence[tuple[str, str | None, str]], segmenter: Segme
 def _analyse(
     doc_ids: list[str], versions: list[str], texts: list[tuple[str | None, str]], segmenter: Segmenter
 ) -> BatchAnalysis:
-    return BatchAnalysis(
-        doc_ids=doc_ids,
-        versions=versions,
-        terms=analyse_texts(segmenter, texts),
-        signatures=signatures([document_text(title, body) for title, body in texts]),
-    )
+    minhash, shingles = signature_rows([document_text(title, body) for title, body in texts])
+    return BatchAnalysis(doc_ids, versions, analyse_texts(segmenter, texts), minhash, shingles)

@@ -21,7 +21,7 @@ from zhnews.transforms.pipeline import MAX_BODY_CHARS, DumpExtract, DumpProcesso
 from zhnews.transforms.profiles import ProfileSet
 from zhnews.transforms.segment import Segmenter
 
-ANALYSIS_CHARS = 1_000_000  # body characters analysed at once (their tokens are held as Python strings)
+ANALYSIS_CHARS = 250_000  # body characters analysed at once (their tokens are held as Python strings)
 
 
 @dataclass(frozen=True, slots=True)

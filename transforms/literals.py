@@ -68,6 +68,27 @@ def _in_item(op: object, arg: object) -> Literals | None:
     return None
 
 
+def longest_of(literals: Sequence[str]) -> str:
+    """A pattern that matches, where any of `literals` starts, the longest of them that starts there
+    (as their alternation, longest first, does), written as a trie: `ab|ac|b` → `(?:a(?:b|c)|b)`,
+    so the regex engine follows one branch per character instead of trying every literal."""
+    trie: dict[str, dict] = {}
+    for literal in literals:
+        node = trie
+        for char in literal:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a literal ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        joined = branches[0] if len(branches) == 1 and "" not in node else f"(?:{'|'.join(branches)})"
+        return f"{joined}?" if "" in node else joined  # greedy: the longer literal first
+
+    return pattern(trie)
+
+
 class PatternFilter:
     """Tells which of a list of patterns may match somewhere in a text, by their required literals.
 
@@ -87,14 +108,17 @@ class PatternFilter:
             for literal in literals or ():
                 self.by_literal.setdefault(literal, set()).add(i)
         self.literals = sorted(self.by_literal, key=len, reverse=True)
-        self._any = re.compile("|".join(map(re.escape, self.literals))) if self.literals else None
+        self._any = re.compile(longest_of(self.literals)) if self.literals else None
+        self._starting: dict[str, list[str]] = {}  # first character -> the literals starting with it
+        for literal in self.literals:
+            self._starting.setdefault(literal[0], []).append(literal)
 
     def present(self, text: str) -> set[str]:
         """The required literals that occur in `text`."""
         found = set(self._any.findall(text)) if self._any is not None else set()
         if found:
-            chars = set("".join(found))
-            found.update(lit for lit in self.literals if lit not in found and lit[0] in chars and lit in text)
+            for char in set("".join(found)):
+                found.update(lit for lit in self._starting.get(char, ()) if lit not in found and lit in text)
         return found
 
     def possible(self, text: str) -> tuple[int, ...]:

@@ -18,9 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH, MinHashLSHEnsemble
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -32,7 +36,22 @@ BATCH_CHARS = 1_000_000  # texts signed together hold at most this many characte
 _NOT_WORD = re.compile(r"[\W_]+")
 _SEED = 1
 _SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
+def affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """datasketch's `MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations` (rows a
+    and b: odd multipliers and offsets), drawn as datasketch draws them (a test checks both agree).
+
+    Made here so that signing needs no datasketch: importing it pulls in scipy and redis, ~65 MiB
+    and 0.4 s of CPU in every worker process, which only signs documents.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
+
+
+_PERMUTATIONS = affine32_permutations(NUM_PERM, _SEED)
 
 
 def shingle_text(text: str) -> str:
@@ -103,23 +122,26 @@ def signature(text: str) -> Signature:
 def signatures(texts: Sequence[str]) -> list[Signature]:
     """The signatures of many texts, equal to `signature` of each, with a few numpy calls for a
     group of texts instead of a few per text (a dump's documents are signed together)."""
-    signed: list[Signature] = []
+    values, counts = signature_rows(texts)
+    return [Signature(row, count) for row, count in zip(values.tolist(), counts.tolist(), strict=True)]
+
+
+def signature_rows(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`signatures(texts)` as arrays: the MinHash values (uint32, a row of `NUM_PERM` per text) and
+    each text's number of distinct shingles (int64), computed `BATCH_CHARS` characters at a time."""
+    values, counts = [np.zeros((0, NUM_PERM), dtype=np.uint32)], [np.zeros(0, dtype=np.int64)]
     group: list[str] = []
     size = 0
-    for text in texts:
-        if group and size + len(text) > BATCH_CHARS:
-            signed += _signatures(group)
+    for text in [*texts, None]:
+        if group and (text is None or size + len(text) > BATCH_CHARS):
+            hashes, owners = _batch_shingle_hashes(group)
+            values.append(_batch_minhash_values(hashes, owners, len(group)))
+            counts.append(np.bincount(owners, minlength=len(group)))
             group, size = [], 0
-        group.append(text)
-        size += len(text)
-    return signed + _signatures(group) if group else signed
-
-
-def _signatures(texts: Sequence[str]) -> list[Signature]:
-    hashes, owners = _batch_shingle_hashes(texts)
-    values = _batch_minhash_values(hashes, owners, len(texts))
-    counts = np.bincount(owners, minlength=len(texts))
-    return [Signature(row, count) for row, count in zip(values.tolist(), counts.tolist(), strict=True)]
+        if text is not None:
+            group.append(text)
+            size += len(text)
+    return np.concatenate(values), np.concatenate(counts).astype(np.int64)
 
 
 def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -141,10 +163,14 @@ def _batch_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
-    owner = np.repeat(np.arange(len(shingled), dtype=np.int64), lengths)[:windows]
-    starts = np.cumsum(lengths) - lengths
-    inside = np.arange(windows) - starts[owner] <= lengths[owner] - SHINGLE  # the window ends in its text
-    keys = sorted_unique((owner[inside].astype(np.uint64) << np.uint64(32)) | (h[inside] & np.uint64(0xFFFFFFFF)))
+    h &= np.uint64(0xFFFFFFFF)
+    h |= np.repeat(np.arange(len(shingled), dtype=np.uint64), lengths)[:windows] << np.uint64(32)  # the text
+    ends = np.cumsum(lengths)
+    # a window starting in the last SHINGLE-1 characters of its text ends in the next one: not a shingle
+    crossing = (ends[:, None] - np.arange(1, SHINGLE, dtype=np.int64)).ravel()
+    inside = np.ones(windows, dtype=bool)
+    inside[crossing[(crossing >= np.repeat(ends - lengths, SHINGLE - 1)) & (crossing < windows)]] = False
+    keys = sorted_unique(h[inside])
     return keys & np.uint64(0xFFFFFFFF), (keys >> np.uint64(32)).astype(np.int64)
 
 
@@ -251,9 +277,23 @@ PARAMETERS = repr(
 # exact([(a, b), ...]) -> exact containment of a's shingles in b's, for each pair
 ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
 
-# The banding datasketch would choose: MinHashLSH for reposts, MinHashLSHEnsemble for excerpts.
-_REPOST_LSH = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
-_ENSEMBLE = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
+
+@cache
+def _repost_lsh() -> MinHashLSH:
+    """The banding datasketch would choose for reposts (built when first needed: see `affine32_permutations`)."""
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
+
+
+@cache
+def _ensemble() -> MinHashLSHEnsemble:
+    """The partitions and parameters datasketch's LSH Ensemble would choose for excerpts."""
+    from datasketch import MinHashLSHEnsemble
+
+    return MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
+
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -398,7 +438,7 @@ def find_signed_matches(
 
 
 def _reposts(signatures: np.ndarray) -> list[tuple[int, int, float]]:
-    bands, rows = _REPOST_LSH.b, _REPOST_LSH.r
+    bands, rows = _repost_lsh().b, _repost_lsh().r
     leaders = _BandIndex(bands)
     found: list[tuple[int, int, float]] = []
     for start in range(0, len(signatures), CHUNK_DOCS):
@@ -470,7 +510,8 @@ def _excerpts(
     if not len(full) or not len(parts):
         return []
     size_values, counts = np.unique(sizes[full].astype(np.int64), return_counts=True)
-    bounds = optimal_partitions(size_values, counts, len(_ENSEMBLE.indexes))
+    ensemble = _ensemble()
+    bounds = optimal_partitions(size_values, counts, len(ensemble.indexes))
     uppers = np.asarray([upper for _, upper in bounds], dtype=np.float64)
     partition_of = np.searchsorted(uppers, sizes[full], side="left")
     members = [full[partition_of == p] for p in range(len(uppers))]
@@ -478,11 +519,11 @@ def _excerpts(
     # MinHashLSHEnsemble._get_optimal_param(upper, size), for all at once
     choice = np.empty((len(uppers), len(parts)), dtype=np.int16)  # 16 bytes an excerpt
     for p, upper in enumerate(uppers):
-        ratio = np.searchsorted(_ENSEMBLE.xqs, upper / sizes[parts], side="left")
-        choice[p] = np.minimum(ratio, len(_ENSEMBLE.params) - 1)
+        ratio = np.searchsorted(ensemble.xqs, upper / sizes[parts], side="left")
+        choice[p] = np.minimum(ratio, len(ensemble.params) - 1)
     proposed_q, proposed_o, proposed_e = [], [], []
     for c in np.unique(choice).tolist():
-        bands, rows = (int(v) for v in _ENSEMBLE.params[c])
+        bands, rows = (int(v) for v in ensemble.params[c])
         # one index over every partition where some excerpt uses these parameters, searched once
         uses = choice == c
         partitions = [p for p in range(len(uppers)) if len(members[p]) and uses[p].any()]

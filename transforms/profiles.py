@@ -65,6 +65,7 @@ class SiteProfile:
 
 
 _NEVER = re.compile("(?!)")  # matches nothing
+VERDICT_MEMO_LINES = 100_000  # lines a rulebook remembers its `removes` verdict for
 
 
 def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -82,7 +83,8 @@ class Rulebook:
     """The rules in force for one dump: the union of the profiles that apply to it.
 
     Not frozen: `removes` memoizes its verdicts in `verdicts` (a rulebook is compared and hashed by
-    identity). Its rules are not changed once built; `dataclasses.replace` makes a variant.
+    identity). Its rules are not changed once built (the dumps that share profiles and rules share
+    one); `dataclasses.replace` makes a variant, with the same memo.
     """
 
     profiles: tuple[str, ...]
@@ -105,9 +107,12 @@ class Rulebook:
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
 
     def removes(self, stripped: str) -> bool:
-        """Whether a `[[remove]]` rule matches this stripped line (memoized: layouts ask repeatedly)."""
+        """Whether a `[[remove]]` rule matches this stripped line (memoized: layouts ask repeatedly,
+        and dumps of one site share lines)."""
         verdict = self.verdicts.get(stripped)
         if verdict is None:
+            if len(self.verdicts) >= VERDICT_MEMO_LINES:  # a cache: bounded, and results never depend on it
+                self.verdicts.clear()
             if self.any_remove is not None:
                 verdict = self.any_remove.search(stripped) is not None
             else:
@@ -126,8 +131,8 @@ class Rulebook:
 class ProfileSet:
     """All known profiles and outlet names, from the built-in folder and any user folders.
 
-    Not frozen: it builds its literal filters once, and memoizes the patterns it combines for the
-    dumps it is asked about. The profiles and outlet rows are not changed once read.
+    Not frozen: it builds its literal filters once, and memoizes the patterns it combines and the
+    rulebooks it builds for the dumps it is asked about. The profiles and outlet rows are not changed once read.
     """
 
     profiles: tuple[SiteProfile, ...]
@@ -137,13 +142,20 @@ class ProfileSet:
     combined_detect: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    rule_owner: tuple[str, ...] = field(init=False, compare=False, repr=False)  # remove rule -> its profile's name
+    detect_owner: tuple[int, ...] = field(init=False, compare=False, repr=False)  # detect pattern -> its profile
     combined_remove: dict[tuple[int, ...], re.Pattern[str] | None] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    rulebooks: dict[tuple[tuple[int, ...], tuple[int, ...]], Rulebook] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )  # (active profiles, their remove rules in force) -> the rulebook
 
     def __post_init__(self) -> None:
         self.detect = PatternFilter([d for p in self.profiles for d in p.detect])
         self.removal = PatternFilter([r.pattern for p in self.profiles for r in p.remove])
+        self.rule_owner = tuple(r.profile for p in self.profiles for r in p.remove)
+        self.detect_owner = tuple(i for i, p in enumerate(self.profiles) for _ in p.detect)
 
     def rulebook_for(self, lines: Sequence[str], only_possible: bool = False) -> Rulebook:
         """Merge the rules of every profile that applies to a dump with these lines.
@@ -152,27 +164,43 @@ class ProfileSet:
         (their required literals occur in them): the same verdicts on these lines, at a fraction
         of the cost of trying every rule on every line. Leave it off for a rulebook meant for
         other text (tests).
+
+        Dumps with the same profiles and rules get the same rulebook (built once): few sites and
+        literal sets recur across a corpus, and its `removes` memo then serves them all.
         """
         text = "\n".join(lines)
-        stripped = [line.strip() for line in lines]
-        detect = self._detect_in(text)
-        if detect is not None:  # only lines that some profile's detect pattern matches
-            stripped = [line for line in stripped if detect.search(line)]
-        active = [p for p in self.profiles if p.always or (stripped and p.matches(stripped))]
-        numbered = [(n, r) for n, r in enumerate(r for p in self.profiles for r in p.remove)]
-        active_names = {p.name for p in active}
-        chosen = [(n, r) for n, r in numbered if r.profile in active_names]
-        if only_possible:
-            possible = set(self.removal.possible(text))
-            chosen = [(n, r) for n, r in chosen if n in possible]
-        remove = tuple(r for _, r in chosen)
-        key = tuple(n for n, _ in chosen)
-        if key not in self.combined_remove:
-            self.combined_remove[key] = any_of([r.pattern for r in remove])
+        possible = self.detect.possible(text)  # the detect patterns that may match one of its lines
+        detect = self._detect_in(possible)
+        matched: set[int] = set()  # profiles a detect pattern of which matches a (stripped) line
+        if possible:
+            stripped = [line.strip() for line in lines]
+            if detect is not None:  # only lines that some profile's detect pattern matches
+                stripped = [line for line in stripped if detect.search(line)]
+            for i in possible:  # the other patterns cannot match: their profiles need not be asked
+                owner = self.detect_owner[i]
+                if owner not in matched and any(map(self.detect.patterns[i].search, stripped)):
+                    matched.add(owner)
+        active = tuple(i for i, p in enumerate(self.profiles) if p.always or i in matched)
+        rules = self.removal.possible(text) if only_possible else range(len(self.removal.patterns))
+        names = {self.profiles[i].name for i in active}
+        chosen = tuple(n for n in rules if self.rule_owner[n] in names)
+        rulebook = self.rulebooks.get((active, chosen))
+        if rulebook is None:
+            rulebook = self.rulebooks[(active, chosen)] = self._rulebook(active, chosen)
+        return rulebook
+
+    def _rulebook(self, profiles: tuple[int, ...], rules: tuple[int, ...]) -> Rulebook:
+        """The rulebook of these profiles with these `[[remove]]` rules (indexes into `profiles`,
+        and into all profiles' rules in order)."""
+        active = [self.profiles[i] for i in profiles]
+        every_rule = [r for p in self.profiles for r in p.remove]
+        remove = tuple(every_rule[n] for n in rules)
+        if rules not in self.combined_remove:
+            self.combined_remove[rules] = any_of([r.pattern for r in remove])
         return Rulebook(
             profiles=tuple(p.name for p in active),
             remove=remove,
-            any_remove=self.combined_remove[key],
+            any_remove=self.combined_remove[rules],
             footer_markers=frozenset(m for p in active for m in p.footer_markers),
             listing_chrome=frozenset(c for p in active for c in p.listing_chrome),
             listing_buttons=frozenset(b for p in active for b in p.listing_buttons),
@@ -188,11 +216,9 @@ class ProfileSet:
             not_names=frozenset(word for p in active for word in p.not_names),
         )
 
-    def _detect_in(self, text: str) -> re.Pattern[str] | None:
-        """One pattern for the detect patterns that may match a line of `text` (their required
-        literals occur in it; the others cannot match any of its lines), or None when they cannot
-        be combined."""
-        possible = self.detect.possible(text)
+    def _detect_in(self, possible: tuple[int, ...]) -> re.Pattern[str] | None:
+        """One pattern for these detect patterns (those that may match a line of a text: their
+        required literals occur in it), or None when they cannot be combined."""
         if possible not in self.combined_detect:
             patterns = [self.detect.patterns[i] for i in possible]
             self.combined_detect[possible] = any_of(patterns) if possible else _NEVER

@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_, itemgetter, mul, truediv
 from typing import NamedTuple
+
+import numpy as np
+import pyarrow as pa
 
 ENGINES = ("rjieba", "jieba")
 DEFAULT_ENGINE = "rjieba"
@@ -76,6 +79,47 @@ def parse_synonyms(text: str) -> list[tuple[str, ...]]:
     return groups
 
 
+class IdfTable:
+    """An IDF table (word → IDF) held as arrays, looked up many words at a time.
+
+    jieba's 270k words take ~55 MiB of a process as a dict of Python strings and floats, ~10 MiB
+    here: the words (an Arrow array) and their IDFs, sorted by the words' `hash`; a word is looked
+    up by its hash, then compared with the word stored there. (`hash` differs between processes:
+    the table is rebuilt when unpickled, and falls back to a dict if two words share a hash.)
+    """
+
+    def __init__(self, table: Mapping[str, float] | None = None):
+        table = table or {}
+        hashes = np.fromiter(map(hash, table), dtype=np.int64, count=len(table))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._words = pa.array(list(table), pa.string()).take(pa.array(order))
+        self._values = np.fromiter(table.values(), dtype=np.float64, count=len(table))[order]
+        self._colliding = dict(table) if len(table) and not np.all(np.diff(self._hashes)) else None
+        self.median = float(np.sort(self._values)[len(table) // 2]) if len(table) else 1.0
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __reduce__(self) -> tuple[type[IdfTable], tuple[dict[str, float]]]:
+        return IdfTable, (dict(zip(self._words.to_pylist(), self._values.tolist(), strict=True)),)
+
+    def lookup(self, words: Sequence[str], default: float) -> np.ndarray:
+        """The IDF of each word (float64), `default` for words not in the table."""
+        if self._colliding is not None:
+            return np.array([self._colliding.get(word, default) for word in words], dtype=np.float64)
+        out = np.full(len(words), default, dtype=np.float64)
+        if not len(words) or not len(self._hashes):
+            return out
+        hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+        at = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
+        maybe = np.flatnonzero(self._hashes[at] == hashes)
+        stored = self._words.take(pa.array(at[maybe])).to_pylist()
+        found = maybe[[word == words[i] for i, word in zip(maybe.tolist(), stored, strict=True)]]
+        out[found] = self._values[at[found]]
+        return out
+
+
 def parse_idf(text: str) -> dict[str, float]:
     """jieba's IDF table (`word idf` a line)."""
     table = {}
@@ -102,17 +146,18 @@ class Segmenter:
         engine: str = DEFAULT_ENGINE,
         user_dict: Sequence[DictEntry] = (),
         stopwords: Iterable[str] = (),
-        idf: dict[str, float] | None = None,
+        idf: Mapping[str, float] | IdfTable | None = None,
     ):
         if engine not in ENGINES:
             raise ValueError(f"unknown segmentation engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self.engine = engine
         self.stopwords = frozenset(w.casefold() for w in stopwords)
-        self.idf = idf or {}
-        self.median_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        self.idf = idf if isinstance(idf, IdfTable) else IdfTable(idf)
+        self.median_idf = self.idf.median  # the IDF of words not in the table
         self._cut = _build_engine(engine, user_dict)
         self._term_memo: dict[str, str] = {}  # token -> its search term, or ""
         self._keyword_memo: dict[str, bool] = {}  # token -> whether it may be a keyword
+        self._idf_memo: dict[str, float] = {}  # token -> its IDF (`idf_of`)
 
     def cut(self, text: str) -> list[str]:
         """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
@@ -135,6 +180,19 @@ class Segmenter:
         if len(self._term_memo) < _MEMO_LIMIT:
             self._term_memo[token], self._keyword_memo[token] = known
         return known
+
+    def idf_of(self, tokens: Sequence[str]) -> np.ndarray:
+        """The IDF of each token (float64; the table's median for words not in it). Memoized:
+        a batch's groups of documents share most of their words."""
+        values = list(map(self._idf_memo.get, tokens))
+        if None in values:
+            missing = [token for token, value in zip(tokens, values, strict=True) if value is None]
+            found = self.idf.lookup(missing, self.median_idf).tolist()
+            if len(self._idf_memo) < _MEMO_LIMIT:
+                self._idf_memo.update(zip(missing, found, strict=True))
+            filled = iter(found)
+            values = [next(filled) if value is None else value for value in values]
+        return np.array(values, dtype=np.float64)
 
     def term_of(self, token: str) -> str:
         """The search term a token stands for (case-folded), or "" if it is not one."""
@@ -188,7 +246,7 @@ class Segmenter:
         total = sum(candidates.values())
         if not total:
             return []
-        idfs = map(self.idf.get, candidates, repeat(self.median_idf))
+        idfs = self.idf.lookup(list(candidates), self.median_idf).tolist()
         weights = map(truediv, map(mul, candidates.values(), idfs), repeat(total))  # n × idf / total
         # a stable sort: ties keep input order (faster than heapq.nlargest for a document's few hundred words)
         ranked = sorted(zip(candidates, weights, strict=True), key=itemgetter(1), reverse=True)[:top]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
@@ -127,27 +128,38 @@ BATCH_TABLES: dict[str, pa.Schema] = {
 }
 
 
+# How each documents column is read off a Document (the one place that says it).
+_DOCUMENT_COLUMNS: dict[str, Callable[[Document], object]] = {
+    "doc_id": attrgetter("doc_id"),
+    "title": attrgetter("title"),
+    "source": attrgetter("source"),
+    "source_raw": attrgetter("source_raw"),
+    "published_at": attrgetter("published_at"),
+    "body": attrgetter("body"),
+    "body_kind": attrgetter("body_kind"),
+    "truncated": attrgetter("truncated"),
+    "topic": attrgetter("topic"),
+    "author": attrgetter("author"),
+    "layout": attrgetter("layout"),
+    "flags": lambda doc: list(doc.flags),
+    "extra": lambda doc: sorted(doc.extra.items()),
+    "char_count": lambda doc: len(doc.body),
+    "script": attrgetter("script"),
+    "title_simplified": attrgetter("title_simplified"),
+    "body_simplified": attrgetter("body_simplified"),
+}
+
+
 def document_row(doc: Document) -> dict:
     """A documents row."""
-    return {
-        "doc_id": doc.doc_id,
-        "title": doc.title,
-        "source": doc.source,
-        "source_raw": doc.source_raw,
-        "published_at": doc.published_at,
-        "body": doc.body,
-        "body_kind": doc.body_kind,
-        "truncated": doc.truncated,
-        "topic": doc.topic,
-        "author": doc.author,
-        "layout": doc.layout,
-        "flags": list(doc.flags),
-        "extra": sorted(doc.extra.items()),
-        "char_count": len(doc.body),
-        "script": doc.script,
-        "title_simplified": doc.title_simplified,
-        "body_simplified": doc.body_simplified,
-    }
+    return {name: read(doc) for name, read in _DOCUMENT_COLUMNS.items()}
+
+
+def documents_table(docs: Sequence[Document]) -> pa.Table:
+    """The documents rows of these documents (`document_row` of each), built column by column."""
+    return pa.Table.from_pydict(
+        {name: list(map(read, docs)) for name, read in _DOCUMENT_COLUMNS.items()}, schema=DOCUMENTS
+    )
 
 
 def sighting_row(doc: Document, file_id: str) -> dict:
@@ -155,9 +167,32 @@ def sighting_row(doc: Document, file_id: str) -> dict:
     return {"doc_id": doc.doc_id, "file_id": file_id, "ordinal": doc.ordinal, "layout": doc.layout, "topic": doc.topic}
 
 
+def sightings_table(docs: Sequence[Document], file_ids: Sequence[str]) -> pa.Table:
+    """The sightings rows of documents seen in these files (`sighting_row` of each pair)."""
+    columns = {
+        "doc_id": [doc.doc_id for doc in docs],
+        "file_id": file_ids,
+        "ordinal": [doc.ordinal for doc in docs],
+        "layout": [doc.layout for doc in docs],
+        "topic": [doc.topic for doc in docs],
+    }
+    return pa.Table.from_pydict(columns, schema=SIGHTINGS)
+
+
 def removed_row(line: RemovedLine, file_id: str) -> dict:
     """A removed_lines row."""
     return {"file_id": file_id, "line_no": line.line_no, "text": line.text, "rule": line.rule}
+
+
+def removed_lines_table(lines: Sequence[RemovedLine], file_ids: Sequence[str]) -> pa.Table:
+    """The removed_lines rows of lines removed from these files (`removed_row` of each pair)."""
+    columns = {
+        "file_id": file_ids,
+        "line_no": [line.line_no for line in lines],
+        "text": [line.text for line in lines],
+        "rule": [line.rule for line in lines],
+    }
+    return pa.Table.from_pydict(columns, schema=REMOVED_LINES)
 
 
 AnalyticsColumns = dict[str, dict[str, list | np.ndarray]]  # table -> column -> values
@@ -237,10 +272,8 @@ def batch_analytics(batch: BatchAnalysis) -> dict[str, pa.Table]:
             "doc_id": doc_ids,
             "version": versions,
             "term_count": terms.term_count,
-            "shingles": [s.shingles for s in batch.signatures],
-            "minhash": _uint32_lists(
-                np.array([s.hashvalues for s in batch.signatures], dtype=np.uint32).reshape(n, NUM_PERM)
-            ),
+            "shingles": batch.shingles,
+            "minhash": _uint32_lists(batch.minhash.reshape(n, NUM_PERM)),
         },
     }
     return {

@@ -1,6 +1,7 @@
 """Each extracted file carries the analytics rows of its distinct document versions, however the
-batch's documents are grouped for analysis."""
+batch's documents are grouped for analysis; a worker's Arrow buffers come from the C library."""
 
+import pyarrow as pa
 import pytest
 import zhnews.flows.extract as extract
 import zhnews.transforms.dump_pipeline as dump_pipeline
@@ -28,3 +29,13 @@ def test_a_files_analytics_are_those_of_its_own_documents(monkeypatch, group_cha
         tables = batch_analytics(result.dump.analysis)
         for table in ANALYTICS_TABLES:
             assert tables[table].equals(expected[table]), (result.file.path, table)
+
+
+def test_a_worker_allocates_arrow_buffers_with_the_c_library_unless_told_otherwise(monkeypatch):
+    monkeypatch.setattr(pa, "set_memory_pool", lambda pool: chosen.append(pool.backend_name))
+    chosen = []
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    extract.use_system_allocator()
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+    extract.use_system_allocator()
+    assert chosen == ["system"]

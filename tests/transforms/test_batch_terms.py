@@ -1,9 +1,10 @@
 """Counting a batch's terms and keywords at once gives each document exactly what `analyse_text` gives it."""
 
+import numpy as np
 import pytest
 import zhnews.transforms.segment as segment
 from zhnews.flows.config import load_segmenter
-from zhnews.transforms.batch_terms import analyse_texts
+from zhnews.transforms.batch_terms import _by_document_then_weight, analyse_texts
 from zhnews.transforms.segment import Keyword, Segmenter, analyse_text
 
 from bench.synth import Writer
@@ -113,3 +114,11 @@ def test_results_do_not_depend_on_the_classification_memo(monkeypatch, processor
     batch = analyse_texts(words, texts)
     assert [as_values(batch.text_terms(i)) for i in range(len(texts))] == expected
     assert len(words._term_memo) <= memo_limit
+
+
+def test_keywords_are_ordered_by_document_then_weight_ties_in_row_order_as_lexsort_orders_them():
+    rng = np.random.default_rng(7)
+    for docs in (3, 70_000):  # document numbers sorted as 16-bit integers, and as they are
+        row_doc = np.sort(rng.integers(0, docs, 5000))
+        weight = rng.integers(0, 4, 5000) / 4  # many ties
+        assert _by_document_then_weight(row_doc, weight).tolist() == np.lexsort((-weight, row_doc)).tolist()

@@ -4,7 +4,7 @@ import random
 import re
 
 import pytest
-from zhnews.transforms.literals import PatternFilter, required_literals
+from zhnews.transforms.literals import PatternFilter, longest_of, required_literals
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,11 @@ def test_the_filter_never_rules_out_a_pattern_that_matches_a_line():
         for i, pattern in enumerate(patterns):
             if any(pattern.search(line) for line in lines):
                 assert i in possible, (sources[i], lines)
+
+
+def test_a_literal_trie_finds_what_their_alternation_longest_first_finds():
+    literals = sorted(["19", "20", "2025年", "a.b", "a*", "ab", "abc", "点击", "点击查看"], key=len, reverse=True)
+    alternation = re.compile("|".join(map(re.escape, literals)))
+    assert longest_of(literals) == r"(?:19|20(?:25年)?|a(?:\*|\.b|b(?:c)?)|点击(?:查看)?)"
+    for text in ["2025年1920", "abcab a.b a*", "点击查看更多 点击", "nothing here"]:
+        assert re.findall(longest_of(literals), text) == alternation.findall(text)

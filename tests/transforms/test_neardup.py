@@ -7,6 +7,8 @@ against pairs of different generated articles.
 
 import itertools
 import random
+import subprocess
+import sys
 
 import numpy as np
 from zhnews.transforms.neardup import (
@@ -149,6 +151,22 @@ def test_clusters_are_connected_components_named_by_their_smallest_member():
     assert groups == {"b": "b", "c": "b", "d": "b", "x": "x", "y": "x"}
 
 
+def test_the_permutations_are_the_ones_datasketch_draws_for_its_affine32_scheme():
+    from datasketch import MinHash
+    from zhnews.transforms.neardup import _PERMUTATIONS, affine32_permutations
+
+    for num_perm, seed in ((128, 1), (16, 42)):
+        theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        ours = affine32_permutations(num_perm, seed)
+        assert ours.dtype == theirs.dtype and ours.tolist() == theirs.tolist()
+    assert _PERMUTATIONS.tolist() == MinHash(num_perm=128, seed=1, scheme="affine32").permutations.tolist()
+
+
+def test_signing_documents_does_not_import_datasketch():
+    code = "import sys, zhnews.flows.batches, zhnews.warehouse.stories; print('datasketch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
 def test_the_vectorized_minhash_equals_datasketch_update_batch():
     from datasketch import MinHash
     from zhnews.transforms.neardup import _PERMUTATIONS
@@ -201,16 +219,17 @@ def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
     """The compact numpy band index finds exactly the documents datasketch's MinHashLSH would."""
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
-    from zhnews.transforms.neardup import _REPOST_LSH, _BandIndex, band_keys
+    from zhnews.transforms.neardup import _BandIndex, _repost_lsh, band_keys
 
     texts, _ = _mixed_corpus(seed=22)
     _, signatures, _, _ = signed(texts)
     lsh = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=128)
     for i, row in enumerate(signatures[:30]):
         lsh.insert(i, LeanMinHash(seed=1, hashvalues=row.astype(np.uint64), scheme="affine32"))
-    index = _BandIndex(_REPOST_LSH.b)
-    index.add(band_keys(signatures[:30], _REPOST_LSH.r, _REPOST_LSH.b), np.arange(30))
-    rows, found = index.pairs(band_keys(signatures, _REPOST_LSH.r, _REPOST_LSH.b))
+    repost = _repost_lsh()
+    index = _BandIndex(repost.b)
+    index.add(band_keys(signatures[:30], repost.r, repost.b), np.arange(30))
+    rows, found = index.pairs(band_keys(signatures, repost.r, repost.b))
     ours = {(int(q), int(o)) for q, o in zip(rows, found, strict=True)}
     theirs = {
         (q, o)

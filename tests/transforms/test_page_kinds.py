@@ -167,6 +167,15 @@ def test_a_dumps_rulebook_keeps_only_the_removal_rules_that_can_match_it_with_th
     )
 
 
+def test_dumps_with_the_same_profiles_and_possible_rules_share_one_rulebook_and_its_verdicts(profiles):
+    one = profiles.rulebook_for(["打开网易新闻 查看精彩图片", "第一篇正文。"], only_possible=True)
+    other = profiles.rulebook_for(["打开网易新闻 查看精彩图片", "另一篇正文。"], only_possible=True)
+    assert one is other and one.removes("打开网易新闻 查看精彩图片") and not one.removes("第一篇正文。")
+    assert other.verdicts["打开网易新闻 查看精彩图片"] is True and other.verdicts["第一篇正文。"] is False
+    plain = profiles.rulebook_for(["第一篇正文。"], only_possible=True)
+    assert plain is not one and plain.remove != one.remove
+
+
 TRANSCRIPT = """中华人民共和国外交部
 首页
 首页 > 外交部发言人表态 > 例行记者会

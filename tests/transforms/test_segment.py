@@ -1,6 +1,10 @@
 """Segmentation: names stay whole, the fast engine cuts exactly like jieba, keywords follow jieba's TF-IDF."""
 
 import logging
+import os
+import pickle
+import subprocess
+import sys
 
 import jieba
 import jieba.analyse
@@ -9,6 +13,7 @@ from zhnews.flows.config import load_segmenter
 from zhnews.transforms.profiles import BUILTIN_DIR
 from zhnews.transforms.segment import (
     DictEntry,
+    IdfTable,
     Segmenter,
     analyse_text,
     parse_synonyms,
@@ -164,3 +169,28 @@ def test_every_synonym_is_a_single_term(both):
     fast, _ = both
     for word in load_synonyms():
         assert fast.terms(word) == [word], word
+
+
+def test_the_idf_table_looks_words_up_as_the_dict_it_was_made_of():
+    table = {"北约": 2.5, "日本": 1.25, "欢迎": 4.0, "a": 0.5}
+    idf = IdfTable(table)
+    words = ["北约", "未知词", "a", "欢迎", "", "日本", "北约"]
+    assert idf.lookup(words, 9.0).tolist() == [table.get(w, 9.0) for w in words]
+    assert idf.median == sorted(table.values())[len(table) // 2] and len(idf) == 4
+    assert IdfTable().lookup(["北约"], 1.0).tolist() == [1.0] and IdfTable().median == 1.0
+
+
+def test_an_idf_table_sent_to_another_process_finds_its_words_there():
+    """Words are found by `hash`, which differs between processes: unpickling rebuilds the table."""
+    code = "import pickle, sys; print(pickle.loads(sys.stdin.buffer.read()).lookup(['北约', '无'], 0.0).tolist())"
+    sent = pickle.dumps(IdfTable({"北约": 2.5, "日本": 1.25}))
+    env = {**os.environ, "PYTHONHASHSEED": "123"}
+    out = subprocess.run([sys.executable, "-c", code], input=sent, capture_output=True, env=env, check=True)
+    assert out.stdout.decode().strip() == "[2.5, 0.0]"
+
+
+def test_the_idf_of_tokens_is_the_tables_and_stays_so_once_remembered():
+    words = Segmenter("rjieba", idf={"北约": 2.5, "日本": 1.25, "欢迎": 4.0})
+    tokens = ["北约", "未知词", "日本"]
+    assert words.idf_of(tokens).tolist() == [2.5, 2.5, 1.25]  # the median for a word not in the table
+    assert words.idf_of(["日本", "北约", "又一个"]).tolist() == [1.25, 2.5, 2.5]

@@ -31,6 +31,7 @@ _META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\
 # The date of a meta line lies within its last 24 characters (`when` above) and has a digit or a
 # day word: a cheap test that spares most lines the regex.
 _DATE_HINT = re.compile(r"\d|[今昨前]天")
+_META_SEPARATOR = re.compile(r"[\s·•|]")  # every `_META` match holds one (between outlet and date)
 MAX_META_CHARS = 90
 # A counter a listing prints between outlet and date: `128条评论`, `3.2万阅读`, `56跟帖`.
 _COUNTER = re.compile(r"\s+\d+(?:\.\d+)?\s*[万wWkK]?\s*(?:条评论|評論|评论|跟帖|次阅读|阅读|閱讀|次播放|播放)(?=\s)")
@@ -47,6 +48,8 @@ def meta_fields(text: str) -> tuple[str, str] | None:
     """(outlet, date text) when the line is a listing's `outlet· date` line (full or year-less date)."""
     stripped = text.strip()
     if len(stripped) > MAX_META_CHARS or not _DATE_HINT.search(stripped, max(len(stripped) - 24, 0)):
+        return None
+    if not _META_SEPARATOR.search(stripped):  # most text lines: without one, `_META` cannot match
         return None
     if any(word in stripped for word in _COUNTER_WORDS):
         stripped = _COUNTER.sub("", stripped)
