@@ -14,10 +14,12 @@ from pathlib import Path
 
 import duckdb
 from zhnews.transforms.corpus_lines import LineStats
-from zhnews.transforms.doc_text import VERSION_SQL
 from zhnews.warehouse import DB_NAME, TIMEZONE, WORK_NAME
 from zhnews.warehouse.id_sets import registered_ids
-from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+
+# warehouse.records and transforms.doc_text (the batch tables' columns, the version of a document's
+# text) are imported by the methods that load a batch: with them comes the analysis code (datasketch,
+# SciPy; ~1 s of imports), which opening the warehouse at start-up does not need.
 
 # How good a version of a document is, as a sortable string: full > snippet > summary, then
 # longer, then a content hash so that the choice never depends on load order.
@@ -275,6 +277,8 @@ class Warehouse:
         """Merge the batch's documents by doc_id, keeping each one's best version; returns how many
         are new. Leaves in `kept_versions` the (doc_id, version) the warehouse keeps for each, and in
         `stored_docs` those it held before the batch."""
+        from zhnews.transforms.doc_text import VERSION_SQL
+
         con = self.con
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE batch_docs AS SELECT * FROM {documents} s
@@ -335,6 +339,8 @@ class Warehouse:
 
     def _drop_unsighted_prior_docs(self) -> None:
         """Drop the documents of `prior_docs` that no file sights any more, with their derived rows."""
+        from zhnews.warehouse.records import ANALYTICS_TABLES
+
         con = self.con
         con.execute(
             "CREATE OR REPLACE TEMP TABLE unsighted AS SELECT doc_id FROM prior_docs"
@@ -352,6 +358,8 @@ class Warehouse:
         needed only then); where the kept version is one of them, its rows replace the document's
         earlier ones (a document stored before this batch may have some; a new one has none).
         """
+        from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+
         con = self.con
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE analysed AS
