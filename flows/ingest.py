@@ -222,6 +222,9 @@ def _ingest(
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
             t0 = time.perf_counter()
+            warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
+            summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
             if summary.files_loaded:
                 cluster_stories(warehouse)
             elif previous_unfinished and _stories_out_of_date(warehouse):  # it died before this pass
