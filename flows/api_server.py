@@ -121,10 +121,6 @@ def prefect_api(on_lost: Callable[[int | None], None]) -> Iterator[Callable[[], 
     def ready() -> Iterator[None]:
         nonlocal server, port, output
         timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-        # The flow call imports FastAPI's JSON encoder (for its parameters; ~0.15 s): done now, while
-        # the server boots, instead of after.
-        import fastapi.encoders  # noqa: F401
-
         for attempt in range(1, LAUNCH_ATTEMPTS + 1):
             try:
                 _wait_until_healthy(server, _api_url(port), timeout)
