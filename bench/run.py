@@ -83,7 +83,7 @@ class TreeRssSampler(threading.Thread):
     def _role(self, proc: psutil.Process) -> str:
         if proc.pid not in self._roles:
             cmd = " ".join(proc.cmdline())
-            self._roles[proc.pid] = (
+            role = (
                 "driver"
                 if proc.pid == self.root.pid
                 else "prefect server"
@@ -92,6 +92,9 @@ class TreeRssSampler(threading.Thread):
                 if "multiprocessing" in cmd or "dask" in cmd
                 else "other"
             )
+            if role == "other":  # maybe sampled between fork and exec, still with its parent's command line
+                return role
+            self._roles[proc.pid] = role
         return self._roles[proc.pid]
 
     def stop(self) -> None:

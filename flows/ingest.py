@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -19,9 +20,7 @@ from prefect.task_runners import TaskRunner
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from zhnews.flows.artifacts import publish_summary
-from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, BatchOutput, batched, run_batch, write_results
 from zhnews.flows.config import load_profiles
-from zhnews.flows.extract import FileOutcome, FileResult, check_unchanged
 from zhnews.flows.faults import fault_point
 from zhnews.flows.inputs import InputFile, discover
 from zhnews.flows.lock import DataDirBusy, data_dir_lock
@@ -31,10 +30,17 @@ from zhnews.flows.runners import (
     make_task_runner,
     share_prefect_api_with_workers,
 )
-from zhnews.transforms.corpus_lines import LineStats
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
-from zhnews.warehouse.stories import rebuild_stories, stories_up_to_date
+
+if TYPE_CHECKING:
+    from zhnews.flows.batches import BatchOutput
+    from zhnews.flows.extract import FileOutcome, FileResult
+    from zhnews.transforms.corpus_lines import LineStats
+
+# The extraction code (flows.batches, flows.extract and the transforms behind them) and the stories
+# pass are imported where they are used: a run with nothing to extract or group never loads them
+# (seconds of imports, in a start-up that waits for nothing else).
 
 
 @dataclass
@@ -102,12 +108,16 @@ def extract_batch(
     segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
     """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a worker)."""
+    from zhnews.flows.batches import run_batch
+
     return run_batch(batch, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
 
 
 @task(name="stories", cache_policy=NO_CACHE)
 def cluster_stories(warehouse: Warehouse) -> int:
     """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
+    from zhnews.warehouse.stories import rebuild_stories
+
     return rebuild_stories(warehouse.con)
 
 
@@ -116,8 +126,8 @@ def ingest_flow(
     paths: list[str],
     data_dir: str = "data",
     profile_dirs: list[str] | None = None,
-    batch_files: int = BATCH_FILES,
-    batch_bytes: int = BATCH_BYTES,
+    batch_files: int | None = None,
+    batch_bytes: int | None = None,
     workers: int | None = None,
     task_runner: str = "process",
     dask_address: str | None = None,
@@ -138,6 +148,8 @@ def ingest_flow(
     the loader's copy open), the run tries again after each of `retry_seconds` (a scheduled run's
     backoff); if it still cannot have it, the run ends Failed with that one line, no traceback.
 
+    `batch_files`, `batch_bytes`: most files and bytes per batch (None: flows.batches' defaults).
+
     `reprocess`: files already loaded are extracted again too (after a profile change), replacing
     their rows; the tables are those a first load of the files with the current profiles gives.
     """
@@ -154,8 +166,8 @@ def _ingest(
     paths: list[str],
     data_dir: str,
     profile_dirs: list[str] | None,
-    batch_files: int,
-    batch_bytes: int,
+    batch_files: int | None,
+    batch_bytes: int | None,
     workers: int | None,
     task_runner: str,
     dask_address: str | None,
@@ -210,9 +222,12 @@ def _ingest(
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
             t0 = time.perf_counter()
+            warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
+            summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
             if summary.files_loaded:
                 cluster_stories(warehouse)
-            elif previous_unfinished and not stories_up_to_date(warehouse.con):  # it died before this pass
+            elif previous_unfinished and _stories_out_of_date(warehouse):  # it died before this pass
                 cluster_stories(warehouse)
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
@@ -296,6 +311,9 @@ def _run_batches(
 
 def _written_here(unchanged: list[FileResult], work: dict) -> BatchOutput:
     """The output of a batch of unchanged files: only their run-log rows, written in this process."""
+    from zhnews.flows.batches import BatchOutput, write_results
+    from zhnews.flows.extract import FileOutcome
+
     parquet = write_results(unchanged, work["data_dir"], work["load_id"])
     return BatchOutput(parquet, [FileOutcome.of(r) for r in unchanged], {})
 
@@ -322,10 +340,16 @@ def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
 
 
 def _checked_batches(
-    inputs: list[InputFile], warehouse: Warehouse, max_files: int, max_bytes: int, seconds: Counter[str]
+    inputs: list[InputFile], warehouse: Warehouse, max_files: int | None, max_bytes: int | None, seconds: Counter[str]
 ) -> Iterator[CheckedBatch]:
-    """The run's batches, each split into unchanged files (recorded as such) and files to extract."""
-    for batch in batched(inputs, max_files, max_bytes):
+    """The run's batches, each split into unchanged files (recorded as such) and files to extract
+    (`max_files`, `max_bytes`: most per batch, None for flows.batches' defaults)."""
+    if not inputs:
+        return
+    from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, batched
+    from zhnews.flows.extract import check_unchanged
+
+    for batch in batched(inputs, max_files or BATCH_FILES, max_bytes or BATCH_BYTES):
         started = time.perf_counter()
         known = warehouse.known_files([item.file_id for item in batch])
         checked = CheckedBatch([], [])
@@ -348,6 +372,12 @@ def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary, batch_
     summary.stage_seconds.update(output.seconds)
     for outcome in output.files:
         summary.add(outcome)
+
+
+def _stories_out_of_date(warehouse: Warehouse) -> bool:
+    from zhnews.warehouse.stories import stories_up_to_date
+
+    return not stories_up_to_date(warehouse.con)
 
 
 def _progress(console: Console, enabled: bool) -> Progress:

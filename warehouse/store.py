@@ -14,10 +14,12 @@ from pathlib import Path
 
 import duckdb
 from zhnews.transforms.corpus_lines import LineStats
-from zhnews.transforms.doc_text import VERSION_SQL
 from zhnews.warehouse import DB_NAME, TIMEZONE, WORK_NAME
 from zhnews.warehouse.id_sets import registered_ids
-from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+
+# warehouse.records and transforms.doc_text (the batch tables' columns, the version of a document's
+# text) are imported by the methods that load a batch: with them comes the analysis code (datasketch,
+# SciPy; ~1 s of imports), which opening the warehouse at start-up does not need.
 
 # How good a version of a document is, as a sortable string: full > snippet > summary, then
 # longer, then a content hash so that the choice never depends on load order.
@@ -35,6 +37,14 @@ def schema_sql() -> list[str]:
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
         if f.name.endswith(".sql")
     ]
+
+
+# DuckDB checkpoints (writes its write-ahead log into the database file) on the commit that takes
+# the log past this size; the default 16 MB meant a checkpoint after nearly every batch, and a
+# checkpoint's cost grows with the warehouse (300 MB corpus' batches replayed: 41 s of commits;
+# 26 s with 64 MB, 23 s with 256 MB). The log's data stays in memory until then (loader's peak RSS
+# on the 30 MB corpus +50 MiB at 64 MB, +90 at 256); the ingest checkpoints after its last batch.
+LOADER_CHECKPOINT_THRESHOLD = "64MB"
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -80,6 +90,7 @@ class Warehouse:
         self.closed = False
         self.con.execute(f"SET TimeZone = '{TIMEZONE}'")
         if not read_only:
+            self.con.execute(f"SET checkpoint_threshold = '{LOADER_CHECKPOINT_THRESHOLD}'")
             for sql in schema_sql():
                 self.con.execute(sql)
 
@@ -93,6 +104,11 @@ class Warehouse:
         self.close()  # checkpoints: the copy is one consistent file, no write-ahead log
         _copy_atomically(self.path, self.public_path)
         return time.perf_counter() - started
+
+    def checkpoint(self) -> None:
+        """Write what the loads committed into the database file now, freeing the memory DuckDB holds
+        for its write-ahead log (up to `LOADER_CHECKPOINT_THRESHOLD`)."""
+        self.con.execute("CHECKPOINT")
 
     def __enter__(self) -> Warehouse:
         return self
@@ -198,6 +214,11 @@ class Warehouse:
         return LineStats(site_files=dict(sites), line_files={(site, h): n for site, h, n in rows})
 
     # --- the batch load -------------------------------------------------------------------------
+    # Every statement below costs what the batch holds, not what the warehouse holds: DuckDB has no
+    # index to seek a key with, so a join on a table column scans that column. Where a table's rows
+    # are only read for the batch's keys, the keys are looked up first (a scan of the key column only)
+    # and the rows fetched by rowid; deletes and version comparisons run only when a lookup found
+    # earlier rows (never on a first load of the files and their documents).
     def load_batch(self, parquet: dict[str, Path], before_commit: Callable[[], None] | None = None) -> int:
         """Load one batch's Parquet files in a single transaction; returns new documents.
 
@@ -209,46 +230,21 @@ class Warehouse:
         src = {table: f"read_parquet('{_sql_path(path)}')" for table, path in parquet.items()}
         con.execute("BEGIN TRANSACTION")
         try:
-            new_docs = 0
+            new_docs, had_prior_docs = 0, False
             if "files" in src:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE batch_files AS SELECT file_id FROM {src['files']}")
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
-                    " WHERE file_id IN (SELECT file_id FROM batch_files)"
-                )
-                for table in ("sightings", "removed_lines", "line_hashes", "files"):
-                    con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
-                con.execute(f"INSERT INTO files BY NAME SELECT * FROM {src['files']}")
+                had_prior_docs = self._replace_files(src)
             if "documents" in src:
-                con.execute(
-                    f"""CREATE OR REPLACE TEMP TABLE batch_docs AS SELECT * FROM {src["documents"]} s
-                        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY {_BODY_RANK.format(t="s")} DESC) = 1"""
-                )
-                batch_count, new_docs = con.execute(
-                    "SELECT count(*), count(*) FILTER (WHERE doc_id NOT IN (SELECT doc_id FROM documents))"
-                    " FROM batch_docs"
-                ).fetchone()
-                if new_docs < batch_count:  # only then compare versions: it reads the stored bodies
-                    con.execute(
-                        f"""DELETE FROM documents WHERE doc_id IN (
-                              SELECT d.doc_id FROM documents d JOIN batch_docs s USING (doc_id)
-                              WHERE {_BODY_RANK.format(t="s")} > {_BODY_RANK.format(t="d")})"""
-                    )
-                con.execute(
-                    "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
-                    " WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
-                )
+                new_docs = self._merge_documents(src["documents"])
             for table in ("sightings", "removed_lines", "line_hashes", "file_events"):
                 if table in src:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
-            if "doc_signatures" in src:
+            if "documents" in src and "doc_signatures" in src:
                 self._merge_analytics(src)
-            if "files" in src:
+            if had_prior_docs:
                 self._drop_unsighted_prior_docs()
-            for path in parquet.values():
+            with registered_ids(con, sorted({self._relative(path) for path in parquet.values()})) as paths:
                 con.execute(
-                    "INSERT INTO parquet_files SELECT $p WHERE $p NOT IN (SELECT path FROM parquet_files)",
-                    {"p": self._relative(path)},
+                    f"INSERT INTO parquet_files SELECT id FROM {paths} WHERE id NOT IN (SELECT path FROM parquet_files)"
                 )
             if before_commit is not None:
                 before_commit()
@@ -257,6 +253,71 @@ class Warehouse:
             _rollback(con)
             raise
         return int(new_docs)
+
+    def _replace_files(self, src: dict[str, str]) -> bool:
+        """Insert the batch's `files` rows, first removing every row the warehouse holds from an
+        earlier load of those files (if any: on their first load there is nothing to remove);
+        returns whether those rows sighted documents (then kept in `prior_docs`)."""
+        con = self.con
+        con.execute(f"CREATE OR REPLACE TEMP TABLE batch_files AS SELECT file_id FROM {src['files']}")
+        loaded_before = con.execute(
+            "SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM batch_files)"
+        ).fetchone()[0]
+        had_prior_docs = False
+        if loaded_before:  # every table below holds rows of a file only while `files` does
+            had_prior_docs = self._note_prior_docs()
+            for table in ("sightings", "removed_lines", "line_hashes", "files"):
+                con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
+        con.execute(f"INSERT INTO files BY NAME SELECT * FROM {src['files']}")
+        return had_prior_docs
+
+    def _note_prior_docs(self) -> bool:
+        """Keep in `prior_docs` the documents the files of `batch_files` sighted so far; whether any."""
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
+            " WHERE file_id IN (SELECT file_id FROM batch_files)"
+        )
+        return bool(self.con.execute("SELECT count(*) FROM prior_docs").fetchone()[0])
+
+    def _merge_documents(self, documents: str) -> int:
+        """Merge the batch's documents by doc_id, keeping each one's best version; returns how many
+        are new. Leaves in `kept_versions` the (doc_id, version) the warehouse keeps for each, and in
+        `stored_docs` those it held before the batch."""
+        from zhnews.transforms.doc_text import VERSION_SQL
+
+        con = self.con
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE batch_docs AS SELECT * FROM {documents} s
+                QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY {_BODY_RANK.format(t="s")} DESC) = 1"""
+        )
+        # the stored ones: their keys first (a scan of doc_id only), then their rows by rowid
+        stored_rows = con.execute(
+            "CREATE OR REPLACE TEMP TABLE stored_rows AS"
+            " SELECT rowid AS stored_row FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_docs)"
+        ).fetchone()[0]
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE stored_docs AS
+                SELECT d.doc_id, d.rowid AS stored_row, {_BODY_RANK.format(t="s")} > {_BODY_RANK.format(t="d")} AS replaced,
+                       {VERSION_SQL.format(t="d.")} AS version
+                FROM documents d JOIN stored_rows r ON d.rowid = r.stored_row JOIN batch_docs s USING (doc_id)"""
+            + ("" if stored_rows else " LIMIT 0")  # none: no scan of the stored bodies at all
+        )
+        batch_count, stored, replaced = con.execute(
+            "SELECT (SELECT count(*) FROM batch_docs), count(*), count(*) FILTER (WHERE replaced) FROM stored_docs"
+        ).fetchone()
+        if replaced:
+            con.execute("DELETE FROM documents WHERE rowid IN (SELECT stored_row FROM stored_docs WHERE replaced)")
+        kept_stored = "(SELECT doc_id FROM stored_docs WHERE NOT replaced)"
+        con.execute(
+            "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
+            + (f" WHERE doc_id NOT IN {kept_stored}" if stored > replaced else "")
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE kept_versions AS
+                SELECT doc_id, {VERSION_SQL.format(t="")} AS version FROM batch_docs WHERE doc_id NOT IN {kept_stored}
+                UNION ALL SELECT doc_id, version FROM stored_docs WHERE NOT replaced"""
+        )
+        return batch_count - stored
 
     def forget_files(self, file_ids: list[str]) -> int:
         """Remove, in one transaction, every row the given files brought, as if they had never been
@@ -267,18 +328,15 @@ class Warehouse:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE batch_files AS SELECT unnest(?::VARCHAR[]) AS file_id", [file_ids]
-            )
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE prior_docs AS SELECT DISTINCT doc_id FROM sightings"
-                " WHERE file_id IN (SELECT file_id FROM batch_files)"
-            )
+            with registered_ids(con, file_ids) as ids:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE batch_files AS SELECT id AS file_id FROM {ids}")
             held = con.execute("SELECT count(*) FROM files WHERE file_id IN (SELECT file_id FROM batch_files)")
             forgotten = held.fetchone()[0]
+            had_prior_docs = self._note_prior_docs()
             for table in ("sightings", "removed_lines", "line_hashes", "files"):
                 con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM batch_files)")
-            self._drop_unsighted_prior_docs()
+            if had_prior_docs:
+                self._drop_unsighted_prior_docs()
             con.execute("COMMIT")
         except BaseException:
             _rollback(con)
@@ -287,34 +345,49 @@ class Warehouse:
 
     def _drop_unsighted_prior_docs(self) -> None:
         """Drop the documents of `prior_docs` that no file sights any more, with their derived rows."""
-        self.con.execute(
-            "DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
-            " AND doc_id NOT IN (SELECT doc_id FROM sightings)"
+        from zhnews.warehouse.records import ANALYTICS_TABLES
+
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE unsighted AS SELECT doc_id FROM prior_docs"
+            " EXCEPT SELECT doc_id FROM sightings WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
         )
-        for table in (*ANALYTICS_TABLES, "doc_stories"):
-            self.con.execute(
-                f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM prior_docs)"
-                " AND doc_id NOT IN (SELECT doc_id FROM documents)"
-            )
+        if not con.execute("SELECT count(*) FROM unsighted").fetchone()[0]:
+            return
+        for table in ("documents", *ANALYTICS_TABLES, "doc_stories"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM unsighted)")
 
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
 
-        A batch carries them for every version it saw (a version seen twice: twice, hence DISTINCT);
-        where the kept version is one of them, its rows replace the document's earlier ones.
+        A batch carries them for every version it saw (a version seen twice: twice, hence DISTINCT,
+        needed only then); where the kept version is one of them, its rows replace the document's
+        earlier ones (a document stored before this batch may have some; a new one has none).
         """
-        self.con.execute(
+        from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+
+        con = self.con
+        con.execute(
             f"""CREATE OR REPLACE TEMP TABLE analysed AS
-                SELECT d.doc_id, s.version FROM documents d JOIN {src["doc_signatures"]} s
-                  ON s.doc_id = d.doc_id
-                 AND s.version = {VERSION_SQL.format(t="d.")}"""
+                SELECT k.doc_id, k.version FROM kept_versions k SEMI JOIN {src["doc_signatures"]} s
+                  ON s.doc_id = k.doc_id AND s.version = k.version"""
         )
+        analysed_before = con.execute(
+            "SELECT count(*) FROM analysed WHERE doc_id IN (SELECT doc_id FROM stored_docs)"
+        ).fetchone()[0]
+        seen_twice = con.execute(
+            f"SELECT count(*) > count(DISTINCT (doc_id, version)) FROM {src['doc_signatures']}"
+        ).fetchone()[0]
         for table in ANALYTICS_TABLES:
-            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM analysed)")
+            if analysed_before:
+                con.execute(
+                    f"DELETE FROM {table} WHERE doc_id IN"
+                    " (SELECT doc_id FROM analysed WHERE doc_id IN (SELECT doc_id FROM stored_docs))"
+                )
             if table in src:
                 columns = ", ".join(f"s.{c}" for c in BATCH_TABLES[table].names if c != "version")
-                self.con.execute(
-                    f"INSERT INTO {table} BY NAME SELECT DISTINCT {columns} FROM {src[table]} s"
+                con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT {'DISTINCT ' if seen_twice else ''}{columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
 

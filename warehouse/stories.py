@@ -98,24 +98,26 @@ def read_signatures(
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """Every stored signature long enough to compare, oldest document first, streamed from DuckDB in
     Arrow batches into compact arrays: doc_ids, an (n, NUM_PERM) uint32 matrix, shingle counts,
-    and whether each document is partial (a snippet or summary)."""
+    and whether each document is partial (a snippet or summary). The arrays are allocated once and
+    filled batch by batch (the matrix is the pass's largest object: 0.5 KB per document)."""
+    where = "FROM doc_signatures s JOIN documents d USING (doc_id) WHERE s.shingles >= $min_shingles"
+    count = con.execute(f"SELECT count(*) {where}", {"min_shingles": MIN_SHINGLES}).fetchone()[0]
     reader = con.execute(
         "SELECT s.doc_id, s.minhash, s.shingles, d.body_kind <> 'full' OR coalesce(d.truncated, false) AS partial"
-        " FROM doc_signatures s JOIN documents d USING (doc_id) WHERE s.shingles >= ?"
-        " ORDER BY d.published_at NULLS LAST, s.doc_id",
-        [MIN_SHINGLES],
+        f" {where} ORDER BY d.published_at NULLS LAST, s.doc_id",
+        {"min_shingles": MIN_SHINGLES},
     ).to_arrow_reader(batch_rows)
     doc_ids: list[str] = []
-    signatures, sizes, partial = [], [], []
+    signatures = np.empty((count, NUM_PERM), dtype=np.uint32)
+    sizes = np.empty(count, dtype=np.int64)
+    partial = np.empty(count, dtype=bool)
     for batch in reader:
+        rows = slice(len(doc_ids), len(doc_ids) + len(batch))
         doc_ids.extend(batch.column("doc_id").to_pylist())
-        minhash = batch.column("minhash")
-        signatures.append(minhash.flatten().to_numpy().astype(np.uint32).reshape(len(batch), NUM_PERM))
-        sizes.append(batch.column("shingles").to_numpy().astype(np.int64))
-        partial.append(batch.column("partial").to_numpy(zero_copy_only=False).astype(bool))
-    if not doc_ids:
-        return [], np.zeros((0, NUM_PERM), dtype=np.uint32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-    return doc_ids, np.concatenate(signatures), np.concatenate(sizes), np.concatenate(partial)
+        signatures[rows] = batch.column("minhash").flatten().to_numpy().reshape(len(batch), NUM_PERM)
+        sizes[rows] = batch.column("shingles").to_numpy()
+        partial[rows] = batch.column("partial").to_numpy(zero_copy_only=False)
+    return doc_ids, signatures, sizes, partial
 
 
 class _TextCache:

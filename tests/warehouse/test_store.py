@@ -128,3 +128,30 @@ def test_a_run_removes_parquet_files_a_killed_run_left_before_committing(tmp_pat
     con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
     in_parquet = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/parquet/documents/*.parquet')").fetchone()
     assert in_parquet[0] == con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+class RecordingConnection:
+    """A DuckDB connection that keeps the SQL it was given."""
+
+    def __init__(self, con):
+        self.con, self.statements = con, []
+
+    def execute(self, sql, *args):
+        self.statements.append(" ".join(sql.split()))
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_a_first_load_of_new_files_deletes_nothing_and_reads_no_stored_body(tmp_path):
+    """What a batch load costs follows the batch, not the warehouse: new files and documents need
+    no DELETE (each scans a whole table) and no comparison with stored versions."""
+    load(tmp_path, "k1", rows("f1", [doc("d1", "正文一")]))
+    with Warehouse(tmp_path) as wh:
+        wh.con = recording = RecordingConnection(wh.con)
+        assert wh.load_batch(write_batch(tmp_path, "k2", rows("f2", [doc("d2", "正文二")]), "load2")) == 1
+        wh.con = recording.con
+    assert not [sql for sql in recording.statements if sql.startswith("DELETE")]
+    assert not [sql for sql in recording.statements if "md5(coalesce(d.body" in sql and "LIMIT 0" not in sql]
+    assert count(tmp_path, "documents") == 2

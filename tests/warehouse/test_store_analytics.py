@@ -69,3 +69,26 @@ def test_a_document_no_file_sights_any_more_loses_its_terms(tmp_path):
     assert terms(tmp_path) == {"标题", "石破茂", "访问", "东京"}
     con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
     assert con.execute("SELECT DISTINCT doc_id FROM doc_signatures").fetchall() == [("d9",)]
+
+
+def two_files(first, second):
+    """One batch of two files' rows."""
+    return {table: first[table] + second[table] for table in first}
+
+
+def test_a_version_seen_in_two_files_of_one_batch_gets_its_terms_once(tmp_path):
+    load(tmp_path, "k1", with_analytics(two_files(rows("f1", [doc("d1", FULL)]), rows("f2", [doc("d1", FULL)]))))
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT term) FROM doc_terms").fetchone()
+    assert total == distinct >= 6
+    assert con.execute("SELECT count(*) FROM doc_signatures").fetchone()[0] == 1
+
+
+def test_a_stored_document_seen_again_in_a_new_file_keeps_one_set_of_terms(tmp_path):
+    load(tmp_path, "k1", with_analytics(rows("f1", [doc("d1", FULL), doc("d2", SNIPPET)])))
+    load(tmp_path, "k2", with_analytics(rows("f2", [doc("d1", FULL), doc("d3", "石破茂访问东京")])))
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    per_doc = dict(con.execute("SELECT doc_id, count(*) FROM doc_signatures GROUP BY doc_id").fetchall())
+    assert per_doc == {"d1": 1, "d2": 1, "d3": 1}
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT (doc_id, term)) FROM doc_terms").fetchone()
+    assert total == distinct
