@@ -113,3 +113,13 @@ def test_wrap_space_patterns_match_where_their_plain_lookbehind_forms_do():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert WRAP_SPACE.subn("", text) == plain_space.subn("", text), text
         assert SPLIT_NUMBER.subn(r"\1\2", text) == plain_number.subn(r"\1\2", text), text
+
+
+def test_a_line_ends_in_an_ellipsis_exactly_when_the_truncation_pattern_finds_one():
+    from zhnews.transforms.cleaners.truncation import _ELLIPSES, _TRAILING_ELLIPSIS
+
+    rng = random.Random(5)
+    alphabet = ["中", ".", "..", "…", " ", "\u3000", "\t", "\n", "a", "。"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert text.rstrip().endswith(_ELLIPSES) == (_TRAILING_ELLIPSIS.search(text) is not None), repr(text)

@@ -31,10 +31,8 @@ class TrailingFooter:
     def __call__(self, draft: Draft, rules: Rulebook) -> None:
         lines = draft.lines
         markers = _marker_keys(rules.footer_markers)
-        cut = next(
-            (i for i, line in enumerate(lines) if i > 0 and _ends_content(line.text.strip(), markers, rules)),
-            len(lines),
-        )
+        end = _any_end(rules.content_end)
+        cut = next((i for i in range(1, len(lines)) if _ends_content(lines[i].text.strip(), markers, end)), len(lines))
         while cut < len(lines):
             marker = lines[cut].text.strip()
             resume = _resumes_at(lines, cut + 1) if marker_key(marker) in markers else None
@@ -45,7 +43,7 @@ class TrailingFooter:
                 draft.drop(line, f"related_block:{marker[:20]}")
             lines = draft.lines = lines[:cut] + lines[resume:]
             cut = next(
-                (i for i in range(cut, len(lines)) if _ends_content(lines[i].text.strip(), markers, rules)), len(lines)
+                (i for i in range(cut, len(lines)) if _ends_content(lines[i].text.strip(), markers, end)), len(lines)
             )
         run_start = len(draft.lines)
         while run_start > 1 and _TEASER.match(draft.lines[run_start - 1].text.strip()):
@@ -90,8 +88,8 @@ def _any_end(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
 
 
-def _ends_content(text: str, markers: frozenset[str], rules: Rulebook) -> bool:
+def _ends_content(text: str, markers: frozenset[str], end: re.Pattern[str] | None) -> bool:
+    """Whether the (stripped) line is a footer marker or matches `end`, the content-end patterns."""
     if len(text) <= MAX_MARKER_LINE and marker_key(text) in markers:
         return True
-    end = _any_end(rules.content_end)
     return end is not None and end.search(text) is not None

@@ -8,6 +8,7 @@ from zhnews.transforms.model import Draft
 from zhnews.transforms.profiles import Rulebook
 
 _TRAILING_ELLIPSIS = re.compile(r"\s*(\.\.\.|…+|\.{3,})\s*$")
+_ELLIPSES = ("...", "…")  # what a text that `_TRAILING_ELLIPSIS` matches ends with, trailing spaces aside
 
 
 class TruncationMarker:
@@ -19,6 +20,8 @@ class TruncationMarker:
         if not draft.layout.startswith("search_listing") or not draft.lines:
             return
         last = draft.lines[-1]
+        if not last.text.rstrip().endswith(_ELLIPSES):  # the pattern's test, without trying each position
+            return
         new_text, count = _TRAILING_ELLIPSIS.subn("", last.text)
         if count:
             draft.flags.add("truncated")
