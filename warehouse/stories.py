@@ -125,7 +125,7 @@ class _TextCache:
     shingled together; the containing (full) documents, which recur across batches, stay cached
     up to `cached_shingles` hashes (least recently used dropped first), so memory stays bounded."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, chunk: int = 2000, cached_shingles: int = 4_000_000):
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk: int = 8192, cached_shingles: int = 4_000_000):
         self.con = con
         self.chunk = chunk
         self.cached_shingles = cached_shingles

@@ -316,6 +316,36 @@ def test_band_index_lookup_counts_every_matching_key():
     ]
 
 
+def test_an_index_grown_chunk_by_chunk_pairs_queries_as_one_built_at_once():
+    """The repost pass adds leaders chunk after chunk to a small recent index merged into the main
+    one now and then; its pairs (sorted by query, then id) are those of a single index."""
+    import numpy as np
+    from zhnews.transforms.neardup import _BandIndex, _GrowingBandIndex
+
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 40, size=(300, 4)).astype(np.uint64)  # few values: many shared keys
+    grown, whole = _GrowingBandIndex(4), _BandIndex(4)
+    whole.add(keys, np.arange(300))
+    merges = 0
+    for start in range(0, 300, 7):
+        grown.add(keys[start : start + 7], np.arange(start, min(start + 7, 300)))
+        merges += grown.sizes[1] == 0
+    queries = rng.integers(0, 40, size=(50, 4)).astype(np.uint64)
+    got, expected = grown.pairs(queries), whole.pairs(queries)
+    assert merges > 3 and grown.sizes[1] > 0  # both indexes answer at the end
+    assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()
+
+
+def test_sorted_search_finds_what_numpy_searchsorted_finds():
+    import numpy as np
+    from zhnews.transforms.neardup import _search_sorted
+
+    rng = np.random.default_rng(6)
+    indexed = np.sort(rng.integers(0, 1000, 5000).astype(np.uint64))
+    queries = np.concatenate([rng.integers(0, 1100, 500), indexed[:50]]).astype(np.uint64)
+    assert _search_sorted(indexed, queries).tolist() == np.searchsorted(indexed, queries, side="left").tolist()
+
+
 def test_repeated_in_columns_marks_values_seen_elsewhere_in_the_same_column():
     import numpy as np
     from zhnews.transforms.neardup import repeated_in_columns
