@@ -57,12 +57,6 @@ class SiteProfile:
     channel_words: tuple[str, ...] = ()
     not_names: tuple[str, ...] = ()
 
-    def matches(self, lines: Sequence[str]) -> bool:
-        """Whether this profile applies to a dump with these (stripped) lines."""
-        if self.always:
-            return True
-        return any(p.search(line) for p in self.detect for line in lines)
-
 
 _NEVER = re.compile("(?!)")  # matches nothing
 VERDICT_MEMO_LINES = 100_000  # lines a rulebook remembers its `removes` verdict for
@@ -158,7 +152,8 @@ class ProfileSet:
         self.detect_owner = tuple(i for i, p in enumerate(self.profiles) for _ in p.detect)
 
     def rulebook_for(self, lines: Sequence[str], only_possible: bool = False) -> Rulebook:
-        """Merge the rules of every profile that applies to a dump with these lines.
+        """Merge the rules of every profile that applies to a dump with these lines (a profile
+        applies when it is `always` on or one of its detect patterns matches a stripped line).
 
         With `only_possible`, the `[[remove]]` rules are those that can match one of these lines
         (their required literals occur in them): the same verdicts on these lines, at a fraction
