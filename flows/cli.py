@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import json
 import logging
 import os
@@ -170,9 +171,13 @@ def ingest(
             with prefect_api(
                 on_lost=_end_run_without_api
             ) as api_ready:  # Prefect's temporary server starts while the pipeline loads
-                check_warehouse(root)
+                # in a thread: starting the loader's copy of a large warehouse is mostly waiting for the disk
+                checking = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="zhnews-check")
+                checked = checking.submit(check_warehouse, root)
+                checking.shutdown(wait=False)
                 from zhnews.flows.ingest import ingest_flow
 
+                checked.result()  # its error, if any, is the run's
                 if any(_may_hold_files(p) for p in paths):
                     threading.Thread(target=_import_ahead, name="zhnews-import-ahead", daemon=True).start()
                 with api_ready():

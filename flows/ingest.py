@@ -328,6 +328,9 @@ def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOu
 # DuckDB's cache would otherwise grow with the warehouse (up to 80 % of RAM): a batch load needs
 # little, so the driver's memory stays flat however large the warehouse gets.
 LOAD_MEMORY_LIMIT = "256MB"
+# Files whose warehouse records are looked up at once: a lookup scans the `files` table, so one a
+# batch cost ~1 s on 127,611 files (64 batches); all at once would hold every file's record.
+KNOWN_FILES_AT_ONCE = 16_384
 
 
 def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
@@ -340,18 +343,29 @@ def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
 
 
 def _checked_batches(
-    inputs: list[InputFile], warehouse: Warehouse, max_files: int | None, max_bytes: int | None, seconds: Counter[str]
+    inputs: list[InputFile],
+    warehouse: Warehouse,
+    max_files: int | None,
+    max_bytes: int | None,
+    seconds: Counter[str],
+    known_at_once: int = KNOWN_FILES_AT_ONCE,
 ) -> Iterator[CheckedBatch]:
     """The run's batches, each split into unchanged files (recorded as such) and files to extract
-    (`max_files`, `max_bytes`: most per batch, None for flows.batches' defaults)."""
+    (`max_files`, `max_bytes`: most per batch, None for flows.batches' defaults); the warehouse's
+    records of `known_at_once` files (or a batch, if larger) are looked up at once."""
     if not inputs:
         return
     from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, batched
     from zhnews.flows.extract import check_unchanged
 
+    known: dict[str, tuple[str, int | None, int | None]] = {}
+    looked_up = done = 0  # inputs[:looked_up] looked up in the warehouse, inputs[:done] checked
     for batch in batched(inputs, max_files or BATCH_FILES, max_bytes or BATCH_BYTES):
         started = time.perf_counter()
-        known = warehouse.known_files([item.file_id for item in batch])
+        if done + len(batch) > looked_up:  # batches are consecutive runs of `inputs`
+            looked_up = done + max(len(batch), known_at_once)
+            known = warehouse.known_files([item.file_id for item in inputs[done:looked_up]])
+        done += len(batch)
         checked = CheckedBatch([], [])
         for item in batch:
             result = check_unchanged(item, known.get(item.file_id))

@@ -42,7 +42,8 @@ def prepare_data_dir(data_dir: Path) -> Path:
 def check_warehouse(root: Path) -> None:
     """The warehouse opens read-write (raises WarehouseUnavailable with what to do if not).
 
-    It also runs a query with a parameter: DuckDB's first one imports pandas and NumPy (0.3-0.9 s),
+    Opening it starts the loader's copy from the published file when the last run completed (a copy
+    of the whole file, ~1 s for 1 GB), here while Prefect's server boots. It also runs a query with a parameter: DuckDB's first one imports pandas and NumPy (0.3-0.9 s),
     which the run would pay anyway; done here, it overlaps the start-up of Prefect's server.
     """
     from zhnews.warehouse.store import Warehouse  # imported here: the other checks run before any heavy import

@@ -213,3 +213,34 @@ def test_two_pages_pasted_into_one_dump_are_two_documents_and_a_gbk_crlf_page_is
         (names[1], 2, "北方多地提前供暖 热力企业加强巡检保障", "中国新闻网"),
     ]
     assert rows[0][1] in ("gb18030", "gbk", "gb2312")
+
+
+def test_each_batch_finds_its_files_loaded_before_however_the_lookups_are_windowed(tmp_path):
+    """Warehouse records are looked up a window of files at a time (one query, not one a batch):
+    a window may end inside a batch or hold several, and every file is still checked against its own record."""
+    from collections import Counter
+
+    from zhnews.flows.ingest import _checked_batches
+    from zhnews.flows.inputs import InputFile
+    from zhnews.warehouse.store import Warehouse
+
+    inputs = [InputFile(f"/inbox/{k}.txt", f"file{k}", 100 + k, 1_000 + k) for k in range(7)]
+    loaded = (0, 2, 3, 6)
+    with Warehouse(tmp_path) as warehouse:
+        for k in loaded:
+            warehouse.con.execute(
+                "INSERT INTO files (file_id, path, size_bytes, mtime_ns, content_hash, status) VALUES (?, ?, ?, ?, ?, 'loaded')",
+                [inputs[k].file_id, inputs[k].path, inputs[k].size, inputs[k].mtime_ns, f"hash{k}"],
+            )
+        for window in (1, 3, 100):
+            batches = list(_checked_batches(inputs, warehouse, 2, None, Counter(), known_at_once=window))
+            unchanged = [[r.file.file_id for r in batch.unchanged] for batch in batches]
+            changed = [[item.file_id for item in batch.changed] for batch in batches]
+            assert unchanged == [["file0"], ["file2", "file3"], [], ["file6"]], window
+            assert changed == [["file1"], [], ["file4", "file5"], []], window
+            assert [r.content_hash for batch in batches for r in batch.unchanged] == [
+                "hash0",
+                "hash2",
+                "hash3",
+                "hash6",
+            ]

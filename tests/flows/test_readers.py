@@ -1,8 +1,8 @@
 """Readers never block the loader and never see half a load; a scheduled run that cannot get the
 warehouse retries with backoff and ends in one line.
 
-The loader writes its own copy of the warehouse and publishes it as `zhnews.duckdb` (atomic
-rename) after each completed run: BI tools, notebooks and the gold scorer open that file.
+The loader writes its own copy of the warehouse and publishes it as `zhnews.duckdb` (renamed over
+it, atomically) after each completed run: BI tools, notebooks and the gold scorer open that file.
 """
 
 from __future__ import annotations
@@ -80,13 +80,19 @@ def test_a_failed_run_publishes_nothing_and_the_next_completed_run_publishes_eve
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 6
 
 
-def test_a_warehouse_written_before_the_loader_had_its_own_copy_is_taken_over(cli, tmp_path):
+def test_a_completed_run_publishes_its_copy_by_renaming_it_and_the_next_run_starts_from_the_published_file(
+    cli, tmp_path
+):
+    """Publishing costs the same for any warehouse size (no copy at the end of a run), and between
+    runs the data dir holds the warehouse once (also how a data dir of an earlier zhnews looks)."""
     inbox, add_three = inbox_of_two(tmp_path)
     data = tmp_path / "data"
     assert cli("ingest", inbox, "-d", data, "--no-progress").returncode == 0
-    (data / WORK_NAME).unlink()  # as a data dir of an earlier zhnews holds only zhnews.duckdb
+    assert not (data / WORK_NAME).exists()
+    first = (data / DB_NAME).stat().st_ino
     add_three()
     assert cli("ingest", inbox, "-d", data, "--no-progress").returncode == 0
+    assert not (data / WORK_NAME).exists() and (data / DB_NAME).stat().st_ino != first
     with duckdb.connect(str(data / DB_NAME), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 5
         assert con.execute("SELECT files_unchanged FROM loads ORDER BY started_at").fetchall() == [(0,), (2,)]
