@@ -51,6 +51,9 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no SDK telemetry (and no start-up cost for it in every worker)
+    if not verbose:  # Prefect's queue services log under their class names, outside PREFECT_LOGGING_LEVEL's
+        # reach: "EventsWorker - Still processing items: 2 items remaining..." at the end of every run
+        logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
 
 def _check_segmenter(engine: str) -> None:

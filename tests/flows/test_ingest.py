@@ -2,8 +2,12 @@
 
 import contextlib
 import json
+import os
+import subprocess
+import sys
 
 import duckdb
+import pytest
 
 from bench.synth import Writer
 from tests.conftest import ROOT, SAMPLES, SEED_GOLD, run_cli, score
@@ -87,6 +91,7 @@ def test_without_a_prefect_server_the_cli_runs_its_flow_on_a_temporary_one_and_s
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(home)}
     proc = run_cli("ingest", SAMPLES, "--data-dir", tmp_path / "data", "--no-progress", env=env)
     assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # nothing from Prefect, not even its queue services' "Still processing items"
     with sqlite3.connect(home / "prefect.db") as db:  # the temporary server's database: the run is recorded
         runs = db.execute(
             "SELECT r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id WHERE f.name = ?", ["zhnews-ingest"]
@@ -98,6 +103,32 @@ def test_without_a_prefect_server_the_cli_runs_its_flow_on_a_temporary_one_and_s
             if process.environ().get("PREFECT_HOME") == str(home):
                 left.append(process.cmdline())
     assert left == []  # the server (and any worker) ended with the run
+
+
+QUEUE_SERVICE_WARNING = """
+import logging, sys
+from zhnews.flows.cli import _quiet_prefect
+_quiet_prefect(verbose=sys.argv[1] == "verbose")
+from prefect.events.worker import EventsWorker  # Prefect sets up its logging on import
+logging.getLogger(EventsWorker.__name__).warning("Still processing items: 2 items remaining...")
+"""
+
+
+@pytest.mark.parametrize("mode", ["quiet", "verbose"])
+def test_prefects_queue_services_warn_at_exit_only_in_verbose_runs(mode, tmp_path):
+    """Prefect's events worker logs under its class name, which PREFECT_LOGGING_LEVEL does not reach:
+    at the end of most runs it warned that it was still sending events."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING")}
+    proc = subprocess.run(
+        [sys.executable, "-c", QUEUE_SERVICE_WARNING, mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert ("Still processing items" in proc.stderr) == (mode == "verbose")
 
 
 def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):
