@@ -372,3 +372,16 @@ def test_rank_in_runs_numbers_each_run_of_equal_values_from_zero():
 
     assert rank_in_runs(np.array([3, 3, 3, 5, 7, 7])).tolist() == [0, 1, 2, 0, 0, 1]
     assert rank_in_runs(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_signed_shingles_are_those_of_the_shingle_text_for_any_character():
+    """Signing masks characters by a table instead of `shingle_text`'s regex: the same characters
+    stay, also case folds that change length, astral characters, underscores and lone surrogates."""
+    from zhnews.transforms.neardup import _shingle_codes, shingle_text
+
+    rng = random.Random(7)
+    texts = ["".join(chr(rng.randrange(0x110000)) for _ in range(rng.randrange(40))) for _ in range(500)]
+    texts += ["", "Straße İstanbul ﬁne ΣΑΣ", "𠀀𠀁𝟘😀_a_b ２０２４年", "\ud800孤\udfff立", "全角ＡＢＣ，标点。"]
+    codes, lengths = _shingle_codes(texts)
+    assert lengths.tolist() == [len(shingle_text(t)) for t in texts]
+    assert codes.tolist() == [ord(c) for t in texts for c in shingle_text(t)]
