@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
 
 import numpy as np
 import pyarrow as pa
@@ -117,12 +116,10 @@ def analyse_texts(segmenter: Segmenter, texts: Sequence[tuple[str | None, str]],
     del tokens
     token_id = encoded.indices.to_numpy().astype(np.int64)
     distinct = encoded.dictionary
-    distinct_tokens = distinct.to_pylist()
-    distinct_terms, may_be_keyword = segmenter.classify(distinct_tokens)
+    classes = segmenter.token_classes(distinct.to_pylist())
     n_docs = len(texts)
-    term_doc, term, tf, term_in_title, term_count = _term_rows(doc, in_title, token_id, distinct_terms, n_docs)
-    idf = _idf_of(segmenter, distinct_tokens, may_be_keyword)
-    keyword_doc, keyword_id, weight, rank = _keyword_rows(doc, token_id, may_be_keyword, idf, n_docs, top)
+    term_doc, term, tf, term_in_title, term_count = _term_rows(segmenter, doc, in_title, token_id, classes.term, n_docs)
+    keyword_doc, keyword_id, weight, rank = _keyword_rows(doc, token_id, classes.keyword, classes.idf, n_docs, top)
     return BatchTerms(
         term_doc=term_doc,
         term=term,
@@ -161,30 +158,36 @@ def _cut_documents(
 
 
 def _term_rows(
-    doc: np.ndarray, in_title: np.ndarray, token_id: np.ndarray, distinct_terms: list[str], n_docs: int
+    segmenter: Segmenter,
+    doc: np.ndarray,
+    in_title: np.ndarray,
+    token_id: np.ndarray,
+    token_term: np.ndarray,
+    n_docs: int,
 ) -> tuple[np.ndarray, pa.StringArray, np.ndarray, np.ndarray, np.ndarray]:
     """(document, term) rows in first-occurrence order: document, term, tf, in_title; and each
-    document's term count. Tokens that fold to one term ("Trump", "trump") count as that term; a
-    term is a title term when its first occurrence is in the title (titles come first)."""
-    names = pa.array(distinct_terms, pa.string()).dictionary_encode()
-    is_term = (np.array(distinct_terms, dtype=object) != "")[token_id] if distinct_terms else np.zeros(0, bool)
-    term_doc, term_id, title = (
-        doc[is_term],
-        names.indices.to_numpy().astype(np.int64)[token_id][is_term],
-        in_title[is_term],
-    )
-    first, tf = _first_order_counts(term_doc * max(len(names.dictionary), 1) + term_id)
-    term = names.dictionary.take(pa.array(term_id[first]))
+    document's term count (`token_term`: the term id of each distinct token, -1 for none). Tokens
+    that fold to one term ("Trump", "trump") count as that term; a term is a title term when its
+    first occurrence is in the title (titles come first)."""
+    term_ids, batch_term = np.unique(token_term, return_inverse=True)  # the batch's terms, numbered 0...
+    if len(term_ids) and term_ids[0] < 0:  # -1 (no term) came first
+        term_ids, batch_term = term_ids[1:], batch_term - 1
+    of_token = batch_term[token_id]
+    is_term = of_token >= 0
+    term_doc, term_id, title = doc[is_term], of_token[is_term], in_title[is_term]
+    first, tf = _first_order_counts(term_doc * max(len(term_ids), 1) + term_id)
+    names = pa.array(segmenter.term_texts(term_ids.tolist()), pa.string())
+    term = names.take(pa.array(term_id[first]))
     return term_doc[first], term, tf, title[first], np.bincount(term_doc, minlength=n_docs).astype(np.int64)
 
 
 def _keyword_rows(
-    doc: np.ndarray, token_id: np.ndarray, may_be_keyword: list[bool], idf: np.ndarray, n_docs: int, top: int
+    doc: np.ndarray, token_id: np.ndarray, may_be_keyword: np.ndarray, idf: np.ndarray, n_docs: int, top: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each document's `top` keywords as `Segmenter.keywords_from` ranks them: document, token id,
     weight (n × idf / total, in that order of float operations), rank; a stable sort by weight, so
     ties keep the first-occurrence order of the tokens."""
-    is_candidate = np.array(may_be_keyword, dtype=bool)[token_id] if may_be_keyword else np.zeros(0, bool)
+    is_candidate = may_be_keyword[token_id]
     candidate_doc, candidate_id = doc[is_candidate], token_id[is_candidate]
     first, counts = _first_order_counts(candidate_doc * max(len(idf), 1) + candidate_id)
     total = np.bincount(candidate_doc, minlength=n_docs)
@@ -212,13 +215,6 @@ def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     _, first, counts = np.unique(keys, return_index=True, return_counts=True)
     order = np.argsort(first)
     return first[order], counts[order].astype(np.int64)
-
-
-def _idf_of(segmenter: Segmenter, tokens: list[str], may_be_keyword: list[bool]) -> np.ndarray:
-    """The IDF of each token that may be a keyword (the table's median for unknown words), 0 for the rest."""
-    values = np.zeros(len(tokens), dtype=np.float64)
-    values[np.array(may_be_keyword, dtype=bool)] = segmenter.idf_of(list(compress(tokens, may_be_keyword)))
-    return values
 
 
 def _offsets(row_doc: np.ndarray, n_docs: int) -> np.ndarray:
