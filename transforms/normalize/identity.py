@@ -25,9 +25,6 @@ def document_id(
         when = published_at.astimezone(dt.UTC).isoformat()
         key = f"t|{title_key}|{canonical(source)}|{when}"
     else:
-        body_key = canonical(body)
-        if title_key and not body_key:  # a headline without text: nothing else to tell it by
-            key = f"t|{title_key}|{canonical(source)}|"
-        else:
-            key = f"b|{body_key}"
+        body_key = canonical(body)  # a headline without text has nothing else to tell it by than the title
+        key = f"t|{title_key}|{canonical(source)}|" if title_key and not body_key else f"b|{body_key}"
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
