@@ -211,10 +211,26 @@ def _by_document_then_weight(row_doc: np.ndarray, weight: np.ndarray) -> np.ndar
 
 
 def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct key, the position of its first occurrence and its count, in order of first occurrence."""
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    return first[order], counts[order].astype(np.int64)
+    """For each distinct key (non-negative), the position of its first occurrence and its count, in
+    order of first occurrence.
+
+    Each key is packed with its position into one integer, so that two plain sorts of integers do
+    what `np.unique(return_index=True)` and an argsort do (stable argsorts are ~3x slower)."""
+    n = len(keys)
+    bits = max(n.bit_length(), 1)  # positions and counts fit in `bits` bits
+    if not n or int(keys.max()) >= 1 << (62 - bits):
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return first[order], counts[order].astype(np.int64)
+    low = np.int64((1 << bits) - 1)
+    packed = np.sort((keys.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))  # by key, then position
+    head = np.empty(n, dtype=bool)  # where a run of one key starts: its first occurrence
+    head[0] = True
+    np.not_equal(packed[1:] >> bits, packed[:-1] >> bits, out=head[1:])
+    starts = np.flatnonzero(head)
+    counts = np.diff(np.append(starts, n))
+    by_first = np.sort(((packed[starts] & low) << bits) | counts)
+    return by_first >> bits, by_first & low
 
 
 def _offsets(row_doc: np.ndarray, n_docs: int) -> np.ndarray:
