@@ -118,10 +118,14 @@ def test_results_do_not_depend_on_the_classification_memo(monkeypatch, processor
 
 def test_keywords_are_ordered_by_document_then_weight_ties_in_row_order_as_lexsort_orders_them():
     rng = np.random.default_rng(7)
-    for docs in (3, 70_000):  # document numbers sorted as 16-bit integers, and as they are
+    for docs in (3, 70_000, 1 << 40):  # packed with ranks and rows; too large to pack
         row_doc = np.sort(rng.integers(0, docs, 5000))
         weight = rng.integers(0, 4, 5000) / 4  # many ties
+        weight[:3] = -0.0  # ties with 0.0
         assert _by_document_then_weight(row_doc, weight).tolist() == np.lexsort((-weight, row_doc)).tolist()
+        weight[5] = np.nan  # sorted last, in row order
+        assert _by_document_then_weight(row_doc, weight).tolist() == np.lexsort((-weight, row_doc)).tolist()
+    assert _by_document_then_weight(np.zeros(0, dtype=np.int64), np.zeros(0)).tolist() == []
 
 
 def test_first_occurrences_and_counts_of_keys_are_those_np_unique_gives_in_first_occurrence_order():
