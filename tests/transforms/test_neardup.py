@@ -167,18 +167,21 @@ def test_signing_documents_does_not_import_datasketch():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
-def test_the_vectorized_minhash_equals_datasketch_update_batch():
+def test_the_vectorized_minhash_equals_datasketch_update_batch(monkeypatch):
     from datasketch import MinHash
+    from zhnews.transforms import neardup
     from zhnews.transforms.neardup import _PERMUTATIONS
 
     from tests.conftest import SAMPLES
 
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))
     (hashes,) = shingle_hashes_of_many([text])
-    assert len(hashes) > 4096  # more than one chunk
     reference = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
     reference.update_batch(hashes.tolist())
-    assert signature(text).hashvalues == reference.hashvalues.tolist()
+    for chunk in (neardup._CHUNK, 4096, 1000):
+        monkeypatch.setattr(neardup, "_CHUNK", chunk)
+        assert len(hashes) > 4096  # more than one chunk of the smaller sizes
+        assert signature(text).hashvalues == reference.hashvalues.tolist()
 
 
 def _mixed_corpus(seed, originals=40):
