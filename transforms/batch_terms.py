@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
 
 import numpy as np
 import pyarrow as pa
@@ -117,12 +116,10 @@ def analyse_texts(segmenter: Segmenter, texts: Sequence[tuple[str | None, str]],
     del tokens
     token_id = encoded.indices.to_numpy().astype(np.int64)
     distinct = encoded.dictionary
-    distinct_tokens = distinct.to_pylist()
-    distinct_terms, may_be_keyword = segmenter.classify(distinct_tokens)
+    classes = segmenter.token_classes(distinct.to_pylist())
     n_docs = len(texts)
-    term_doc, term, tf, term_in_title, term_count = _term_rows(doc, in_title, token_id, distinct_terms, n_docs)
-    idf = _idf_of(segmenter, distinct_tokens, may_be_keyword)
-    keyword_doc, keyword_id, weight, rank = _keyword_rows(doc, token_id, may_be_keyword, idf, n_docs, top)
+    term_doc, term, tf, term_in_title, term_count = _term_rows(segmenter, doc, in_title, token_id, classes.term, n_docs)
+    keyword_doc, keyword_id, weight, rank = _keyword_rows(doc, token_id, classes.keyword, classes.idf, n_docs, top)
     return BatchTerms(
         term_doc=term_doc,
         term=term,
@@ -161,30 +158,36 @@ def _cut_documents(
 
 
 def _term_rows(
-    doc: np.ndarray, in_title: np.ndarray, token_id: np.ndarray, distinct_terms: list[str], n_docs: int
+    segmenter: Segmenter,
+    doc: np.ndarray,
+    in_title: np.ndarray,
+    token_id: np.ndarray,
+    token_term: np.ndarray,
+    n_docs: int,
 ) -> tuple[np.ndarray, pa.StringArray, np.ndarray, np.ndarray, np.ndarray]:
     """(document, term) rows in first-occurrence order: document, term, tf, in_title; and each
-    document's term count. Tokens that fold to one term ("Trump", "trump") count as that term; a
-    term is a title term when its first occurrence is in the title (titles come first)."""
-    names = pa.array(distinct_terms, pa.string()).dictionary_encode()
-    is_term = (np.array(distinct_terms, dtype=object) != "")[token_id] if distinct_terms else np.zeros(0, bool)
-    term_doc, term_id, title = (
-        doc[is_term],
-        names.indices.to_numpy().astype(np.int64)[token_id][is_term],
-        in_title[is_term],
-    )
-    first, tf = _first_order_counts(term_doc * max(len(names.dictionary), 1) + term_id)
-    term = names.dictionary.take(pa.array(term_id[first]))
+    document's term count (`token_term`: the term id of each distinct token, -1 for none). Tokens
+    that fold to one term ("Trump", "trump") count as that term; a term is a title term when its
+    first occurrence is in the title (titles come first)."""
+    term_ids, batch_term = np.unique(token_term, return_inverse=True)  # the batch's terms, numbered 0...
+    if len(term_ids) and term_ids[0] < 0:  # -1 (no term) came first
+        term_ids, batch_term = term_ids[1:], batch_term - 1
+    of_token = batch_term[token_id]
+    is_term = of_token >= 0
+    term_doc, term_id, title = doc[is_term], of_token[is_term], in_title[is_term]
+    first, tf = _first_order_counts(term_doc * max(len(term_ids), 1) + term_id)
+    names = pa.array(segmenter.term_texts(term_ids.tolist()), pa.string())
+    term = names.take(pa.array(term_id[first]))
     return term_doc[first], term, tf, title[first], np.bincount(term_doc, minlength=n_docs).astype(np.int64)
 
 
 def _keyword_rows(
-    doc: np.ndarray, token_id: np.ndarray, may_be_keyword: list[bool], idf: np.ndarray, n_docs: int, top: int
+    doc: np.ndarray, token_id: np.ndarray, may_be_keyword: np.ndarray, idf: np.ndarray, n_docs: int, top: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each document's `top` keywords as `Segmenter.keywords_from` ranks them: document, token id,
     weight (n × idf / total, in that order of float operations), rank; a stable sort by weight, so
     ties keep the first-occurrence order of the tokens."""
-    is_candidate = np.array(may_be_keyword, dtype=bool)[token_id] if may_be_keyword else np.zeros(0, bool)
+    is_candidate = may_be_keyword[token_id]
     candidate_doc, candidate_id = doc[is_candidate], token_id[is_candidate]
     first, counts = _first_order_counts(candidate_doc * max(len(idf), 1) + candidate_id)
     total = np.bincount(candidate_doc, minlength=n_docs)
@@ -199,7 +202,23 @@ def _keyword_rows(
 
 def _by_document_then_weight(row_doc: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """The order of rows by document, then weight descending, ties in row order:
-    `np.lexsort((-weight, row_doc))`, as two stable sorts (faster: the second sorts small integers)."""
+    `np.lexsort((-weight, row_doc))`.
+
+    Each row's document, the rank of its weight among the distinct weights (heaviest first) and the
+    row itself are packed into one integer, whose plain sort is that order (stable sorts of floats
+    are ~2x slower); else (NaNs, too many rows to pack) two stable sorts."""
+    n = len(weight)
+    bits = max(n.bit_length(), 1)
+    if n and int(row_doc.max()) < 1 << (62 - 2 * bits) and not np.isnan(weight).any():
+        heaviest = np.argsort(-weight)  # ties in any order: they get one rank
+        sorted_weight = weight[heaviest]
+        step = np.empty(n, dtype=np.int64)
+        step[0] = 0
+        np.not_equal(sorted_weight[1:], sorted_weight[:-1], out=step[1:])
+        rank = np.empty(n, dtype=np.int64)
+        rank[heaviest] = np.cumsum(step)
+        packed = (row_doc.astype(np.int64) << (2 * bits)) | (rank << bits) | np.arange(n, dtype=np.int64)
+        return np.sort(packed) & np.int64((1 << bits) - 1)
     by_weight = np.argsort(-weight, kind="stable")
     docs = row_doc[by_weight]
     if len(docs) and docs.max() <= np.iinfo(np.uint16).max:
@@ -208,17 +227,26 @@ def _by_document_then_weight(row_doc: np.ndarray, weight: np.ndarray) -> np.ndar
 
 
 def _first_order_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct key, the position of its first occurrence and its count, in order of first occurrence."""
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    return first[order], counts[order].astype(np.int64)
+    """For each distinct key (non-negative), the position of its first occurrence and its count, in
+    order of first occurrence.
 
-
-def _idf_of(segmenter: Segmenter, tokens: list[str], may_be_keyword: list[bool]) -> np.ndarray:
-    """The IDF of each token that may be a keyword (the table's median for unknown words), 0 for the rest."""
-    values = np.zeros(len(tokens), dtype=np.float64)
-    values[np.array(may_be_keyword, dtype=bool)] = segmenter.idf_of(list(compress(tokens, may_be_keyword)))
-    return values
+    Each key is packed with its position into one integer, so that two plain sorts of integers do
+    what `np.unique(return_index=True)` and an argsort do (stable argsorts are ~3x slower)."""
+    n = len(keys)
+    bits = max(n.bit_length(), 1)  # positions and counts fit in `bits` bits
+    if not n or int(keys.max()) >= 1 << (62 - bits):
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return first[order], counts[order].astype(np.int64)
+    low = np.int64((1 << bits) - 1)
+    packed = np.sort((keys.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))  # by key, then position
+    head = np.empty(n, dtype=bool)  # where a run of one key starts: its first occurrence
+    head[0] = True
+    np.not_equal(packed[1:] >> bits, packed[:-1] >> bits, out=head[1:])
+    starts = np.flatnonzero(head)
+    counts = np.diff(np.append(starts, n))
+    by_first = np.sort(((packed[starts] & low) << bits) | counts)
+    return by_first >> bits, by_first & low
 
 
 def _offsets(row_doc: np.ndarray, n_docs: int) -> np.ndarray:

@@ -103,12 +103,15 @@ def concat_analyses(parts: Sequence[BatchAnalysis]) -> BatchAnalysis:
     )
 
 
-def analyse_batch(docs: Sequence[Document], segmenter: Segmenter) -> BatchAnalysis:
+def analyse_batch(
+    docs: Sequence[Document], segmenter: Segmenter, versions: Sequence[str] | None = None
+) -> BatchAnalysis:
     """`analyse_documents` of a batch of documents, with their terms and keywords counted for the
-    batch at once (`transforms.batch_terms`): far fewer Python steps per document."""
+    batch at once (`transforms.batch_terms`): far fewer Python steps per document. `versions`:
+    their `version_of`, when the caller has them."""
     return _analyse(
         [doc.doc_id for doc in docs],
-        [version_of(doc.title, doc.body) for doc in docs],
+        list(versions) if versions is not None else [version_of(doc.title, doc.body) for doc in docs],
         [analysis_text(doc) for doc in docs],
         segmenter,
     )

@@ -118,9 +118,9 @@ class DumpPipeline:
         analysed once), a group of about `ANALYSIS_CHARS` body characters at a time."""
         parts: list[list[BatchAnalysis]] = [[] for _ in dumps]
         for group in _analysis_groups(dumps):
-            batch = analyse_batch([doc for _, doc in group], self.segmenter)
+            batch = analyse_batch([doc for _, doc, _ in group], self.segmenter, [version for *_, version in group])
             start = 0
-            for owner, docs in groupby(owner for owner, _ in group):
+            for owner, docs in groupby(owner for owner, _, _ in group):
                 stop = start + sum(1 for _ in docs)
                 parts[owner].append(batch.slice(start, stop))
                 start = stop
@@ -135,22 +135,23 @@ def _decoded(data: bytes) -> Decoded | Rejected:
         return Rejected(exc.reason)
 
 
-def distinct_versions(documents: list[Document]) -> list[Document]:
-    """The documents of a dump once per (doc_id, version): a page saved twice is analysed once."""
-    return list({(d.doc_id, version_of(d.title, d.body)): d for d in documents}.values())
+def distinct_versions(documents: list[Document]) -> list[tuple[Document, str]]:
+    """The documents of a dump once per (doc_id, version), with their version: a page saved twice
+    is analysed once."""
+    return [(d, version) for (_, version), d in {(d.doc_id, version_of(d.title, d.body)): d for d in documents}.items()]
 
 
-def _analysis_groups(dumps: list[ProcessedDump]) -> Iterator[list[tuple[int, Document]]]:
-    """(dump index, document) pairs of the dumps' distinct document versions, in groups of about
+def _analysis_groups(dumps: list[ProcessedDump]) -> Iterator[list[tuple[int, Document, str]]]:
+    """(dump index, document, version) of the dumps' distinct document versions, in groups of about
     `ANALYSIS_CHARS` body characters."""
-    group: list[tuple[int, Document]] = []
+    group: list[tuple[int, Document, str]] = []
     size = 0
     for owner, dump in enumerate(dumps):
-        for doc in distinct_versions(dump.documents):
+        for doc, version in distinct_versions(dump.documents):
             if group and size + len(doc.body) > ANALYSIS_CHARS:
                 yield group
                 group, size = [], 0
-            group.append((owner, doc))
+            group.append((owner, doc, version))
             size += len(doc.body)
     if group:
         yield group

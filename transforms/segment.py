@@ -158,6 +158,7 @@ class Segmenter:
         self._term_memo: dict[str, str] = {}  # token -> its search term, or ""
         self._keyword_memo: dict[str, bool] = {}  # token -> whether it may be a keyword
         self._idf_memo: dict[str, float] = {}  # token -> its IDF (`idf_of`)
+        self._vocabulary = _Vocabulary()  # what `token_classes` remembers
 
     def cut(self, text: str) -> list[str]:
         """Every token of `text`, punctuation and spaces included, in order (jieba `cut`, HMM off)."""
@@ -172,14 +173,43 @@ class Segmenter:
         term = self._term_memo.get(token)
         if term is not None:
             return term, self._keyword_memo[token]
-        folded = token.strip().casefold()
-        known = (
-            folded if folded and self.is_term(folded) else "",
-            len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
-        )
+        known = self._classes(token)
         if len(self._term_memo) < _MEMO_LIMIT:
             self._term_memo[token], self._keyword_memo[token] = known
         return known
+
+    def token_classes(self, tokens: Sequence[str]) -> TokenClasses:
+        """`classify` and `idf_of` of distinct tokens as arrays, for a batch's counting in numpy:
+        each token's term (an id, -1 for none; `term_texts` gives its text), whether it may be a
+        keyword, and its IDF when it may be one (else 0). Remembered per token, so one dictionary
+        lookup each for tokens seen before."""
+        vocabulary = self._vocabulary
+        rows = list(map(vocabulary.rows.get, tokens))
+        if None in rows:
+            unseen = list(dict.fromkeys(compress(tokens, map(is_, rows, repeat(None)))))
+            if len(vocabulary.rows) + len(unseen) > _MEMO_LIMIT:  # full: start again (ids hold within a call)
+                self._vocabulary = vocabulary = _Vocabulary()
+                unseen = list(dict.fromkeys(tokens))
+            classes = [self._classes(token) for token in unseen]
+            keyword = np.fromiter((c[1] for c in classes), dtype=bool, count=len(classes))
+            idf = np.zeros(len(unseen), dtype=np.float64)
+            idf[keyword] = self.idf.lookup(list(compress(unseen, keyword)), self.median_idf)
+            vocabulary.add(unseen, [c[0] for c in classes], keyword, idf)
+            rows = list(map(vocabulary.rows.get, tokens))
+        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        return TokenClasses(vocabulary.term[at], vocabulary.keyword[at], vocabulary.idf[at])
+
+    def term_texts(self, term_ids: Iterable[int]) -> list[str]:
+        """The text of each term id `token_classes` gave (valid until its next call)."""
+        return list(map(self._vocabulary.terms.__getitem__, term_ids))
+
+    def _classes(self, token: str) -> tuple[str, bool]:
+        """(the search term a token stands for or "", whether it may be a keyword)."""
+        folded = token.strip().casefold()
+        return (
+            folded if folded and self.is_term(folded) else "",
+            len(folded) >= 2 and token.casefold() not in self.stopwords and bool(_LETTER.search(token)),
+        )
 
     def idf_of(self, tokens: Sequence[str]) -> np.ndarray:
         """The IDF of each token (float64; the table's median for words not in it). Memoized:
@@ -251,6 +281,39 @@ class Segmenter:
         # a stable sort: ties keep input order (faster than heapq.nlargest for a document's few hundred words)
         ranked = sorted(zip(candidates, weights, strict=True), key=itemgetter(1), reverse=True)[:top]
         return [Keyword(w, weight, rank) for rank, (w, weight) in enumerate(ranked, start=1)]
+
+
+class TokenClasses(NamedTuple):
+    """`Segmenter.token_classes` of some tokens, one array entry a token."""
+
+    term: np.ndarray  # int64: the id of the search term the token stands for, -1 for none
+    keyword: np.ndarray  # bool: whether the token may be a keyword
+    idf: np.ndarray  # float64: its IDF if it may be a keyword, else 0
+
+
+class _Vocabulary:
+    """Tokens seen by `token_classes` (a row each) and their classes as arrays; the distinct terms
+    they stand for (an id each)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.term = np.zeros(0, dtype=np.int64)
+        self.keyword = np.zeros(0, dtype=bool)
+        self.idf = np.zeros(0, dtype=np.float64)
+        self.term_ids: dict[str, int] = {}
+        self.terms: list[str] = []
+
+    def add(self, tokens: list[str], terms: list[str], keyword: np.ndarray, idf: np.ndarray) -> None:
+        """New tokens (not yet here) with their terms ("" for none), keyword flags and IDFs."""
+        for term in terms:
+            if term and term not in self.term_ids:
+                self.term_ids[term] = len(self.terms)
+                self.terms.append(term)
+        ids = [self.term_ids[term] if term else -1 for term in terms]
+        self.rows.update(zip(tokens, range(len(self.rows), len(self.rows) + len(tokens)), strict=True))
+        self.term = np.concatenate((self.term, np.array(ids, dtype=np.int64)))
+        self.keyword = np.concatenate((self.keyword, keyword))
+        self.idf = np.concatenate((self.idf, idf))
 
 
 def _build_engine(engine: str, user_dict: Sequence[DictEntry]):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import zhnews.transforms.segment as segment
 from zhnews.flows.config import load_segmenter
-from zhnews.transforms.batch_terms import _by_document_then_weight, analyse_texts
+from zhnews.transforms.batch_terms import _by_document_then_weight, _first_order_counts, analyse_texts
 from zhnews.transforms.segment import Keyword, Segmenter, analyse_text
 
 from bench.synth import Writer
@@ -118,7 +118,26 @@ def test_results_do_not_depend_on_the_classification_memo(monkeypatch, processor
 
 def test_keywords_are_ordered_by_document_then_weight_ties_in_row_order_as_lexsort_orders_them():
     rng = np.random.default_rng(7)
-    for docs in (3, 70_000):  # document numbers sorted as 16-bit integers, and as they are
+    for docs in (3, 70_000, 1 << 40):  # packed with ranks and rows; too large to pack
         row_doc = np.sort(rng.integers(0, docs, 5000))
         weight = rng.integers(0, 4, 5000) / 4  # many ties
+        weight[:3] = -0.0  # ties with 0.0
         assert _by_document_then_weight(row_doc, weight).tolist() == np.lexsort((-weight, row_doc)).tolist()
+        weight[5] = np.nan  # sorted last, in row order
+        assert _by_document_then_weight(row_doc, weight).tolist() == np.lexsort((-weight, row_doc)).tolist()
+    assert _by_document_then_weight(np.zeros(0, dtype=np.int64), np.zeros(0)).tolist() == []
+
+
+def test_first_occurrences_and_counts_of_keys_are_those_np_unique_gives_in_first_occurrence_order():
+    rng = np.random.default_rng(11)
+    for keys in (
+        rng.integers(0, 50, 2000),  # many repeats
+        rng.integers(0, 1 << 40, 3000),  # keys too large to pack with positions: the np.unique path
+        np.array([7]),
+        np.zeros(0, dtype=np.int64),
+    ):
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        got_first, got_counts = _first_order_counts(keys)
+        assert got_first.tolist() == first[order].tolist()
+        assert got_counts.tolist() == counts[order].tolist()

@@ -167,18 +167,21 @@ def test_signing_documents_does_not_import_datasketch():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
-def test_the_vectorized_minhash_equals_datasketch_update_batch():
+def test_the_vectorized_minhash_equals_datasketch_update_batch(monkeypatch):
     from datasketch import MinHash
+    from zhnews.transforms import neardup
     from zhnews.transforms.neardup import _PERMUTATIONS
 
     from tests.conftest import SAMPLES
 
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))
     (hashes,) = shingle_hashes_of_many([text])
-    assert len(hashes) > 4096  # more than one chunk
     reference = MinHash(num_perm=128, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
     reference.update_batch(hashes.tolist())
-    assert signature(text).hashvalues == reference.hashvalues.tolist()
+    for chunk in (neardup._CHUNK, 4096, 1000):
+        monkeypatch.setattr(neardup, "_CHUNK", chunk)
+        assert len(hashes) > 4096  # more than one chunk of the smaller sizes
+        assert signature(text).hashvalues == reference.hashvalues.tolist()
 
 
 def _mixed_corpus(seed, originals=40):
@@ -372,3 +375,16 @@ def test_rank_in_runs_numbers_each_run_of_equal_values_from_zero():
 
     assert rank_in_runs(np.array([3, 3, 3, 5, 7, 7])).tolist() == [0, 1, 2, 0, 0, 1]
     assert rank_in_runs(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_signed_shingles_are_those_of_the_shingle_text_for_any_character():
+    """Signing masks characters by a table instead of `shingle_text`'s regex: the same characters
+    stay, also case folds that change length, astral characters, underscores and lone surrogates."""
+    from zhnews.transforms.neardup import _shingle_codes, shingle_text
+
+    rng = random.Random(7)
+    texts = ["".join(chr(rng.randrange(0x110000)) for _ in range(rng.randrange(40))) for _ in range(500)]
+    texts += ["", "Straße İstanbul ﬁne ΣΑΣ", "𠀀𠀁𝟘😀_a_b ２０２４年", "\ud800孤\udfff立", "全角ＡＢＣ，标点。"]
+    codes, lengths = _shingle_codes(texts)
+    assert lengths.tolist() == [len(shingle_text(t)) for t in texts]
+    assert codes.tolist() == [ord(c) for t in texts for c in shingle_text(t)]

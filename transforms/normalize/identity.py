@@ -24,8 +24,7 @@ def document_id(
     if title_key and published_at is not None and title_read:
         when = published_at.astimezone(dt.UTC).isoformat()
         key = f"t|{title_key}|{canonical(source)}|{when}"
-    elif title_key and not canonical(body):
-        key = f"t|{title_key}|{canonical(source)}|"  # a headline without text: nothing else to tell it by
     else:
-        key = f"b|{canonical(body)}"
+        body_key = canonical(body)  # a headline without text has nothing else to tell it by than the title
+        key = f"t|{title_key}|{canonical(source)}|" if title_key and not body_key else f"b|{body_key}"
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
