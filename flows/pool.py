@@ -70,6 +70,8 @@ class BatchPoolTaskRunner(ThreadPoolTaskRunner):
     def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         global _current
         try:
+            if exc_type is not None and self._pool is not None:  # batches not started yet are not waited for
+                self._pool.shutdown(wait=False, cancel_futures=True)
             super().__exit__(exc_type, exc_value, traceback)
         finally:
             with _current_lock:
