@@ -106,15 +106,18 @@ class TreeRssSampler(threading.Thread):
     def _role(self, proc: psutil.Process) -> str:
         if proc.pid not in self._roles:
             cmd = " ".join(proc.cmdline())
-            role = (
-                "driver"
-                if proc.pid == self.root.pid
-                else "prefect server"
-                if "uvicorn" in cmd
-                else "worker"
-                if "multiprocessing" in cmd or "dask" in cmd
-                else "other"
-            )
+            if proc.pid == self.root.pid:
+                role = "driver"
+            elif "uvicorn" in cmd:
+                role = "prefect server"
+            elif "resource_tracker" in cmd:
+                role = "resource tracker"
+            elif "forkserver" in cmd and proc.ppid() == self.root.pid:  # its workers have its command line
+                role = "fork server"
+            elif "multiprocessing" in cmd or "dask" in cmd:
+                role = "worker"
+            else:
+                role = "other"
             if role == "other":  # maybe sampled between fork and exec, still with its parent's command line
                 return role
             self._roles[proc.pid] = role
