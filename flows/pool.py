@@ -56,16 +56,14 @@ class BatchPoolTaskRunner(ThreadPoolTaskRunner):
 
     def __enter__(self) -> Self:
         global _current
-        super().__enter__()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        multiprocessing.forkserver.ensure_running()  # the fork server imports while the first batches queue
-        self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=start_worker)
         with _current_lock:
             if _current is not None:
                 raise RuntimeError("a batch pool is already running in this process")
-            _current = self._pool
-        return self
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            multiprocessing.forkserver.ensure_running()  # the fork server imports while the first batches queue
+            self._pool = _current = ProcessPoolExecutor(self.processes, mp_context=context, initializer=start_worker)
+        return super().__enter__()
 
     def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         global _current
