@@ -6,7 +6,8 @@
 
 Every ingest is the CLI in a subprocess (`python -m zhnews.flows.cli ingest ...`) with a fresh data dir;
 peak RSS is the largest sum of RSS over the ingest's whole process tree (the CLI, its worker
-processes and Prefect's temporary server), sampled every 20 ms with psutil. Prints figures only:
+processes and Prefect's temporary server), sampled every 20 ms with psutil, next to the largest sum
+of PSS (shared pages counted once) and each kind of process's largest RSS and USS. Prints figures only:
 nothing here passes or fails.
 """
 
@@ -36,62 +37,87 @@ from bench.corpus import Corpus, generate, sample_text  # noqa: E402
 
 @dataclass
 class Run:
-    """One `zhnews ingest` subprocess: wall time, peak RSS of its tree, and its JSON summary."""
+    """One `zhnews ingest` subprocess: wall time, peak memory of its tree, and its JSON summary."""
 
     wall: float
-    peak_rss: int
-    peak_single_rss: int
+    memory: TreeMemory
     summary: dict = field(default_factory=dict)
-    peak_by_role: dict[str, int] = field(default_factory=dict)
 
-    def roles(self) -> str:
-        """Peak RSS of each kind of process (the largest one of that kind)."""
-        return ", ".join(f"{role} {rss / 2**20:.0f}" for role, rss in sorted(self.peak_by_role.items())) + " MiB"
+    @property
+    def peak_rss(self) -> int:
+        return self.memory.peak_rss
+
+
+@dataclass
+class TreeMemory:
+    """Peaks of an ingest's process tree, sampled together.
+
+    - `peak_rss`: the largest sum of RSS over the tree (issue 16's figure). A page shared by several
+      processes (a shared library, a page a forked worker inherited and never wrote) is counted once
+      per process that maps it, so this overstates the memory the tree uses;
+    - `peak_pss`: the largest sum of PSS (proportional set size: a page shared by n processes counts
+      1/n in each), the memory the tree really holds;
+    - per role (driver, worker, prefect server, ...): the largest RSS and the largest USS (unique set
+      size: the pages only that process maps, what ending it would give back) of one process of that role.
+    """
+
+    peak_rss: int = 0
+    peak_pss: int = 0
+    rss_by_role: dict[str, int] = field(default_factory=dict)
+    uss_by_role: dict[str, int] = field(default_factory=dict)
+
+    def roles(self, which: str = "rss") -> str:
+        """Each kind of process's peak (the largest one of that kind), in MiB."""
+        by_role = self.rss_by_role if which == "rss" else self.uss_by_role
+        return ", ".join(f"{role} {value / 2**20:.0f}" for role, value in sorted(by_role.items())) + " MiB"
 
 
 class TreeRssSampler(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants until stopped."""
+    """Samples the memory of a process and all its descendants (`TreeMemory`) until stopped."""
 
     def __init__(self, pid: int, interval: float = 0.02):
         super().__init__(daemon=True)
         self.root = psutil.Process(pid)
         self.interval = interval
-        self.peak = 0
-        self.peak_single = 0
-        self.peak_by_role: dict[str, int] = {}
+        self.memory = TreeMemory()
         self._roles: dict[int, str] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
+        memory = self.memory
         while not self._halt.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
-            rss = []
+            rss = pss = 0
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    value = proc.memory_info().rss
-                    rss.append(value)
+                    info = proc.memory_full_info()  # rss, and uss/pss from /proc/PID/smaps_rollup
+                    rss += info.rss
+                    pss += info.pss
                     role = self._role(proc)
-                    self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), value)
-            if rss:
-                self.peak = max(self.peak, sum(rss))
-                self.peak_single = max(self.peak_single, max(rss))
+                    memory.rss_by_role[role] = max(memory.rss_by_role.get(role, 0), info.rss)
+                    memory.uss_by_role[role] = max(memory.uss_by_role.get(role, 0), info.uss)
+            memory.peak_rss = max(memory.peak_rss, rss)
+            memory.peak_pss = max(memory.peak_pss, pss)
             self._halt.wait(self.interval)
 
     def _role(self, proc: psutil.Process) -> str:
         if proc.pid not in self._roles:
             cmd = " ".join(proc.cmdline())
-            role = (
-                "driver"
-                if proc.pid == self.root.pid
-                else "prefect server"
-                if "uvicorn" in cmd
-                else "worker"
-                if "multiprocessing" in cmd or "dask" in cmd
-                else "other"
-            )
+            if proc.pid == self.root.pid:
+                role = "driver"
+            elif "uvicorn" in cmd:
+                role = "prefect server"
+            elif "resource_tracker" in cmd:
+                role = "resource tracker"
+            elif "forkserver" in cmd and proc.ppid() == self.root.pid:  # its workers have its command line
+                role = "fork server"
+            elif "multiprocessing" in cmd or "dask" in cmd:
+                role = "worker"
+            else:
+                role = "other"
             if role == "other":  # maybe sampled between fork and exec, still with its parent's command line
                 return role
             self._roles[proc.pid] = role
@@ -118,7 +144,7 @@ def ingest(paths: list[Path], data_dir: Path, extra: list[str], env: dict[str, s
         raise SystemExit(f"ingest failed ({proc.returncode}):\n{out}\n{err}")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     summary_path.unlink()
-    return Run(wall, sampler.peak, sampler.peak_single, summary, sampler.peak_by_role)
+    return Run(wall, sampler.memory, summary)
 
 
 def jieba_mb_per_s(text: str) -> tuple[float, float]:
@@ -188,8 +214,7 @@ def bench(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
         ("  wall time minus the fixed start-up", f"{first.wall - fixed:.2f} s = {marginal:.2f} MB/s"),
         ("  flow run (discover → last DuckDB commit)", f"{first.summary['wall_seconds']:.2f} s = {flow:.2f} MB/s"),
         ("time by stage (worker stages summed over workers)", stage_line(first.summary)),
-        ("peak RSS, ingest process tree (sum)", f"{first.peak_rss / 2**20:.0f} MiB"),
-        ("peak RSS, largest single process", f"{first.peak_single_rss / 2**20:.0f} MiB ({first.roles()})"),
+        *memory_rows(first.memory),
         ("jieba.lcut accurate mode, 1 process", f"{jieba_rate:.2f} MB/s ({jieba_seconds:.1f} s on a sample)"),
         ("ratio end-to-end CLI MB/s ÷ jieba MB/s", f"{e2e / jieba_rate:.1f}×"),
         ("ratio (wall − fixed start-up) MB/s ÷ jieba MB/s", f"{marginal / jieba_rate:.1f}×"),
@@ -208,6 +233,22 @@ def bench(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
     print_table(f"zhnews bench · {corpus.mb:.0f} MB generated corpus", rows)
 
 
+def memory_rows(memory: TreeMemory) -> list[tuple[str, str]]:
+    """The memory figures of one ingest, each saying what it counts."""
+    return [
+        (
+            "peak RSS, ingest process tree (sum of RSS)",
+            f"{memory.peak_rss / 2**20:.0f} MiB (shared pages once per process)",
+        ),
+        (
+            "peak PSS, ingest process tree (sum of PSS)",
+            f"{memory.peak_pss / 2**20:.0f} MiB (shared pages counted once)",
+        ),
+        ("peak RSS of one process, by kind", memory.roles("rss")),
+        ("peak USS of one process, by kind", f"{memory.roles('uss')} (pages no other process maps)"),
+    ]
+
+
 def rss_ratio(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
     runs: dict[float, tuple[Corpus, Run]] = {}
     for mb in (args.small_mb, args.large_mb):
@@ -223,11 +264,12 @@ def rss_ratio(args: argparse.Namespace, work: Path, env: dict[str, str]) -> None
             (
                 f"{corpus.mb:.0f} MB ({corpus.files} files)",
                 f"wall {run.wall:.1f} s ({corpus.mb / run.wall:.2f} MB/s), peak RSS tree {run.peak_rss / 2**20:.0f} MiB,"
-                f" largest process {run.peak_single_rss / 2**20:.0f} MiB; by kind: {run.roles()}",
+                f" PSS tree {run.memory.peak_pss / 2**20:.0f} MiB; RSS by kind: {run.memory.roles()};"
+                f" USS by kind: {run.memory.roles('uss')}",
             )
         )
     rows.append(("peak RSS ratio (tree)", f"{large.peak_rss / small.peak_rss:.2f}× (target ≤ 1.3×)"))
-    rows.append(("peak RSS ratio (largest process)", f"{large.peak_single_rss / small.peak_single_rss:.2f}×"))
+    rows.append(("peak PSS ratio (tree)", f"{large.memory.peak_pss / small.memory.peak_pss:.2f}×"))
     print_table(f"zhnews bench · peak RSS {args.large_mb:g} MB vs {args.small_mb:g} MB", rows)
 
 

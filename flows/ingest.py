@@ -107,10 +107,12 @@ def extract_batch(
     done: list[FileResult] | None = None,
     segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
-    """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a worker)."""
+    """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a
+    worker of the batch pool, or in this task's process when none runs)."""
     from zhnews.flows.batches import run_batch
+    from zhnews.flows.pool import run_in_pool
 
-    return run_batch(batch, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
+    return run_in_pool(run_batch, batch, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
 
 
 @task(name="stories", cache_policy=NO_CACHE)

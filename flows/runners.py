@@ -37,17 +37,20 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
     """A task runner for the ingest flow.
 
     - `process` with 1 worker: batches run in the flow's own process, one at a time (no spawn cost);
-    - `process` with N > 1 workers: a pool of N worker processes (Prefect's ProcessPoolTaskRunner);
+    - `process` with N > 1 workers: batches are task runs in this process's threads, their work done
+      by N worker processes that never import Prefect (`flows.pool`);
     - `dask`: the Dask cluster at `dask_address`, or a temporary LocalCluster of `workers` processes.
     """
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    from prefect.task_runners import ThreadPoolTaskRunner
 
     check_runner_options(kind, workers, dask_address)
     workers = workers or default_workers()
     if kind == "process":
         if workers == 1:
             return ThreadPoolTaskRunner(max_workers=1)
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=start_worker, initargs=(os.getpid(),))
+        from zhnews.flows.pool import BatchPoolTaskRunner
+
+        return BatchPoolTaskRunner(max_workers=2 * workers, processes=workers)
     try:
         from prefect_dask import DaskTaskRunner
     except ImportError as exc:  # pragma: no cover - prefect-dask is a dependency
@@ -65,11 +68,12 @@ def make_task_runner(kind: str = "process", workers: int | None = None, dask_add
     )
 
 
-def start_worker(parent_pid: int) -> None:
+def start_worker(parent_pid: int | None = None) -> None:
     """Worker initializer: a Ctrl-C is the ingest's to handle (it rolls back and stops the pool), and
-    the worker ends with the ingest (`exit_with_parent`)."""
+    the worker ends with the process that started it (`exit_with_parent`; None: its parent now, the
+    batch pool's fork server, which ends with the ingest)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent(parent_pid)
+    exit_with_parent(os.getppid() if parent_pid is None else parent_pid)
 
 
 def exit_with_parent(parent_pid: int) -> None:

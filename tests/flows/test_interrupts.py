@@ -138,3 +138,36 @@ def test_prefects_temporary_server_ends_with_a_run_killed_with_sigkill(tmp_path)
     assert len(servers) == 1
     _, alive = psutil.wait_procs(servers, timeout=30)
     assert alive == []
+
+
+def test_the_batch_pool_ends_with_a_run_killed_with_sigkill(tmp_path):
+    """The workers and their fork server end themselves once the run is gone (no exit handler runs after `kill -9`)."""
+    inbox, release = small_inbox(tmp_path / "inbox"), tmp_path / "release"
+    env = own_server_env(tmp_path, ZHNEWS_FAULT="after-load:1:pause", ZHNEWS_FAULT_RELEASE=str(release))
+    command = [
+        ZHNEWS,
+        "ingest",
+        inbox,
+        "-d",
+        tmp_path / "data",
+        "--batch-files",
+        "2",
+        "--workers",
+        "2",
+        "--no-progress",
+    ]
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(Path(f"{release}.paused"), run)
+        pool = [
+            p
+            for p in psutil.Process(run.pid).children(recursive=True)
+            if "multiprocessing" in " ".join(p.cmdline()) and "resource_tracker" not in " ".join(p.cmdline())
+        ]
+        run.kill()
+        run.wait()
+    finally:
+        release.touch()
+    assert len(pool) == 3  # the fork server and two workers
+    _, alive = psutil.wait_procs(pool, timeout=30)
+    assert alive == []
