@@ -217,7 +217,7 @@ def ingest(
 
 def _import_ahead() -> None:
     """Import, in a thread, what an ingest imports only once it has files (the extraction code and
-    the stories pass: ~0.5 s, mostly pypinyin) or on its first flow call (FastAPI's JSON encoder, for the parameters),
+    the stories pass: ~0.25 s) or on its first flow call (FastAPI's JSON encoder, for the parameters),
     while this process mostly waits for Prefect's server to boot. A flow that needs a module before
     it is done waits for it (Python's import lock); a run with nothing to do never does."""
     import fastapi.encoders  # noqa: F401

@@ -24,3 +24,15 @@ def test_opening_the_warehouse_and_the_ingest_flow_import_no_extraction_or_stori
     )
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert imported.strip() == "[]"
+
+
+def test_the_extraction_code_imports_pypinyin_only_when_an_outlet_table_is_built():
+    """The driver imports the extraction code (for the unchanged-file checks and the batch tables) but
+    builds no outlet table: it does not hold pypinyin's ~55 MiB; the workers that resolve outlets do."""
+    code = (
+        "import sys; import zhnews.flows.extract, zhnews.flows.batches; print('pypinyin' in sys.modules); "
+        "from zhnews.transforms.normalize.outlets import OutletResolver; "
+        "print(OutletResolver({'新浪财经': '新浪财经'}).resolve('Xin Lang Cai Jing'), 'pypinyin' in sys.modules)"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert printed.split("\n")[:2] == ["False", "('新浪财经', True) True"]

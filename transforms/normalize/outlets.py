@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pypinyin import lazy_pinyin
 from zhnews.transforms.normalize.text import canonical
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -13,6 +12,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def pinyin_key(name: str) -> str:
     """The canonical pinyin spelling of a Chinese name: 新浪财经 → `xinlangcaijing`."""
+    # imported here: pypinyin's tables take ~55 MiB, which a process that imports the pipeline without
+    # building an outlet table (the ingest's driver) need not hold
+    from pypinyin import lazy_pinyin
+
     return canonical("".join(lazy_pinyin(name)))
 
 
