@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -77,15 +78,18 @@ class BatchPoolTaskRunner(ThreadPoolTaskRunner):
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
-            stop_fork_server()
+            stop_helper_processes()
 
 
-def stop_fork_server() -> None:
-    """End the fork server (it holds the extraction code's memory) once its workers are gone.
+def stop_helper_processes() -> None:
+    """End the fork server (it holds the extraction code's memory) once its workers are gone, and
+    multiprocessing's resource tracker, which the pool started (left running, it outlived the ingest
+    by a moment, a process left in the terminal's process group).
 
-    Python starts one per process and keeps it until the process ends; `_stop` is how its own tests
-    end it. A later pool starts a new one.
+    Python starts one of each per process and keeps them until the process ends; `_stop` is how its
+    own tests end them. A later pool starts new ones.
     """
-    stop = getattr(multiprocessing.forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        stop()
+    for helper in (multiprocessing.forkserver._forkserver, multiprocessing.resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            stop()
