@@ -43,8 +43,9 @@ def check_warehouse(root: Path) -> None:
     """The warehouse opens read-write (raises WarehouseUnavailable with what to do if not).
 
     Opening it starts the loader's copy from the published file when the last run completed (a copy
-    of the whole file, ~1 s for 1 GB), here while Prefect's server boots. It also runs a query with a parameter: DuckDB's first one imports pandas and NumPy (0.3-0.9 s),
-    which the run would pay anyway; done here, it overlaps the start-up of Prefect's server.
+    of the whole file, ~1 s for 1 GB). It also runs a query with a parameter: DuckDB's first one
+    imports pandas and NumPy (0.3-0.9 s). The run would pay both anyway; done here, they overlap the
+    start-up of Prefect's server.
     """
     from zhnews.warehouse.store import Warehouse  # imported here: the other checks run before any heavy import
 
