@@ -433,6 +433,41 @@ def reindex(
     Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories")
 
 
+@app.command("train-header")
+def train_header(
+    sets: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Annotated sets: folders with a gold.json and its dumps (default: the repository's sets)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the model (default: the built-in profiles folder's header_model.json)."),
+    ] = None,
+    profiles: ProfilesOpt = None,
+) -> None:
+    """Train the header reader (title, date and outlet of article pages) on annotated pages, and write its model.
+
+    To teach it your sites: annotate a few pages in the gold format (README, *Teaching the header reader*),
+    run `zhnews train-header tests/fixtures/... your/set --out your-profiles/header_model.json`, and ingest
+    with `--profiles your-profiles`: the model in the last profiles folder wins.
+    """
+    from zhnews.flows.header_training import DEFAULT_SETS, model_path, train_model
+    from zhnews.transforms.profiles import ProfileError
+
+    folders = list(sets or DEFAULT_SETS)
+    missing = [str(f) for f in folders if not (f / "gold.json").is_file()]
+    if missing:
+        raise fail(f"not an annotated set (no gold.json): {', '.join(missing)}")
+    try:
+        model, pages = train_model(folders, [str(p) for p in profiles or ()])
+    except (ProfileError, OSError, ValueError, KeyError) as exc:
+        raise fail(f"cannot train the header reader: {exc}") from None
+    target = out or model_path(None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(model.to_json(), encoding="utf-8")
+    Console().print(f"trained on {len(pages)} pages of {len(folders)} sets; wrote {target}")
+
+
 @app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="One dump file.")],
@@ -463,6 +498,7 @@ def explain(
         pipeline = DumpPipeline(load_profiles([str(p) for p in profiles or ()]))
     except (Unreadable, FileNotFoundError, ValueError) as exc:
         raise fail(str(exc)) from None
+    pipeline.processor.keep_headers = True
     line_stats, counted = _corpus_counts(data_dir, item.file_id)
     saved = saved_at(item)
     dump = pipeline.run(Dump(data, saved), line_stats)
@@ -488,6 +524,13 @@ def explain(
     for doc in extract.documents:
         when = doc.published_at.isoformat() if doc.published_at else "-"
         out.print(f"[bold]doc {doc.ordinal}[/]: {escape(doc.title or '-')} | {escape(doc.source or '-')} | {when}")
+        for name, ranked in _header_candidates(extract, doc.ordinal).items():
+            out.print(f"  [bold]{name}[/] candidates (score, line, what decided):")
+            for shown in ranked:
+                why = ", ".join(f"{f} {w:+.1f}" for f, w in shown["decided_by"])
+                out.print(
+                    f"    {shown['score']:7.2f} {shown['line_no']:5d} {escape(shown['text'][:width])}  [dim]{escape(why)}[/]"
+                )
 
 
 def _corpus_counts(data_dir: Path, file_id: str) -> tuple[LineStats | None, str]:
@@ -523,10 +566,34 @@ def _explained(file: Path, dump: ProcessedDump, saved: datetime | None, counted:
                 "title": d.title,
                 "source": d.source,
                 "published_at": d.published_at.isoformat() if d.published_at else None,
+                "header_candidates": _header_candidates(dump.extract, d.ordinal),
             }
             for d in dump.documents
         ],
     }
+
+
+HEADER_CANDIDATES_SHOWN = 5
+
+
+def _header_candidates(extract, ordinal: int) -> dict[str, list[dict]]:
+    """A page's best header candidates per field, as the model ranked them, with the features that decided."""
+    reading = extract.headers.get(ordinal)  # a HeaderReading (transforms/header/reader.py)
+    if reading is None:
+        return {}
+    shown = {}
+    for name, ranked in reading.ranked.items():
+        scorer = reading.model.scorers.get(name) if reading.model else None
+        shown[name] = [
+            {
+                "score": round(scorer.logit(c.features) if scorer else score, 3),
+                "line_no": reading.page.numbers[c.at] if c.at < len(reading.page.numbers) else None,
+                "text": c.text,
+                "decided_by": [(f, round(w, 2)) for f, w in (scorer.contributions(c.features) if scorer else [])],
+            }
+            for score, c in ranked[:HEADER_CANDIDATES_SHOWN]
+        ]
+    return shown
 
 
 def run() -> None:

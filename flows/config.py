@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from zhnews.transforms.header.model import MODEL_FILE, HeaderModel
 from zhnews.transforms.profiles import (
     BUILTIN_DIR,
     ProfileError,
@@ -33,7 +34,7 @@ def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> ProfileSet:
     ProfileError lists every fault of every file, one line each, naming the file and the key.
     """
     folders = profile_folders(extra_dirs)
-    return _load(tuple(map(str, folders)), _files_stamp(folders, ("*.toml", "outlets*.tsv")))
+    return _load(tuple(map(str, folders)), _files_stamp(folders, ("*.toml", "outlets*.tsv", MODEL_FILE)))
 
 
 def _files_stamp(folders: list[Path], patterns: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
@@ -84,7 +85,21 @@ def _load(folders: tuple[str, ...], files_stamp: tuple[tuple[str, int, int], ...
             outlets.extend(parse_outlets_tsv(path.read_text(encoding="utf-8")))
     if faults:
         raise ProfileError(faults)
-    return ProfileSet(profiles=tuple(by_name.values()), outlet_rows=tuple(outlets))
+    return ProfileSet(
+        profiles=tuple(by_name.values()), outlet_rows=tuple(outlets), header_model=_header_model(map(Path, folders))
+    )
+
+
+def _header_model(folders: Iterable[Path]) -> HeaderModel | None:
+    """The header reader's model: the last folder's `header_model.json` (a user's retrained one wins
+    over the built-in), or None when no folder has one (the layout rules then read headers)."""
+    paths = [path for folder in folders if (path := folder / MODEL_FILE).is_file()]
+    if not paths:
+        return None
+    try:
+        return HeaderModel.from_json(paths[-1].read_text(encoding="utf-8"))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProfileError([f"{paths[-1]}: not a header model ({exc}); retrain it with zhnews train-header"]) from exc
 
 
 def load_segmenter(extra_dirs: Iterable[str | Path] = (), engine: str = DEFAULT_ENGINE) -> Segmenter:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field, replace
 from zhnews.transforms.cleaners import DEFAULT_CLEANERS, build_cleaners
 from zhnews.transforms.corpus_lines import LineStats, dump_line_hashes
 from zhnews.transforms.decode import ICON_GLYPHS
+from zhnews.transforms.header.reader import HeaderReading, page_of, read_header
 from zhnews.transforms.layouts import split_dump
 from zhnews.transforms.model import Document, Draft, Line, RemovedLine
 from zhnews.transforms.normalize.body_kind import listing_body_kind
 from zhnews.transforms.normalize.credits import credited_outlet
-from zhnews.transforms.normalize.dates import find_datetime
+from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 from zhnews.transforms.normalize.identity import document_id
 from zhnews.transforms.normalize.outlets import OutletResolver
 from zhnews.transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
@@ -41,6 +42,7 @@ class DumpExtract:
     stats: Counter[str] = field(default_factory=Counter)
     site: str = "*"
     line_hashes: frozenset[str] = frozenset()  # candidate-line hashes, for the corpus counts
+    headers: dict[int, HeaderReading] = field(default_factory=dict)  # by ordinal, when the processor keeps them
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +102,11 @@ def cut_long_lines(lines: list[Line], limit: int = MAX_BODY_CHARS) -> set[int]:
 class DumpProcessor:
     """Splits, cleans and normalizes dumps with one set of profiles and cleaners."""
 
-    def __init__(self, profiles: ProfileSet, cleaners: tuple[str, ...] = DEFAULT_CLEANERS):
+    def __init__(self, profiles: ProfileSet, cleaners: tuple[str, ...] = DEFAULT_CLEANERS, keep_headers: bool = False):
         self.profiles = profiles
         self.cleaners = build_cleaners(cleaners)
         self.outlets = OutletResolver(profiles.outlet_aliases())
+        self.keep_headers = keep_headers  # keep each page's ranked header candidates (explain, training)
 
     def survey(self, text: str) -> Survey:
         """The rules that apply to a dump and the hashes of its candidate lines (for the corpus counts)."""
@@ -140,6 +143,7 @@ class DumpProcessor:
         documents: list[Document] = []
         removed = [*glyph_lines, *split.chrome]
         seen: set[str] = set()
+        headers: dict[int, HeaderReading] = {}
         for draft in split.drafts:
             if cut and any(line.no in cut for line in draft.lines):
                 draft.flags.add("body_truncated")
@@ -148,6 +152,7 @@ class DumpProcessor:
             for cleaner in self.cleaners:
                 cleaner(draft, rules)
             self.read_credit(draft, rules)
+            reading = self.read_header(lines, draft, rules, reference) if len(split.drafts) == 1 else None
             document = self.finish(draft, reference)
             if document.doc_id in seen:  # the same page saved twice into one dump: one document
                 removed.extend(document.removed)
@@ -155,12 +160,53 @@ class DumpProcessor:
                 continue
             seen.add(document.doc_id)
             document.ordinal = len(documents) + 1
+            if reading is not None and self.keep_headers:
+                headers[document.ordinal] = reading
             documents.append(document)
             removed.extend(document.removed)
             stats.update(document.edits)
         stats.update(r.rule for r in removed)
         removed.sort(key=lambda r: r.line_no)
-        return DumpExtract(split.layout, rules.profiles, documents, removed, stats, rules.site, hashes)
+        return DumpExtract(split.layout, rules.profiles, documents, removed, stats, rules.site, hashes, headers)
+
+    def read_header(
+        self, lines: list[Line], draft: Draft, rules: Rulebook, reference: dt.date | None
+    ) -> HeaderReading | None:
+        """The header of a single-article page, read by the header model (`transforms/header`): its best
+        title, date and outlet replace the rules' reading in the draft's fields. None for other layouts."""
+        if draft.layout not in HEADER_LAYOUTS:
+            return None
+        fields = draft.fields
+        when = _as_datetime(reference)
+        found = find_datetime(fields["published"], reference) if fields.get("published") else None
+        page = page_of(
+            lines,
+            draft.lines,
+            fields,
+            rule_title=_clean_title(fields.get("title")),
+            rule_date=found[0] if found else None,
+            rule_outlet=self.outlets.resolve(self.credited_source(fields))[0],
+            reference=when,
+        )
+        model = self.profiles.header_model
+        if page is None:
+            return None
+        reading = read_header(page, rules, self.outlets, model)
+        if model is None:
+            return reading
+        title, date, outlet = reading.best("title"), reading.best("date"), reading.best("outlet")
+        if title is not None:
+            fields["title"] = title.text
+            taken = set(page.numbers[title.at : title.at + title.span])
+            for line in draft.lines:
+                if line.no in taken:
+                    draft.drop(line, "field:title")
+            draft.lines = [line for line in draft.lines if line.no not in taken]
+        if date is not None:
+            fields["published"] = date.text
+        if outlet is not None:
+            fields["credited"] = outlet.text
+        return reading
 
     def finish(self, draft: Draft, reference: dt.date | None = None) -> Document:
         """Normalize a cleaned draft's fields and body into a document record."""
@@ -261,6 +307,16 @@ class DumpProcessor:
             return fields.get("account") or fields.get("site")
         # a listed outlet among the dump's first lines, else the site's name in its copyright footer
         return fields.get("masthead") or fields.get("site_credit")
+
+
+HEADER_LAYOUTS = frozenset({"portal_article", "undated_page", "generic"})  # single pages with a header to read
+
+
+def _as_datetime(reference: dt.date | None) -> dt.datetime | None:
+    """The saving time as an aware datetime (a date alone: its noon, Beijing time)."""
+    if reference is None or isinstance(reference, dt.datetime):
+        return reference
+    return dt.datetime.combine(reference, dt.time(12), BEIJING)
 
 
 # Fields that have their own column, or only serve to choose one.

@@ -7,7 +7,8 @@ names its fields (`[fields]`: dateline patterns with named groups, the line an a
 after the account name, the site's own outlet, a masthead, place names a page shows as the
 poster's location), how outlet credits read (`[credits]`: values naming no outlet, channel words,
 badges and widgets that are no names), the listing interface's chrome and search buttons
-(`[listing]`) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
+(`[listing]`), the words the header reader's features use (`[header]`: labels before a headline or a
+publication time, how outlet names end) and outlet aliases (`[outlets]`). Outlet names also come from `outlets*.tsv`. Users
 add sites by dropping files into a folder passed with `--profiles`; this module is the only parser.
 """
 
@@ -56,6 +57,9 @@ class SiteProfile:
     uncredited: tuple[str, ...] = ()
     channel_words: tuple[str, ...] = ()
     not_names: tuple[str, ...] = ()
+    title_labels: tuple[str, ...] = ()
+    date_labels: tuple[str, ...] = ()
+    outlet_suffixes: tuple[str, ...] = ()
 
 
 _NEVER = re.compile("(?!)")  # matches nothing
@@ -96,6 +100,9 @@ class Rulebook:
     uncredited: frozenset[str] = frozenset()  # 来源 values that name no outlet (`网络`, `本站原创`)
     channel_words: tuple[str, ...] = ()  # a credit's part ending in one is a channel (`文化频道`, `澎湃号`)
     not_names: frozenset[str] = frozenset()  # badges and widgets beside a byline or date (`原创`, `举报`)
+    title_labels: frozenset[str] = frozenset()  # a label a page prints before its headline (`主题`)
+    date_labels: tuple[str, ...] = ()  # words that announce a publication time (`发表于`, `posted`)
+    outlet_suffixes: tuple[str, ...] = ()  # how outlet names end (`日报`, `新闻网`): a header-reader feature
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -131,6 +138,7 @@ class ProfileSet:
 
     profiles: tuple[SiteProfile, ...]
     outlet_rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    header_model: Any = None  # the header reader's HeaderModel (`header_model.json`), None: the rules read headers
     detect: PatternFilter = field(init=False, compare=False, repr=False)
     removal: PatternFilter = field(init=False, compare=False, repr=False)
     combined_detect: dict[tuple[int, ...], re.Pattern[str] | None] = field(
@@ -209,6 +217,9 @@ class ProfileSet:
             uncredited=frozenset(word for p in active for word in p.uncredited),
             channel_words=tuple(dict.fromkeys(word for p in active for word in p.channel_words)),
             not_names=frozenset(word for p in active for word in p.not_names),
+            title_labels=frozenset(word for p in active for word in p.title_labels),
+            date_labels=tuple(dict.fromkeys(word for p in active for word in p.date_labels)),
+            outlet_suffixes=tuple(dict.fromkeys(word for p in active for word in p.outlet_suffixes)),
         )
 
     def _detect_in(self, possible: tuple[int, ...]) -> re.Pattern[str] | None:
@@ -334,6 +345,9 @@ PROFILE_SCHEMA = _Table(
             {"uncredited": _ListOf(_STRING), "channels": _ListOf(_STRING), "not_names": _ListOf(_STRING)}
         ),
         "listing": _Table({"chrome": _ListOf(_STRING), "buttons": _ListOf(_STRING)}),
+        "header": _Table(
+            {"title_labels": _ListOf(_STRING), "date_labels": _ListOf(_STRING), "outlet_suffixes": _ListOf(_STRING)}
+        ),
         "outlets": _Table({}, any_key=_STRING),
     }
 )
@@ -414,6 +428,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
     name = data.get("name") or Path(origin).stem
     fields = data.get("fields", {})
     credits = data.get("credits", {})
+    header = data.get("header", {})
     return SiteProfile(
         name=name,
         always=data.get("always", False),
@@ -433,6 +448,9 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         uncredited=tuple(credits.get("uncredited", [])),
         channel_words=tuple(credits.get("channels", [])),
         not_names=tuple(credits.get("not_names", [])),
+        title_labels=tuple(header.get("title_labels", [])),
+        date_labels=tuple(header.get("date_labels", [])),
+        outlet_suffixes=tuple(header.get("outlet_suffixes", [])),
     )
 
 

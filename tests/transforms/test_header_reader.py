@@ -1,0 +1,102 @@
+"""The header reader: candidates for a page's title, date and outlet, their features, and the model's choice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from zhnews.transforms.header.candidates import Page, date_candidates, outlet_candidates, title_candidates
+from zhnews.transforms.header.model import FieldScorer, HeaderModel
+from zhnews.transforms.normalize.dates import BEIJING
+from zhnews.transforms.normalize.outlets import OutletResolver
+
+SAVED = dt.datetime(2005, 8, 20, 12, tzinfo=BEIJING)
+BODY = [
+    "今年夏天，本市的降雨量比往年多出三成，气象部门提醒市民注意防范。",
+    "专家表示，这种情况与副热带高压的位置有关。",
+]
+
+
+@pytest.fixture(scope="module")
+def rules(profiles):
+    return profiles.rulebook_for([])
+
+
+@pytest.fixture(scope="module")
+def outlets(profiles):
+    return OutletResolver(profiles.outlet_aliases())
+
+
+def page(header: list[str], after: list[str] = (), **kw) -> Page:
+    lines = (*header, *BODY, *after)
+    return Page(lines, len(header), len(header) + len(BODY) - 1, reference=SAVED, **kw)
+
+
+class TestTitleCandidates:
+    def test_a_headline_printed_over_two_lines_is_also_offered_joined(self, rules):
+        texts = [
+            c.text
+            for c in title_candidates(
+                page(["首页 新闻", "为城市建设凝聚智慧和力量", "——热烈祝贺市政协会议开幕"]), rules
+            )
+        ]
+        assert "为城市建设凝聚智慧和力量——热烈祝贺市政协会议开幕" in texts
+        assert "为城市建设凝聚智慧和力量" in texts
+
+    def test_a_label_before_the_headline_is_offered_cut(self, rules):
+        found = {c.text: c for c in title_candidates(page(["主题: 今年夏天雨水为何这么多"]), rules)}
+        assert found["今年夏天雨水为何这么多"].features["variant:label_cut"] == 1.0
+
+    def test_features_tell_a_breadcrumb_and_a_date_line_from_a_headline(self, rules):
+        found = {
+            c.text: c.features
+            for c in title_candidates(page(["首页 > 新闻 > 本地", "雨水为何这么多", "2005-08-12 16:12"]), rules)
+        }
+        assert found["首页 > 新闻 > 本地"]["breadcrumb"] == 1.0
+        assert found["雨水为何这么多"]["date_right_below"] == 1.0
+        assert found["雨水为何这么多"]["gap_to_text<=1"] == 1.0
+
+    def test_the_rules_choice_is_a_feature(self, rules):
+        found = {
+            c.text: c.features
+            for c in title_candidates(page(["网站导航", "雨水为何这么多"], rule_title="雨水为何这么多"), rules)
+        }
+        assert found["雨水为何这么多"]["rule"] == 1.0 and found["网站导航"]["rule"] == 0.0
+
+
+class TestDateCandidates:
+    def test_every_date_around_the_text_is_a_candidate_with_its_reading(self, rules):
+        found = date_candidates(
+            page(["今天是2005年8月20日", "雨水为何这么多", "发布时间：2005-08-12 16:12"], ["2005-08-13 09:00 评论"]),
+            rules,
+        )
+        values = [c.value for c in found]
+        assert dt.datetime(2005, 8, 12, 16, 12, tzinfo=BEIJING) in values
+        assert dt.datetime(2005, 8, 13, 9, 0, tzinfo=BEIJING) in values
+        labelled = next(c for c in found if c.value.day == 12)
+        assert labelled.features["labelled"] == 1.0 and labelled.features["above_text"] == 1.0
+
+    def test_a_date_after_the_saving_time_is_marked_future(self, rules):
+        (found,) = date_candidates(page(["雨水为何这么多", "2006-01-01 10:00"]), rules)
+        assert found.features["future"] == 1.0
+
+
+class TestOutletCandidates:
+    def test_credits_wire_datelines_and_breadcrumbs_are_candidates(self, rules, outlets):
+        header = ["天涯社区 > 经济论坛 > 帖子", "雨水为何这么多", "2005-08-12 16:12 来源：[ 人民网 ]"]
+        found = {c.text: c.features for c in outlet_candidates(page(header, ["据新华社拉萨8月3日电"]), rules, outlets)}
+        assert found["天涯社区"]["breadcrumb_first"] == 1.0
+        assert "人民网" in found
+        assert found["新华社"]["how:filed_closing"] == 1.0
+
+
+class TestModel:
+    def test_candidates_are_ranked_by_their_weighted_features(self, rules):
+        model = HeaderModel({"title": FieldScorer({"first_line": 5.0, "bias": 0.0})})
+        ranked = model.ranked(title_candidates(page(["雨水为何这么多", "网站导航"]), rules))
+        assert ranked[0][1].text == "雨水为何这么多"
+        assert ranked[0][0] > ranked[-1][0]
+
+    def test_a_model_survives_its_json(self):
+        model = HeaderModel({"date": FieldScorer({"labelled": 1.5}, 0.25)}, {"pages": 3})
+        assert HeaderModel.from_json(model.to_json()) == model
