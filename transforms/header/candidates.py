@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from zhnews.transforms.cleaners.metadata_lines import byline_names, byline_outlet, metadata_pairs
 from zhnews.transforms.layouts.base import is_boilerplate, looks_like_heading
@@ -23,18 +24,21 @@ from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.normalize.credits import explicit_credit, outlet_name
 from zhnews.transforms.normalize.dates import find_datetime
 from zhnews.transforms.normalize.outlets import OutletResolver
-from zhnews.transforms.normalize.text import canonical
+from zhnews.transforms.normalize.text import alnum_only, canonical
 from zhnews.transforms.profiles import Rulebook
 
-TITLE_ABOVE = 30  # non-blank lines above the article text searched for its headline
+TITLE_ABOVE = 16  # non-blank lines above the article text searched for its headline (137 of 138 annotated)
 TITLE_INTO_BODY = 2  # ... and first lines of the text (a headline the text run took in)
 MAX_JOINED = 4  # a headline printed over up to this many lines is joined
 MAX_TITLE_PART = 80  # ... each of them at most this long
+MIN_TITLE_PART = 6  # ... and at least this long (menu items are shorter)
 MAX_TITLE = 120
-DATE_ABOVE = 40  # non-blank lines above the text searched for dates
-DATE_AFTER = 25  # ... and after it
+DATE_ABOVE = 25  # non-blank lines above the text searched for dates
+DATE_AFTER = 15  # ... and after it
 DATE_BODY_EDGE = 3  # first and last lines of the text searched too
 MAX_DATE_LINE = 200
+BODY_SAMPLE = 1500  # characters of the text whose words a headline is compared with
+OUTLET_ABOVE = 30  # non-blank lines above the article text searched for credits
 OUTLET_TOP = 6  # the page's first lines may be its logo
 OUTLET_FOOTER = 40  # the page's last lines may carry its copyright and registration lines
 MAX_NAME = 20
@@ -99,12 +103,13 @@ def _bucket(name: str, value: float, edges: Sequence[float]) -> dict[str, float]
 
 
 def _bigrams(text: str) -> set[str]:
-    text = canonical(text)
+    text = alnum_only(text.lower())
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _share_in(part: set[str], whole: set[str]) -> float:
-    return len(part & whole) / len(part) if part else 0.0
+def _share_in(part: set[str], whole: str) -> float:
+    """The share of the two-character pieces of a candidate that the text `whole` contains."""
+    return sum(piece in whole for piece in part) / len(part) if part else 0.0
 
 
 class _PageView:
@@ -114,18 +119,24 @@ class _PageView:
         self.page = page
         self.rules = rules
         lines = page.lines
-        self.dated = [self._dated(text) for text in lines]
+        self._dated_at: dict[int, bool] = {}
+        self._metadata: dict[str, bool] = {}
+        self.joined = "\n".join(lines)
         self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])
-        self.lead = _bigrams(self.body_text[:300])
-        self.body = _bigrams(self.body_text[:3000])
+        self.lead = alnum_only(self.body_text[:300].lower())
+        self.body = alnum_only(self.body_text[:BODY_SAMPLE].lower())
         self.counts: dict[str, int] = {}
         for text in lines:
             self.counts[text] = self.counts.get(text, 0) + 1
         self.short = [len(text) <= 6 for text in lines]
+        first = max(0, page.body_start - TITLE_ABOVE - 1)
+        self.heading = {
+            i: _heading(lines[i]) for i in range(first, min(len(lines), page.body_start + TITLE_INTO_BODY + 1))
+        }
 
     def _dated(self, text: str) -> bool:
         """A short line that prints a date (a date line), not prose that mentions one."""
-        if len(text) > 80 or is_paragraph(text):
+        if len(text) > 80 or not _MAY_BE_DATED.search(text) or is_paragraph(text):
             return False
         return find_datetime(text, self.page.reference or _ANY_TIME) is not None
 
@@ -134,8 +145,26 @@ class _PageView:
         around = [i for i in (at - 2, at - 1, at + span, at + span + 1) if 0 <= i < len(self.page.lines)]
         return sum(self.short[i] for i in around) / len(around) if around else 0.0
 
+    def dated(self, at: int) -> bool:
+        """Whether line `at` is a date line (asked of the lines near the article only, so computed when asked)."""
+        found = self._dated_at.get(at)
+        if found is None:
+            found = self._dated_at[at] = self._dated(self.page.lines[at])
+        return found
+
     def dated_near(self, start: int, stop: int) -> bool:
-        return any(self.dated[i] for i in range(max(0, start), min(len(self.dated), stop)))
+        return any(self.dated(i) for i in range(max(0, start), min(len(self.page.lines), stop)))
+
+    def metadata(self, text: str) -> bool:
+        """Whether a line is a `label：value` line or a reporter credit."""
+        found = self._metadata.get(text)
+        if found is None:
+            found = self._metadata[text] = metadata_pairs(text) is not None or byline_names(text) is not None
+        return found
+
+    def elsewhere(self, text: str) -> bool:
+        """Whether the page prints this text inside another line too (a breadcrumb's end, a share text)."""
+        return self.joined.count(text) > self.counts.get(text, 0)
 
 
 _ANY_TIME = dt.datetime(2000, 6, 15, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -152,7 +181,7 @@ def title_candidates(
     lines = page.lines
     first = max(0, page.body_start - TITLE_ABOVE)
     last = min(len(lines), page.body_start + TITLE_INTO_BODY)
-    headings = [i for i in range(first, page.body_start) if _heading(lines[i])]
+    headings = [i for i in range(first, page.body_start) if view.heading[i]]
     nearest = {i: rank for rank, i in enumerate(reversed(headings))}
     longest = max(headings, key=lambda i: len(lines[i]), default=None)
     rule = canonical(page.rule_title)
@@ -183,10 +212,10 @@ def _heading(text: str) -> bool:
 def _joinable(parts: Sequence[str], view: _PageView, at: int) -> bool:
     """Lines that may make one headline: each heading-shaped, no date line or metadata among them."""
     return all(
-        len(text) <= MAX_TITLE_PART
+        MIN_TITLE_PART <= len(text) <= MAX_TITLE_PART
         and not _SENTENCE_END.search(text)
-        and not view.dated[at + n]
-        and metadata_pairs(text) is None
+        and not view.dated(at + n)
+        and not view.metadata(text)
         for n, text in enumerate(parts)
     )
 
@@ -217,20 +246,51 @@ def _title_variants(text: str, rules: Rulebook) -> Iterator[tuple[str, str]]:
 
 
 def _title_features(text: str, at: int, span: int, page: Page, view: _PageView, rules: Rulebook) -> dict[str, float]:
+    """Where the candidate stands on this page, plus the shape of its text (`_text_shape`)."""
     lines = page.lines
     end = at + span - 1
+    grams = _bigrams(text)
+    features = dict(_text_shape(text, rules))
+    features.update(
+        {
+            "above_text": float(end < page.body_start),
+            "in_text": float(at >= page.body_start),
+            "first_line": float(at == 0),
+            "dek_below": float(end + 1 < len(lines) and bool(_DEK.match(lines[end + 1]))),
+            "dek_joined": float(span > 1 and any(_DEK.match(part) for part in lines[at + 1 : end + 1])),
+            "heading_below": float(end + 1 < page.body_start and view.heading.get(end + 1, False)),
+            "heading_above": float(at > 0 and view.heading.get(at - 1, False)),
+            "date_inside": float(view.dated(at) if span == 1 else False),
+            "date_below": float(view.dated_near(end + 1, end + 4)),
+            "date_right_below": float(view.dated_near(end + 1, end + 2)),
+            "date_above": float(view.dated_near(at - 3, at)),
+            "menu_around": view.neighbours_short(at, span),
+            "repeated": float(span == 1 and view.counts.get(text, 0) > 1),
+            "in_other_line": float(len(text) >= 6 and view.elsewhere(text)),
+            "lead_overlap": _share_in(grams, view.lead),
+            "text_overlap": _share_in(grams, view.body),
+            "joined": float(span - 1),
+            "relative_top": at / max(1, page.body_start),
+            "headings_between": min(sum(view.heading[i] for i in range(end + 1, page.body_start)), 5) / 5,
+        }
+    )
+    if span > 1:
+        features["boilerplate"] = float(any(is_boilerplate(lines[i], rules) for i in range(at, end + 1)))
+    features.update(_bucket("gap_to_text", page.body_start - end - 1, (-1, 0, 1, 2, 4, 8, 16)))
+    return {name: value for name, value in features.items() if value}
+
+
+@lru_cache(maxsize=65536)  # menus, footers and bylines recur across a site's pages
+def _text_shape(text: str, rules: Rulebook) -> dict[str, float]:
+    """Features of a candidate's text alone: length, punctuation, digits, marks of menus and labels."""
     length = len(text)
-    han = len(_HAN.findall(text))
     features = {
         "bias": 1.0,
-        "above_text": float(end < page.body_start),
-        "in_text": float(at >= page.body_start),
-        "first_line": float(at == 0),
         "sentence_end": float(bool(_SENTENCE_END.search(text))),
         "clauses": min(len(_CLAUSE.findall(text)), 3) / 3,
         "digit_share": len(_DIGIT.findall(text)) / length,
         "latin_share": len(_LATIN.findall(text)) / length,
-        "han_share": han / length,
+        "han_share": len(_HAN.findall(text)) / length,
         "bracket_start": float(bool(_BRACKET_START.match(text))),
         "breadcrumb": float(bool(_BREADCRUMB.search(text))),
         "bar": float(bool(_BAR.search(text))),
@@ -239,34 +299,16 @@ def _title_features(text: str, at: int, span: int, page: Page, view: _PageView, 
         "label_space": float(bool(_LABEL_SPACE.search(text))),
         "link_row": float(_link_row(text)),
         "dek": float(bool(_DEK.match(text))),
-        "dek_below": float(end + 1 < len(lines) and bool(_DEK.match(lines[end + 1]))),
-        "dek_joined": float(span > 1 and any(_DEK.match(part) for part in lines[at + 1 : end + 1])),
-        "heading_below": float(end + 1 < page.body_start and _heading(lines[end + 1])),
-        "heading_above": float(at > 0 and _heading(lines[at - 1])),
         "counter": float(bool(_COUNTER.search(text))),
         "spaces": min(text.count(" "), 4) / 4,
-        "date_inside": float(view.dated[at] if span == 1 else False),
-        "date_below": float(view.dated_near(end + 1, end + 4)),
-        "date_right_below": float(view.dated_near(end + 1, end + 2)),
-        "date_above": float(view.dated_near(at - 3, at)),
-        "menu_around": view.neighbours_short(at, span),
-        "repeated": float(span == 1 and view.counts.get(text, 0) > 1),
-        "in_other_line": float(length >= 6 and any(text in other and other != text for other in lines)),
-        "lead_overlap": _share_in(_bigrams(text), view.lead),
-        "text_overlap": _share_in(_bigrams(text), view.body),
-        "boilerplate": float(any(is_boilerplate(lines[i], rules) for i in range(at, end + 1))),
+        "boilerplate": float(is_boilerplate(text, rules)),
         "metadata": float(metadata_pairs(text) is not None or byline_names(text) is not None),
         "paragraph": float(is_paragraph(text)),
         "heading_shape": float(looks_like_heading(text, max_chars=MAX_TITLE)),
-        "joined": float(span - 1),
-        "relative_top": at / max(1, page.body_start),
         "widget_word": float(text in rules.not_names or text in rules.uncredited or text in rules.places),
         "follow_button": float(any(p.search(text) for p in rules.account_before)),
         "outlet_sized": float(length <= 6),
-        "headings_between": min(sum(_heading(lines[i]) for i in range(end + 1, page.body_start)), 5) / 5,
     }
-    gap = page.body_start - end - 1
-    features.update(_bucket("gap_to_text", gap, (-1, 0, 1, 2, 4, 8, 16)))
     features.update(_bucket("length", length, (4, 7, 11, 18, 30, 50)))
     return features
 
@@ -294,12 +336,18 @@ def date_candidates(page: Page, rules: Rulebook, view: _PageView | None = None) 
         return []
     values = sorted({c.value for c in found if c.value})
     for candidate in found:
-        candidate.features = _date_features(candidate, found, values, page, view, rules)
+        features = _date_features(candidate, found, values, page, view, rules)
+        candidate.features = {name: value for name, value in features.items() if value}
     return found
+
+
+_MAY_BE_DATED = re.compile(r"[\d今昨前]")  # every date shape has a digit, but for 今天 / 昨天 / 前天
 
 
 def _dates_in(text: str, reference: dt.datetime | None) -> Iterator[tuple[dt.datetime, re.Match[str]]]:
     """Each date in a line, left to right."""
+    if not _MAY_BE_DATED.search(text):
+        return
     offset = 0
     while offset < len(text):
         hit = find_datetime(text[offset:], reference)
@@ -350,7 +398,7 @@ def _date_features(
         "after_text": float(at > page.body_end),
         "has_time": float(when.hour != 0 or when.minute != 0),
         "has_seconds": float(when.second != 0),
-        "date_line": float(view.dated[at]),
+        "date_line": float(view.dated(at)),
         "span_share": len(candidate.text) / max(1, len(line)),
         "paragraph": float(is_paragraph(line)),
         "labelled": float(any(label in before[-12:] for label in rules.date_labels)),
@@ -423,7 +471,7 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
         add(page.rule_outlet, page.body_start, "rule")
     for how, name in page.named.items():
         add(name, page.body_start, how)
-    header = range(max(0, page.body_start - TITLE_ABOVE), page.body_start)
+    header = range(max(0, page.body_start - OUTLET_ABOVE), page.body_start)
     closing = range(max(page.body_start, page.body_end - 2), min(len(lines), page.body_end + 1 + 8))
     for span, where in ((header, "header"), (closing, "closing")):
         for at in span:
@@ -446,12 +494,13 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
     ]
     for span, where in regions:
         for at in span:
+            if where == "footer" and not _SITE_LINE.search(lines[at]):
+                continue
             for name, context in _name_parts(lines[at], rules):
-                if where == "footer" and not _SITE_LINE.search(lines[at]):
-                    continue
                 add(name, at, f"part_{where}", context)
     for candidate in merged.values():
         candidate.features.update(_outlet_features(candidate, page, rules, outlets))
+        candidate.features = {name: value for name, value in candidate.features.items() if value}
     return list(merged.values())
 
 
@@ -464,10 +513,20 @@ MAX_PARTS = 12
 
 
 def _short_dated(text: str, page: Page) -> bool:
-    return len(text) <= 120 and find_datetime(text, page.reference or _ANY_TIME) is not None
+    return (
+        len(text) <= 120
+        and bool(_MAY_BE_DATED.search(text))
+        and find_datetime(text, page.reference or _ANY_TIME) is not None
+    )
 
 
-def _name_parts(text: str, rules: Rulebook) -> Iterator[tuple[str, dict[str, float]]]:
+@lru_cache(maxsize=65536)
+def _name_parts(text: str, rules: Rulebook) -> tuple[tuple[str, dict[str, float]], ...]:
+    """`_parts_of` a line, remembered (a site's logo, menu and footer lines recur on every page)."""
+    return tuple(_parts_of(text, rules))
+
+
+def _parts_of(text: str, rules: Rulebook) -> Iterator[tuple[str, dict[str, float]]]:
     """The name-shaped parts of a line (apart by bars, breadcrumb marks, wide spaces, or in brackets), each
     with what stood beside it: a label before it (and whether that label names a source), brackets, its rank."""
     if len(text) > 160:
