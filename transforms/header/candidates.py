@@ -478,6 +478,9 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
             text = lines[at]
             add(explicit_credit(text, rules), at, f"credit_{where}")
             add(byline_outlet(text), at, f"byline_{where}")
+            for name in (byline_names(text) or "").split():  # `文｜财新 刘晓彤`: a listed outlet among the names
+                if outlets.is_listed(name):
+                    add(name, at, f"byline_{where}")
             for match in (_WIRE.search(text), _FILED.search(text)):
                 if match:
                     add(outlet_name(match["name"], rules), at, f"filed_{where}")
@@ -581,7 +584,7 @@ def _label_context(before: str, rules: Rulebook) -> dict[str, float]:
 
 def _outlet_features(candidate: Candidate, page: Page, rules: Rulebook, outlets: OutletResolver) -> dict[str, float]:
     name = candidate.text
-    mentions = candidate.features.get("mentions", 1.0)
+    mentions = candidate.features.pop("mentions", 1.0)  # a count, which the model sees on a log scale
     features = {
         "listed": float(outlets.is_listed(name)),
         "outlet_ending": float(name.endswith(rules.outlet_suffixes)),
