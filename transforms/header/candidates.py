@@ -130,9 +130,8 @@ class _PageView:
             self.counts[text] = self.counts.get(text, 0) + 1
         self.short = [len(text) <= 6 for text in lines]
         first = max(0, page.body_start - TITLE_ABOVE - 1)
-        self.heading = {
-            i: _heading(lines[i]) for i in range(first, min(len(lines), page.body_start + TITLE_INTO_BODY + 1))
-        }
+        stop = min(len(lines), page.body_start + TITLE_INTO_BODY + 1)
+        self.heading = {i: _heading(lines[i]) and not self.dated(i) for i in range(first, stop)}  # a date line is none
 
     def _dated(self, text: str) -> bool:
         """A short line that prints a date (a date line), not prose that mentions one."""
