@@ -75,7 +75,8 @@ FUTURE_SLACK = dt.timedelta(days=1)  # a month-day date this far past the refere
 _CLOCK = r"(?:\s*(?:[-–,@]|at)?\s*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?(?!\d)" + _AM_PM + ")?"
 # `7/5/2005`, `06/02/2022`, `10.09.2005`, `10-09-2005`: day and month in either order, then a four-digit year
 _NUMERIC_DATE = re.compile(
-    r"(?<![A-Za-z\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d|(?P=sep)\d)" + _CLOCK
+    r"(?<![A-Za-z\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d|(?P=sep)\d)"
+    + _CLOCK
 )
 # `5/23/06 09:02`, `09:02:51 5/23/06` (forum reply trees): a two-digit year only beside a time (checked in code)
 _SLASH_SHORT_YEAR = re.compile(
