@@ -117,6 +117,7 @@ _ENGLISH_DAY_FIRST = re.compile(
     r"(?<![a-z])" + _EN_WEEKDAY + r"(?<!\d)" + _EN_DAY + r"(?:\s+of)?[\s\-]+" + _MONTH_NAME + _EN_YEAR + _CLOCK,
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_WORD = re.compile(r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 FRESH = dt.timedelta(days=31)  # a numeric date read as the later of its readings when it lies this close
 
@@ -176,21 +177,26 @@ def _english(match: re.Match[str]) -> dt.datetime | None:
 def _western(text: str, reference: dt.date | None) -> tuple[dt.datetime, re.Match[str]] | None:
     """The first numeric or English date of the Western shapes in `text`."""
     found = []
-    if "/" in text or "." in text or "-" in text:
-        for pattern in (_NUMERIC_DATE, _SLASH_SHORT_YEAR) if "/" in text else (_NUMERIC_DATE,):
-            for match in pattern.finditer(text):
-                value = _numeric(match, reference)
-                if value:
-                    found.append((value, match))
-                    break
-    if _MONTH_WORD.search(text):
-        for pattern in (_ENGLISH_MONTH_FIRST, _ENGLISH_DAY_FIRST):
-            for match in pattern.finditer(text):
-                value = _english(match)
-                if value:
-                    found.append((value, match))
-                    break
+    for pattern in _western_patterns(text):
+        for match in pattern.finditer(text):
+            value = _english(match) if "mon" in pattern.groupindex else _numeric(match, reference)
+            if value:
+                found.append((value, match))
+                break
     return min(found, key=lambda f: f[1].start()) if found else None
+
+
+def _western_patterns(text: str) -> list[re.Pattern[str]]:
+    """The Western shapes `text` may hold, by cheap tests (most lines of a Chinese page hold none)."""
+    patterns = []
+    has_year = _YEAR.search(text) is not None
+    if has_year and ("/" in text or "." in text or "-" in text):
+        patterns.append(_NUMERIC_DATE)
+    if "/" in text and ":" in text:
+        patterns.append(_SLASH_SHORT_YEAR)
+    if has_year and _MONTH_WORD.search(text):
+        patterns += (_ENGLISH_MONTH_FIRST, _ENGLISH_DAY_FIRST)
+    return patterns
 
 
 def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datetime, re.Match[str]] | None:
@@ -279,12 +285,11 @@ def find_datetimes(text: str, reference: dt.date | None = None) -> list[tuple[dt
     short = [
         (m, lambda m: _build(2000 + int(m["yy"]), int(m["m"]), int(m["d"]), m)) for m in _SHORT_YEAR_DATE.finditer(text)
     ]
-    numeric = [*_NUMERIC_DATE.finditer(text), *_SLASH_SHORT_YEAR.finditer(text)]
+    western = [m for pattern in _western_patterns(text) for m in pattern.finditer(text)]
+    numeric = [m for m in western if "mon" not in m.re.groupindex]
     order = _numeric_order(numeric)
     candidates = [*full, *short, *((m, lambda m: _numeric(m, reference, order)) for m in numeric)]
-    if _MONTH_WORD.search(text):
-        english = [*_ENGLISH_MONTH_FIRST.finditer(text), *_ENGLISH_DAY_FIRST.finditer(text)]
-        candidates += [(m, _english) for m in english]
+    candidates += [(m, _english) for m in western if "mon" in m.re.groupindex]
     if reference is not None:
         for pattern in (_MONTH_DAY, _NUMERIC_MONTH_DAY, _LABELLED_MONTH_DAY):
             candidates += [(m, lambda m: _this_years(m, reference)) for m in pattern.finditer(text)]
