@@ -153,7 +153,8 @@ class DumpProcessor:
                 cleaner(draft, rules)
             self.read_credit(draft, rules)
             reading = self.read_header(lines, draft, rules, reference) if len(split.drafts) == 1 else None
-            document = self.finish(draft, reference)
+            chosen = reading.best("date") if reading is not None and reading.model is not None else None
+            document = self.finish(draft, reference, chosen.value if chosen else None)
             if document.doc_id in seen:  # the same page saved twice into one dump: one document
                 removed.extend(document.removed)
                 removed.extend(RemovedLine(line.no, line.text, "repeated_copy") for line in draft.lines)
@@ -208,8 +209,11 @@ class DumpProcessor:
             fields["credited"] = outlet.text
         return reading
 
-    def finish(self, draft: Draft, reference: dt.date | None = None) -> Document:
-        """Normalize a cleaned draft's fields and body into a document record."""
+    def finish(
+        self, draft: Draft, reference: dt.date | None = None, published_at: dt.datetime | None = None
+    ) -> Document:
+        """Normalize a cleaned draft's fields and body into a document record (`published_at`: the
+        publication time the header reader chose, read with the whole page's dates in view)."""
         fields = draft.fields
         texts = [_SPACES.sub(" ", line.text).strip() for line in draft.lines]
         texts = [t for t in texts if t]
@@ -224,8 +228,8 @@ class DumpProcessor:
         if not known:
             flags.add("source_unresolved")
         found = find_datetime(fields["published"], reference) if fields.get("published") else None
-        published_at = found[0] if found else None
-        if fields.get("published") and not found:
+        published_at = published_at or (found[0] if found else None)
+        if fields.get("published") and not found and published_at is None:
             flags.add("date_unparsed")
         if not body:
             flags.add("empty_body")

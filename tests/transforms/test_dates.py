@@ -343,3 +343,10 @@ def test_yearless_and_relative_dates_are_listed_only_against_a_saving_time():
     text = "11月18日 3小时前 2025-11-12"
     assert [value for value, _ in find_datetimes(text)] == [_beijing(2025, 11, 12)]
     assert len(find_datetimes(text, SAVED_AT)) == 3
+
+
+def test_find_datetimes_prefers_a_date_with_its_time_to_a_labelled_month_day_inside_it():
+    saved = dt.datetime(2025, 11, 26, 9, tzinfo=BEIJING)
+    ((when, match),) = find_datetimes("发布于11-25 21:36 · 来自雪球", saved)
+    assert when == dt.datetime(2025, 11, 25, 21, 36, tzinfo=BEIJING)
+    assert match.group(0).strip() == "11-25 21:36"

@@ -22,7 +22,7 @@ from zhnews.transforms.cleaners.metadata_lines import byline_names, byline_outle
 from zhnews.transforms.layouts.base import is_boilerplate, looks_like_heading
 from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.normalize.credits import explicit_credit, outlet_name
-from zhnews.transforms.normalize.dates import find_datetime
+from zhnews.transforms.normalize.dates import find_datetime, find_datetimes
 from zhnews.transforms.normalize.outlets import OutletResolver
 from zhnews.transforms.normalize.text import alnum_only, canonical
 from zhnews.transforms.profiles import Rulebook
@@ -343,37 +343,9 @@ def date_candidates(page: Page, rules: Rulebook, view: _PageView | None = None) 
 _MAY_BE_DATED = re.compile(r"[\d今昨前]")  # every date shape has a digit, but for 今天 / 昨天 / 前天
 
 
-def _dates_in(text: str, reference: dt.datetime | None) -> Iterator[tuple[dt.datetime, re.Match[str]]]:
-    """Each date in a line, left to right."""
-    if not _MAY_BE_DATED.search(text):
-        return
-    offset = 0
-    while offset < len(text):
-        hit = find_datetime(text[offset:], reference)
-        if hit is None:
-            return
-        when, match = hit
-        yield when, _Shifted(match, offset)
-        offset += max(match.end(), 1)
-
-
-class _Shifted:
-    """A match found in a suffix of the line, reporting positions in the whole line."""
-
-    def __init__(self, match: re.Match[str], offset: int):
-        self.match, self.offset = match, offset
-
-    def group(self, n: int = 0) -> str:
-        return self.match.group(n)
-
-    def start(self) -> int:
-        return self.match.start() + self.offset
-
-    def end(self) -> int:
-        return self.match.end() + self.offset
-
-    def __getitem__(self, key: str) -> str | None:
-        return self.match[key]
+def _dates_in(text: str, reference: dt.datetime | None) -> list[tuple[dt.datetime, re.Match[str]]]:
+    """Each date in a line, in the order printed."""
+    return find_datetimes(text, reference) if _MAY_BE_DATED.search(text) else []
 
 
 def _date_features(

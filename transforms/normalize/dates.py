@@ -290,19 +290,22 @@ def find_datetimes(text: str, reference: dt.date | None = None) -> list[tuple[dt
     order = _numeric_order(numeric)
     candidates = [*full, *short, *((m, lambda m: _numeric(m, reference, order)) for m in numeric)]
     candidates += [(m, _english) for m in western if "mon" in m.re.groupindex]
+    weakest = []  # a bare month-day after a label (`发布于11-25`) yields to a fuller date overlapping it (`11-25 21:36`)
     if reference is not None:
-        for pattern in (_MONTH_DAY, _NUMERIC_MONTH_DAY, _LABELLED_MONTH_DAY):
+        for pattern in (_MONTH_DAY, _NUMERIC_MONTH_DAY):
             candidates += [(m, lambda m: _this_years(m, reference)) for m in pattern.finditer(text)]
+        weakest = [(m, lambda m: _this_years(m, reference)) for m in _LABELLED_MONTH_DAY.finditer(text)]
         candidates += [(m, lambda m: _ago(m, reference)) for m in _AGO.finditer(text)]
         candidates += [(m, lambda m: _day_word(m, reference)) for m in _DAY_WORD.finditer(text)]
     found: list[tuple[dt.datetime, re.Match[str]]] = []
-    for match, read in sorted(candidates, key=lambda c: (c[0].start(), -c[0].end())):
-        if found and match.start() < found[-1][1].end():
-            continue  # inside or across the date before
-        value = read(match)
-        if value:
-            found.append((value, match))
-    return found
+    for group in (candidates, weakest):
+        for match, read in sorted(group, key=lambda c: (c[0].start(), -c[0].end())):
+            if any(match.start() < kept.end() and kept.start() < match.end() for _, kept in found):
+                continue  # inside or across a date already taken
+            value = read(match)
+            if value:
+                found.append((value, match))
+    return sorted(found, key=lambda f: f[1].start())
 
 
 def _numeric_order(matches: list[re.Match[str]]) -> bool | None:
