@@ -312,6 +312,16 @@ def _text_shape(text: str, rules: Rulebook) -> dict[str, float]:
     return features
 
 
+def _feed_start(page: Page, rules: Rulebook) -> int:
+    """Where the lines after the text stop being the article's: at the first footer marker or content end
+    (`相关阅读`, `热门资讯`, a comment section), whose feed of other stories carries their dates and credits."""
+    for at in range(page.body_end + 1, len(page.lines)):
+        text = page.lines[at]
+        if text in rules.footer_markers or any(p.search(text) for p in rules.content_end):
+            return at
+    return len(page.lines)
+
+
 # -- dates -------------------------------------------------------------------------------------------
 
 
@@ -322,7 +332,7 @@ def date_candidates(page: Page, rules: Rulebook, view: _PageView | None = None) 
     indexes = [
         *range(max(0, page.body_start - DATE_ABOVE), min(page.body_start + DATE_BODY_EDGE, page.body_end + 1)),
         *range(max(page.body_start + DATE_BODY_EDGE, page.body_end + 1 - DATE_BODY_EDGE), page.body_end + 1),
-        *range(page.body_end + 1, min(len(lines), page.body_end + 1 + DATE_AFTER)),
+        *range(page.body_end + 1, min(_feed_start(page, rules), page.body_end + 1 + DATE_AFTER)),
     ]
     found: list[Candidate] = []
     for at in dict.fromkeys(indexes):
@@ -424,8 +434,8 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
         if not raw:
             return
         name, _ = outlets.resolve(raw.strip().strip(_EDGE))
-        if not name or len(name) > MAX_NAME * 2:
-            return
+        if not name or len(name) > MAX_NAME * 2 or name in rules.uncredited or name in rules.not_names:
+            return  # the profiles say it names no outlet (`转载`, `原创`, a role badge)
         key = canonical(name)
         if not key:
             return
@@ -443,7 +453,7 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
     for how, name in page.named.items():
         add(name, page.body_start, how)
     header = range(max(0, page.body_start - OUTLET_ABOVE), page.body_start)
-    closing = range(max(page.body_start, page.body_end - 2), min(len(lines), page.body_end + 1 + 8))
+    closing = range(max(page.body_start, page.body_end - 2), min(_feed_start(page, rules), page.body_end + 1 + 8))
     for span, where in ((header, "header"), (closing, "closing")):
         for at in span:
             text = lines[at]
