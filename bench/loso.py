@@ -21,6 +21,7 @@ from pathlib import Path
 from zhnews.flows.header_training import (
     DEFAULT_SETS,
     FIXTURES,
+    REGULARIZATION,
     AnnotatedPage,
     annotated_pages,
     choose,
@@ -62,19 +63,20 @@ def line(label: str, counts: Counter) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="*", type=Path, default=list(SCORED), help="sets scored site by site")
+    parser.add_argument("--regularization", type=float, default=REGULARIZATION, help="scikit-learn's C (see training)")
     args = parser.parse_args()
     started = time.perf_counter()
     pipeline = rules_pipeline()
     every = {folder: annotated_pages(folder, pipeline) for folder in dict.fromkeys([*DEFAULT_SETS, *args.sets])}
     pages = [page for found in every.values() for page in found]
-    fitted = train(pages)
+    fitted = train(pages, args.regularization)
     pooled_loso, pooled_fit, pooled_rules = Counter(), Counter(), Counter()
     for folder in args.sets:
         scored = every[folder]
         loso: Counter = Counter()
         for site in sorted({page.site for page in scored}):
             held_out = [page for page in scored if page.site == site]
-            scorers = train([page for page in pages if page.site != site])
+            scorers = train([page for page in pages if page.site != site], args.regularization)
             loso += tally(held_out, lambda page, name, s=scorers: choose(s[name], page, name))
         fit = tally(scored, lambda page, name: choose(fitted[name], page, name))
         rules = tally(scored, _rule_choice)

@@ -124,7 +124,7 @@ def _without_model(profiles):
     return replace(profiles, header_model=None)
 
 
-def train(pages: Iterable[AnnotatedPage]) -> dict[str, FieldScorer]:
+def train(pages: Iterable[AnnotatedPage], regularization: float = REGULARIZATION) -> dict[str, FieldScorer]:
     """One linear scorer per field, learned as a ranking: on each page, the annotated candidate must
     score above each other one (a logistic regression on the pairs' feature differences, each page
     weighing the same). Pages whose candidates miss the annotated value teach nothing and are left out."""
@@ -154,7 +154,7 @@ def train(pages: Iterable[AnnotatedPage]) -> dict[str, FieldScorer]:
                     rows.extend((g - b, b - g))
                     labels.extend((1, 0))
                     weights.extend((share, share))
-        model = LogisticRegression(C=REGULARIZATION, max_iter=5000, solver="lbfgs", fit_intercept=False)
+        model = LogisticRegression(C=regularization, max_iter=5000, solver="lbfgs", fit_intercept=False)
         model.fit(np.array(rows), labels, sample_weight=np.array(weights))
         coefficients = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True))
         scorers[name] = FieldScorer({k: float(v) for k, v in coefficients.items() if v}, 0.0)

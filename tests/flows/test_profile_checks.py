@@ -38,8 +38,8 @@ BAD_PROFILES = [
     ("[outlets]\n'Hekou Daily' = 1\n", "[outlets] Hekou Daily: must be a string, not a number"),
     (
         "[feilds]\nsource = '河口日报'\n",
-        "[feilds]: unknown key (known here: always, content, credits, description, detect, fields, footer, listing,"
-        " name, outlets, remove)",
+        "[feilds]: unknown key (known here: always, content, credits, description, detect, fields, footer, header,"
+        " listing, name, outlets, remove)",
     ),
     (
         "[detect\nlines = []\n",

@@ -7,6 +7,7 @@ rules do without depending on any one site's words.
 
 import datetime as dt
 
+import pytest
 from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
 from zhnews.transforms.layouts.main_text import line_weight, main_text
 from zhnews.transforms.normalize.dates import BEIJING
@@ -102,6 +103,10 @@ def test_lines_after_the_article_are_removed_but_its_credit_lines_become_fields(
     assert removed["抽烟听雨[四川省成都市网友]2019-09-07 22:44:09"] == "after_article"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 21, known error of the learned header reader: a headline stacked over its dek loses to the dek (also r38 of realpages-dev)",
+)
 def test_the_headline_is_the_line_above_its_dek_or_author_box(processor):
     header = "山西品牌丝路行（南美站）正式启动\n成功举办中国（山西）－巴西双向经贸投资推介会\n时间：2019-09-18 06:23 来源： 山西日报"
     assert only_document(processor, page(header)).title == "山西品牌丝路行（南美站）正式启动"

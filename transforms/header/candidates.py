@@ -55,7 +55,6 @@ _LABEL_SPACE = re.compile(r"[：:]\s|^\S\s+\S[：:]")
 _DEK = re.compile(r"^[—\-－]{1,2}")
 _DECORATION = re.compile(r"(?:\s*[-—_=~·•]+\s*)+$")
 _COUNTER = re.compile(r"[\d,]+\s*[)）]|[(（]\s*[\d,]+|\d+\s*(?:次|条|條|人|篇)")
-_NAME_TOKEN = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·_.&-]{1,19}")
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 # `据新华社拉萨8月3日电`, `新华社北京电`, `（总台记者 张倩）`, `【看中国2005年07月03日报道】`: who filed the story.
 _WIRE = re.compile(
@@ -112,7 +111,7 @@ def _share_in(part: set[str], whole: str) -> float:
     return sum(piece in whole for piece in part) / len(part) if part else 0.0
 
 
-class _PageView:
+class PageView:
     """What several features ask of a page, computed once: dated lines, the text's words, line counts."""
 
     def __init__(self, page: Page, rules: Rulebook):
@@ -173,10 +172,10 @@ _ANY_TIME = dt.datetime(2000, 6, 15, 12, tzinfo=dt.timezone(dt.timedelta(hours=8
 
 
 def title_candidates(
-    page: Page, rules: Rulebook, view: _PageView | None = None, outlets: OutletResolver | None = None
+    page: Page, rules: Rulebook, view: PageView | None = None, outlets: OutletResolver | None = None
 ) -> list[Candidate]:
     """Every line, or run of up to `MAX_JOINED` lines, above the text (and its first lines) that may be the headline."""
-    view = view or _PageView(page, rules)
+    view = view or PageView(page, rules)
     lines = page.lines
     first = max(0, page.body_start - TITLE_ABOVE)
     last = min(len(lines), page.body_start + TITLE_INTO_BODY)
@@ -208,7 +207,7 @@ def _heading(text: str) -> bool:
     return looks_like_heading(text, max_chars=MAX_TITLE_PART * 2) and len(text) >= 2
 
 
-def _joinable(parts: Sequence[str], view: _PageView, at: int) -> bool:
+def _joinable(parts: Sequence[str], view: PageView, at: int) -> bool:
     """Lines that may make one headline: each heading-shaped, no date line or metadata among them."""
     return all(
         MIN_TITLE_PART <= len(text) <= MAX_TITLE_PART
@@ -244,7 +243,7 @@ def _title_variants(text: str, rules: Rulebook) -> Iterator[tuple[str, str]]:
         yield undecorated, "decoration_cut"
 
 
-def _title_features(text: str, at: int, span: int, page: Page, view: _PageView, rules: Rulebook) -> dict[str, float]:
+def _title_features(text: str, at: int, span: int, page: Page, view: PageView, rules: Rulebook) -> dict[str, float]:
     """Where the candidate stands on this page, plus the shape of its text (`_text_shape`)."""
     lines = page.lines
     end = at + span - 1
@@ -258,6 +257,7 @@ def _title_features(text: str, at: int, span: int, page: Page, view: _PageView, 
             "dek_below": float(end + 1 < len(lines) and bool(_DEK.match(lines[end + 1]))),
             "dek_joined": float(span > 1 and any(_DEK.match(part) for part in lines[at + 1 : end + 1])),
             "heading_below": float(end + 1 < page.body_start and view.heading.get(end + 1, False)),
+            "stacked_over_date": float(view.heading.get(end + 1, False) and view.dated_near(end + 2, end + 3)),
             "heading_above": float(at > 0 and view.heading.get(at - 1, False)),
             "date_inside": float(view.dated(at) if span == 1 else False),
             "date_below": float(view.dated_near(end + 1, end + 4)),
@@ -325,9 +325,9 @@ def _feed_start(page: Page, rules: Rulebook) -> int:
 # -- dates -------------------------------------------------------------------------------------------
 
 
-def date_candidates(page: Page, rules: Rulebook, view: _PageView | None = None) -> list[Candidate]:
+def date_candidates(page: Page, rules: Rulebook, view: PageView | None = None) -> list[Candidate]:
     """Every date the page prints around the article text (above it, on its edges, below it), with its reading."""
-    view = view or _PageView(page, rules)
+    view = view or PageView(page, rules)
     lines = page.lines
     indexes = [
         *range(max(0, page.body_start - DATE_ABOVE), min(page.body_start + DATE_BODY_EDGE, page.body_end + 1)),
@@ -363,7 +363,7 @@ def _date_features(
     every: list[Candidate],
     values: list[dt.datetime],
     page: Page,
-    view: _PageView,
+    view: PageView,
     rules: Rulebook,
 ) -> dict[str, float]:
     at, when, line = candidate.at, candidate.value, page.lines[candidate.at]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from zhnews.transforms.header.candidates import (
     Candidate,
     Page,
-    _PageView,
+    PageView,
     date_candidates,
     outlet_candidates,
     title_candidates,
@@ -30,10 +30,36 @@ class HeaderReading:
     page: Page
     ranked: dict[str, list[tuple[float, Candidate]]] = field(default_factory=dict)
     model: HeaderModel | None = None  # what ranked them (None: the candidates in page order)
+    ruled: frozenset[str] = frozenset()  # fields a site profile reads itself (its own date-line format)
 
     def best(self, name: str) -> Candidate | None:
-        ranked = self.ranked.get(name)
-        return ranked[0][1] if ranked else None
+        """The best candidate of a field; for the outlet, the best one the page vouches for (`vouched`), else None.
+        None for a field a site profile reads itself (the rules' reading stands)."""
+        if name in self.ruled:
+            return None
+        for _, candidate in self.ranked.get(name, ()):
+            if name != "outlet" or vouched(candidate):
+                return candidate
+        return None
+
+
+# How an outlet candidate was found that makes it a credit, not just a name on the page.
+_CREDITED_BY = ("how:credit_", "how:byline_", "how:filed_")  # + where: header, closing, text
+# a name before a date (`outlet_before`) is often the author: it is credited only as a listed outlet
+_READ_AS = frozenset({"how:rule", *(f"how:{name}" for name in NAMED_FIELDS if name != "outlet_before")})
+_CREDIT_CONTEXT = ("listed", "after_label", "breadcrumb_first", "bracketed")
+
+
+def vouched(candidate: Candidate) -> bool:
+    """Whether the page credits an outlet candidate: a credit line, byline, wire dateline or account named
+    it, the rules or the layout read it, it is a listed outlet, or it follows a label, opens a breadcrumb or
+    stands in brackets. A bare name among the page's lines (a menu item, a headline) is not enough: the
+    reader then names no outlet rather than a wrong one (only a few annotated pages credit none, too
+    few to learn that choice)."""
+    features = candidate.features
+    return any(f in _READ_AS or f.startswith(_CREDITED_BY) for f in features) or any(
+        features.get(f) for f in _CREDIT_CONTEXT
+    )
 
 
 def page_of(
@@ -69,13 +95,15 @@ def page_of(
 
 def read_header(page: Page, rules: Rulebook, outlets: OutletResolver, model: HeaderModel | None) -> HeaderReading:
     """Every candidate of the page's title, date and outlet, ranked by `model` (unranked, in page order, without one)."""
-    view = _PageView(page, rules)
+    view = PageView(page, rules)
     listed = {
         "title": title_candidates(page, rules, view, outlets),
         "date": date_candidates(page, rules, view),
         "outlet": outlet_candidates(page, rules, outlets),
     }
-    reading = HeaderReading(page, model=model)
+    head = page.lines[: page.body_start + 1]
+    ruled = frozenset({"date"}) if any(p.search(t) for p in rules.datelines for t in head) else frozenset()
+    reading = HeaderReading(page, model=model, ruled=ruled)
     for name in FIELDS:
         if model is None:
             reading.ranked[name] = [(0.0, c) for c in listed[name]]
