@@ -117,10 +117,10 @@ def extract_batch(
 
 @task(name="stories", cache_policy=NO_CACHE)
 def cluster_stories(warehouse: Warehouse) -> int:
-    """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
-    from zhnews.warehouse.stories import rebuild_stories
+    """Place the documents the loads brought or dropped in near-duplicate stories (after loading)."""
+    from zhnews.warehouse.stories import update_stories
 
-    return rebuild_stories(warehouse.con)
+    return update_stories(warehouse.con)
 
 
 @flow(name="zhnews-ingest")
@@ -227,7 +227,7 @@ def _ingest(
             warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
             summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            if summary.files_loaded:
+            if summary.files_loaded or summary.reprocessed:
                 cluster_stories(warehouse)
             elif previous_unfinished and _stories_out_of_date(warehouse):  # it died before this pass
                 cluster_stories(warehouse)

@@ -314,10 +314,9 @@ class Warehouse:
         if replaced:
             con.execute("DELETE FROM documents WHERE rowid IN (SELECT stored_row FROM stored_docs WHERE replaced)")
         kept_stored = "(SELECT doc_id FROM stored_docs WHERE NOT replaced)"
-        con.execute(
-            "INSERT INTO documents BY NAME SELECT * FROM batch_docs"
-            + (f" WHERE doc_id NOT IN {kept_stored}" if stored > replaced else "")
-        )
+        inserted = f" WHERE doc_id NOT IN {kept_stored}" if stored > replaced else ""
+        con.execute("INSERT INTO documents BY NAME SELECT * FROM batch_docs" + inserted)
+        con.execute("INSERT INTO stories_pending SELECT doc_id FROM batch_docs" + inserted)  # the stories pass places them
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE kept_versions AS
                 SELECT doc_id, {VERSION_SQL.format(t="")} AS version FROM batch_docs WHERE doc_id NOT IN {kept_stored}
@@ -350,7 +349,8 @@ class Warehouse:
         return int(forgotten)
 
     def _drop_unsighted_prior_docs(self) -> None:
-        """Drop the documents of `prior_docs` that no file sights any more, with their derived rows."""
+        """Drop the documents of `prior_docs` that no file sights any more, with their derived rows (their
+        stories are left to the stories pass, which they are listed for)."""
         from zhnews.warehouse.records import ANALYTICS_TABLES
 
         con = self.con
@@ -360,8 +360,9 @@ class Warehouse:
         )
         if not con.execute("SELECT count(*) FROM unsighted").fetchone()[0]:
             return
-        for table in ("documents", *ANALYTICS_TABLES, "doc_stories"):
+        for table in ("documents", *ANALYTICS_TABLES):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM unsighted)")
+        con.execute("INSERT INTO stories_pending SELECT doc_id FROM unsighted")
 
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
