@@ -118,9 +118,7 @@ def extract_batch(
 @task(name="stories", cache_policy=NO_CACHE)
 def cluster_stories(warehouse: Warehouse) -> int:
     """Place the documents the loads brought or dropped in near-duplicate stories (after loading)."""
-    from zhnews.warehouse.stories import update_stories
-
-    return update_stories(warehouse.con)
+    return warehouse.update_stories()
 
 
 @flow(name="zhnews-ingest")
@@ -253,7 +251,7 @@ def _held_warehouse(
         held = ExitStack()
         try:
             held.enter_context(data_dir_lock(root, wait_seconds, on_wait=console.print))
-            warehouse = held.enter_context(Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT))
+            warehouse = held.enter_context(Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT, logged=True))
         except (DataDirBusy, WarehouseUnavailable) as exc:
             held.close()
             if delay is None:
