@@ -41,18 +41,19 @@ def code_version() -> str:
 
 
 def built_warehouse(corpus_root: Path, data: Path, rebuild: bool, env: dict[str, str]) -> dict:
-    """The warehouse of the whole corpus in `data`, built unless one of this code is there; returns
-    the building run's summary."""
+    """The warehouse of the whole corpus in `data`, built unless one of this corpus is there (and not
+    `rebuild`: after a change of the warehouse's format); returns the building run's record."""
     marker = data / "bench-built.json"
-    wanted = {"corpus": json.loads((corpus_root / "corpus.json").read_text()), "code": code_version()}
+    corpus = json.loads((corpus_root / "corpus.json").read_text())
     if not rebuild and marker.exists():
         stored = json.loads(marker.read_text())
-        if {k: stored.get(k) for k in wanted} == wanted:
-            return stored["summary"]
+        if stored.get("corpus") == corpus:
+            return stored
     shutil.rmtree(data, ignore_errors=True)
     run = ingest([corpus_root], data, [], env)
-    marker.write_text(json.dumps({**wanted, "summary": run.summary, "wall": run.wall}))
-    return run.summary
+    built = {"corpus": corpus, "code": code_version(), "summary": run.summary, "wall": run.wall}
+    marker.write_text(json.dumps(built))
+    return built
 
 
 def copy_data_dir(source: Path, target: Path) -> None:
@@ -99,7 +100,10 @@ def bench_size(args: argparse.Namespace, mb: float, work: Path, env: dict[str, s
     size = (data / "zhnews.duckdb").stat().st_size / 1e9
     rows = [
         (f"{label}: warehouse", f"{corpus.mb:.1f} MB in {corpus.files} files → {size:.2f} GB DuckDB file"),
-        (f"{label}: building ingest, stories pass", f"{built['stage_seconds'].get('stories', 0):.2f} s (full pass)"),
+        (
+            f"{label}: building ingest (code {built['code'][:12]})",
+            f"{built['wall']:.1f} s; stories pass {built['summary']['stage_seconds'].get('stories', 0):.2f} s (full)",
+        ),
         (f"{label}: {NEW_FILES} new files, fresh data dir", f"{f.wall:.2f} s; all: {walls(fresh)}"),
         ("    its stages", stage_line(f.summary)),
         (f"{label}: same {NEW_FILES} files into the warehouse", f"{i.wall:.2f} s; all: {walls(incremental)}"),
