@@ -252,7 +252,7 @@ def _containments(
     part_keys = _tagged(parts, pairs[:, 0], tags=pairs[:, 1])
     if not len(whole_keys) or not len(part_keys):
         return out
-    found = np.searchsorted(whole_keys, part_keys)
+    found = _search_sorted(whole_keys, part_keys)
     hit = whole_keys[np.minimum(found, len(whole_keys) - 1)] == part_keys
     shared = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=hit, minlength=len(pairs))
     return np.divide(shared, lengths, out=out, where=lengths > 0)
