@@ -653,16 +653,27 @@ def best_sources(
 ) -> list[tuple[int, int, float]]:
     """(part, whole, containment) of each part's best source among its `likely_sources` (given in
     that order: best estimate first, then the oldest), checked exactly: the highest containment ≥
-    `CONTAINMENT_THRESHOLD`, the first of them on a tie."""
+    `CONTAINMENT_THRESHOLD`, the first of them on a tie. Each part's first candidate is checked
+    first: when it contains the part whole (1.0, which nothing after it can beat), the others are not."""
+    values = np.zeros(len(part), dtype=np.float64)
+    first = rank_in_runs(part) == 0
+    _check(np.flatnonzero(first), part, whole, ids, exact, values)
+    settled = np.unique(part[first & (values >= 1.0)])
+    _check(np.flatnonzero(~first & ~np.isin(part, settled)), part, whole, ids, exact, values)
     best: dict[int, tuple[float, int]] = {}
-    for start in range(0, len(part), EXACT_BATCH):
-        end = start + EXACT_BATCH
-        batch = list(zip(part[start:end].tolist(), whole[start:end].tolist(), strict=True))
-        checked = exact([(ids[a], ids[b]) for a, b in batch])
-        for (a, b), value in zip(batch, checked, strict=True):
-            if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
-                best[a] = (value, b)
+    for a, b, value in zip(part.tolist(), whole.tolist(), values.tolist(), strict=True):
+        if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
+            best[a] = (value, b)
     return [(a, b, value) for a, (value, b) in sorted(best.items())]
+
+
+def _check(
+    which: np.ndarray, part: np.ndarray, whole: np.ndarray, ids: Sequence[str], exact: ExactContainment, out: np.ndarray
+) -> None:
+    """Exact containments of the pairs at positions `which`, into `out`, `EXACT_BATCH` pairs at a time."""
+    for start in range(0, len(which), EXACT_BATCH):
+        at = which[start : start + EXACT_BATCH]
+        out[at] = exact([(ids[a], ids[b]) for a, b in zip(part[at].tolist(), whole[at].tolist(), strict=True)])
 
 
 def _split_by_work(counts: np.ndarray, at_once: int | None = None) -> Iterator[np.ndarray]:
