@@ -142,10 +142,10 @@ def main() -> None:
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(args.work_dir / "prefect-home"))
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    rows = [("machine", machine())]
-    for mb in args.mb:
-        rows += bench_size(args, mb, args.work_dir, env)
-    print_table("zhnews bench · a scheduled run's cost as the warehouse grows", rows)
+    for mb in args.mb:  # a table per size, printed as soon as it is measured
+        rows = [("machine", machine()), *bench_size(args, mb, args.work_dir, env)]
+        print_table(f"zhnews bench · a scheduled run's cost as the warehouse grows · {mb:g} MB", rows)
+        print(flush=True)
 
 
 if __name__ == "__main__":
