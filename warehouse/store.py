@@ -253,9 +253,10 @@ class Warehouse:
         sites = self.con.execute(
             f"SELECT site, count(DISTINCT file_id) {others} GROUP BY site", {"excluding": excluding}
         ).fetchall()
+        # count(*): a file's line hashes are distinct (a set, written once per load of the file), so it
+        # is count(DISTINCT file_id), without the per-group hash sets (100 MB warehouse: 0.67 → 0.05 s)
         rows = self.con.execute(
-            f"SELECT site, line_hash, count(DISTINCT file_id) AS files {others}"
-            " GROUP BY site, line_hash HAVING files >= $min_files",
+            f"SELECT site, line_hash, count(*) AS files {others} GROUP BY site, line_hash HAVING files >= $min_files",
             {"excluding": excluding, "min_files": min_files},
         ).fetchall()
         return LineStats(site_files=dict(sites), line_files={(site, h): n for site, h, n in rows})
