@@ -261,35 +261,42 @@ class _Placement:
                 self.pending_keys[key].append(doc_id)
 
     def look_up_neighbours(self, doc_ids: Iterable[str]) -> None:
-        """Find the band neighbours of these (read) documents, stored and pending, and read them."""
+        """Find the band neighbours of these (read) documents, stored and pending, and read them: those
+        sharing a repost band, and those of the other kind (full or partial) sharing an excerpt band
+        (an excerpt's source is full; two partials sharing a band, often a listing's chrome, are not
+        looked at)."""
         docs = [self.docs[d] for d in doc_ids if self.docs[d].repost_neighbours is None]
         if not docs:
             return
         keys = self._keys_of(docs)
         owner = np.repeat(np.arange(len(docs)), keys.shape[1])
-        query = pa.table({"q": pa.array(owner, pa.int64()), "key": pa.array(keys.ravel(), pa.uint32())})
+        partial = np.asarray([d.partial for d in docs])[owner]
+        by_repost = is_repost_key(keys.ravel())
+        query = pa.table(
+            {
+                "q": pa.array(owner, pa.int64()),
+                "key": pa.array(keys.ravel(), pa.uint32()),
+                "repost": pa.array(by_repost),
+                "partial": pa.array(partial),
+            }
+        )
         self.con.register("_story_query", query)
         try:
             found = self.con.execute(
-                "SELECT q.q, x.doc_id, q.key FROM _story_query q JOIN story_keys k ON k.key = q.key"
-                " JOIN story_docs x ON x.doc_no = k.doc_no"
+                "SELECT q.q, x.doc_id, q.repost FROM _story_query q JOIN story_keys k ON k.key = q.key"
+                " JOIN story_docs x ON x.doc_no = k.doc_no WHERE q.repost OR x.partial <> q.partial"
             ).fetchall()
         finally:
             self.con.unregister("_story_query")
         for doc in docs:
             doc.repost_neighbours, doc.excerpt_neighbours = set(), set()
-        flat = keys.ravel().tolist()
-        found += [
-            (q, other, key)
-            for q, key in zip(owner.tolist(), flat, strict=True)
-            for other in self.pending_keys.get(key, ())
-        ]
-        if not found:
-            return
-        repost = is_repost_key(np.asarray([key for _, _, key in found], dtype=np.uint32)).tolist()
-        for (q, other, _), by_repost in zip(found, repost, strict=True):
+        for q, key, repost in zip(owner.tolist(), keys.ravel().tolist(), by_repost.tolist(), strict=True):
+            for other in self.pending_keys.get(key, ()):
+                if repost or self.docs[other].partial != docs[q].partial:
+                    found.append((q, other, repost))
+        for q, other, repost in found:
             if other != docs[q].doc_id:
-                (docs[q].repost_neighbours if by_repost else docs[q].excerpt_neighbours).add(other)
+                (docs[q].repost_neighbours if repost else docs[q].excerpt_neighbours).add(other)
         self.read_stored(other for _, other, _ in found)
 
     def _keys_of(self, docs: list[_Doc]) -> np.ndarray:
@@ -299,10 +306,11 @@ class _Placement:
 
 def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
     with registered_ids(con, _pending(con)) as ids:
-        present = con.execute(
+        present = con.execute(  # rows found by a scan of doc_id only, then fetched
             f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
-            " FROM documents d JOIN doc_signatures s USING (doc_id)"
-            f" WHERE d.doc_id IN (SELECT id FROM {ids}) AND s.shingles >= {MIN_SHINGLES}"
+            f" FROM (SELECT * FROM documents WHERE rowid IN (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))) d"
+            f" JOIN (SELECT * FROM doc_signatures WHERE rowid IN (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s"
+            f" USING (doc_id) WHERE s.shingles >= {MIN_SHINGLES}"
         ).fetchall()
         con.execute(
             "CREATE OR REPLACE TEMP TABLE story_dropped AS SELECT doc_id, doc_no, partial, leader IS NULL AS leads"
@@ -323,14 +331,19 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
             "SELECT doc_id FROM story_docs WHERE source IN (SELECT doc_id FROM story_dropped)"
         ).fetchall()
     ]
-    uncovered = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT x.doc_id FROM story_keys k"
-            " JOIN (SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)) g"
-            " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
-        ).fetchall()
-    ]
+    dropped_full = con.execute("SELECT count(*) FROM story_dropped WHERE NOT partial").fetchone()[0]
+    uncovered = (
+        [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT x.doc_id FROM story_keys k"
+                " JOIN (SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)) g"
+                " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
+            ).fetchall()
+        ]
+        if dropped_full
+        else []
+    )
     old_links = {
         doc_id: (leader, source)
         for doc_id, leader, source in con.execute(
@@ -579,8 +592,9 @@ class _TextCache:
         shingles: dict[str, np.ndarray] = {}
         for start in range(0, len(doc_ids), self.chunk):
             with registered_ids(self.con, doc_ids[start : start + self.chunk]) as ids:
-                rows = self.con.execute(
-                    f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT id FROM {ids})"
+                rows = self.con.execute(  # the rows found by a scan of doc_id only, then fetched
+                    f"SELECT doc_id, {_TEXT} FROM documents WHERE rowid IN"
+                    f" (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))"
                 ).fetchall()
             hashes = shingle_hashes_of_many([text for _, text in rows])
             shingles.update((doc_id, h.copy()) for (doc_id, _), h in zip(rows, hashes, strict=True))
