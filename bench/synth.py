@@ -147,8 +147,9 @@ EXCERPT_SHARE = 0.25  # share of listing snippets that are the start of a recent
 class Writer:
     """Makes varied, deterministic article text and dumps from one seed."""
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, seed: int = 0, sentences: list[str] | None = None):
         self.rng = random.Random(seed)
+        self.sentences = sentences  # a pool every sentence is drawn from (None: made from the dictionary)
         self.recent: deque[list[str]] = deque(maxlen=RECENT_ARTICLES)  # bodies reposts and snippets copy
 
     def article_body(self, paragraphs: int, sentences: tuple[int, int]) -> list[str]:
@@ -171,7 +172,10 @@ class Writer:
         return self.paragraph(4)
 
     def sentence(self) -> str:
-        """One sentence: a pattern of parts of speech filled with words of jieba's dictionary."""
+        """One sentence: a pattern of parts of speech filled with words of jieba's dictionary (or one of
+        the pool's sentences)."""
+        if self.sentences:
+            return self.rng.choice(self.sentences)
         r, words = self.rng, lexicon()
         pattern = r.choice(SENTENCE_PATTERNS)
         return "".join(words.pick(r, part[1:-1]) if part.startswith("{") else part for part in _parts(pattern))

@@ -410,7 +410,6 @@ def reindex(
     from zhnews.flows.lock import DataDirBusy, data_dir_lock
     from zhnews.warehouse.reindex import reindex_all
     from zhnews.warehouse.store import Warehouse
-    from zhnews.warehouse.stories import rebuild_stories
 
     _check_segmenter(segmenter)
     root = data_dir.expanduser().resolve()
@@ -427,7 +426,7 @@ def reindex(
             with Progress(console=console, transient=True) as progress:
                 bar = progress.add_task("segmenting", total=total)
                 done = reindex_all(warehouse.con, words, on_chunk=lambda n: progress.advance(bar, n))
-            stories = rebuild_stories(warehouse.con)
+            stories = warehouse.update_stories()
     except DataDirBusy as exc:
         raise fail(str(exc)) from None
     Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories")

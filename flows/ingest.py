@@ -117,10 +117,8 @@ def extract_batch(
 
 @task(name="stories", cache_policy=NO_CACHE)
 def cluster_stories(warehouse: Warehouse) -> int:
-    """Group near-duplicate documents into stories (needs every document, so runs after loading)."""
-    from zhnews.warehouse.stories import rebuild_stories
-
-    return rebuild_stories(warehouse.con)
+    """Place the documents the loads brought or dropped in near-duplicate stories (after loading)."""
+    return warehouse.update_stories()
 
 
 @flow(name="zhnews-ingest")
@@ -227,7 +225,7 @@ def _ingest(
             warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
             summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            if summary.files_loaded:
+            if summary.files_loaded or summary.reprocessed:
                 cluster_stories(warehouse)
             elif previous_unfinished and _stories_out_of_date(warehouse):  # it died before this pass
                 cluster_stories(warehouse)
@@ -253,7 +251,7 @@ def _held_warehouse(
         held = ExitStack()
         try:
             held.enter_context(data_dir_lock(root, wait_seconds, on_wait=console.print))
-            warehouse = held.enter_context(Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT))
+            warehouse = held.enter_context(Warehouse(root, memory_limit=LOAD_MEMORY_LIMIT, logged=True))
         except (DataDirBusy, WarehouseUnavailable) as exc:
             held.close()
             if delay is None:

@@ -42,14 +42,15 @@ def prepare_data_dir(data_dir: Path) -> Path:
 def check_warehouse(root: Path) -> None:
     """The warehouse opens read-write (raises WarehouseUnavailable with what to do if not).
 
-    Opening it starts the loader's copy from the published file when the last run completed (a copy
-    of the whole file, ~1 s for 1 GB). It also runs a query with a parameter: DuckDB's first one
+    Opening it starts the loader's copy when the last run completed: the file it published over,
+    brought up to date by doing that run's loads again, or else a copy of the published file (~1 s
+    for 1 GB). It also runs a query with a parameter: DuckDB's first one
     imports pandas and NumPy (0.3-0.9 s). The run would pay both anyway; done here, they overlap the
     start-up of Prefect's server.
     """
     from zhnews.warehouse.store import Warehouse  # imported here: the other checks run before any heavy import
 
-    warehouse = Warehouse(root)
+    warehouse = Warehouse(root, logged=True)
     try:
         warehouse.con.execute("SELECT count(*) FROM loads WHERE status = ?", ["running"]).fetchone()
     finally:

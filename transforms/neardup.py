@@ -1,13 +1,13 @@
 """Near-duplicate detection: MinHash signatures of character shingles, and exact similarity checks.
 
-Every document gets a MinHash signature (datasketch) of its character 5-grams at ingest. After
-loading, LSH over the stored signatures proposes candidate pairs and each candidate is checked
-exactly on the shingle sets:
+Every document gets a MinHash signature (datasketch's scheme) of its character 5-grams at ingest.
+After loading, LSH bandings of the stored signatures (`repost_keys`, `excerpt_keys`) propose candidate pairs and
+each candidate is checked on the MinHash estimate or exactly on the shingle sets:
 
 * **reposts with small edits**: Jaccard(A, B) ≥ `JACCARD_THRESHOLD` (0.6);
 * **a listing snippet and its full article**: the snippet is a small part of the article, so
   Jaccard is tiny; what is high is *containment* |S ∩ A| / |S| ≥ `CONTAINMENT_THRESHOLD` (0.8),
-  proposed by datasketch's LSH Ensemble (built for containment search).
+  proposed by the same bands, ranked by the MinHash containment estimate, the best checked exactly.
 
 Shingles are taken from the text with punctuation, spaces and case removed, so re-punctuated,
 re-wrapped or `...`-truncated copies still match.
@@ -19,12 +19,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from datasketch import MinHashLSH, MinHashLSHEnsemble
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -256,7 +252,7 @@ def _containments(
     part_keys = _tagged(parts, pairs[:, 0], tags=pairs[:, 1])
     if not len(whole_keys) or not len(part_keys):
         return out
-    found = np.searchsorted(whole_keys, part_keys)
+    found = _search_sorted(whole_keys, part_keys)
     hit = whole_keys[np.minimum(found, len(whole_keys) - 1)] == part_keys
     shared = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=hit, minlength=len(pairs))
     return np.divide(shared, lengths, out=out, where=lengths > 0)
@@ -289,23 +285,34 @@ class Match:
 
 
 ESTIMATE_MARGIN = 0.3  # containment estimates of small sets are rough: this close or above is checked exactly
-PROPOSALS_PER_PARTITION = 32  # LSH Ensemble proposals scored per excerpt and size partition, most shared bands
-# first (8 partitions: at most 256 an excerpt, bounding the work on look-alike corpora)
 PAIRS_AT_ONCE = 1_000_000  # candidate pairs generated at once (bounds memory on look-alike corpora)
 EXACT_CHECKS_PER_DOC = 8  # at most this many full documents are checked as the source of one excerpt
 CHUNK_DOCS = 4096  # documents searched together (bounds the candidate pairs held at once)
 EXACT_BATCH = 4096  # candidate pairs handed to `exact` at once (bounds the texts it holds)
 SHINGLES_AT_ONCE = 4_000_000  # part shingles compared at once by `containments` (bounds its memory)
 
+# The stories' LSH bandings, one 32-bit key a band: two documents are candidates when they share a
+# key. Reposts: 25 bands of 5 MinHash values (datasketch's MinHashLSH banding for Jaccard 0.5: a
+# pair at 0.6 shares a band with probability 0.86, at 0.7 with 0.99). Excerpts: 64 bands of 2 values
+# (a snippet contained in an article 3.5 times its size, the bench corpus' median, has Jaccard ≈
+# 0.29 and shares a band with probability 0.995; bands of 5 values would find it once in four).
+# Both are stored (warehouse.stories' `story_keys` table), so a new document is placed by looking
+# its keys up. Each key's low `_BAND_BITS` bits hold its band, so keys of two bands never match.
+REPOST_BANDS, REPOST_ROWS = 25, 5
+EXCERPT_BANDS, EXCERPT_ROWS = 64, 2
+_BAND_BITS = 7
+_REPOST_BAND_IDS = EXCERPT_BANDS  # repost bands are numbered after the excerpt bands
+
 # Everything the links depend on besides the documents; bump ALGORITHM when the method changes, so
-# stories stored by an earlier version are recomputed (warehouse.stories skips an unchanged input).
-ALGORITHM = 1
+# stories stored by an earlier version are recomputed (warehouse.stories keeps them otherwise).
+ALGORITHM = 2
 PARAMETERS = repr(
     {
         "algorithm": ALGORITHM,
         "minhash": (NUM_PERM, SHINGLE, _SEED, _SCHEME, _NOT_WORD.pattern, MIN_SHINGLES),
         "thresholds": (JACCARD_THRESHOLD, CONTAINMENT_THRESHOLD, ESTIMATE_MARGIN),
-        "limits": (PROPOSALS_PER_PARTITION, EXACT_CHECKS_PER_DOC),
+        "bands": (REPOST_BANDS, REPOST_ROWS, EXCERPT_BANDS, EXCERPT_ROWS, _BAND_BITS),
+        "limits": (EXACT_CHECKS_PER_DOC,),
     }
 )
 
@@ -313,23 +320,36 @@ PARAMETERS = repr(
 ExactContainment = Callable[[list[tuple[str, str]]], list[float]]
 
 
-@cache
-def _repost_lsh() -> MinHashLSH:
-    """The banding datasketch would choose for reposts (built when first needed: see `affine32_permutations`)."""
-    from datasketch import MinHashLSH
-
-    return MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=NUM_PERM)
-
-
-@cache
-def _ensemble() -> MinHashLSHEnsemble:
-    """The partitions and parameters datasketch's LSH Ensemble would choose for excerpts."""
-    from datasketch import MinHashLSHEnsemble
-
-    return MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD - 0.2, num_perm=NUM_PERM, num_part=8)
-
-
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def repost_keys(signatures: np.ndarray) -> np.ndarray:
+    """The repost band keys of each signature: (documents, `REPOST_BANDS`) uint32."""
+    return _numbered(band_keys(signatures, REPOST_ROWS, REPOST_BANDS), _REPOST_BAND_IDS)
+
+
+def excerpt_keys(signatures: np.ndarray) -> np.ndarray:
+    """The excerpt band keys of each signature: (documents, `EXCERPT_BANDS`) uint32."""
+    return _numbered(band_keys(signatures, EXCERPT_ROWS, EXCERPT_BANDS), 0)
+
+
+def band_of(keys: np.ndarray) -> np.ndarray:
+    """The band number of `repost_keys` or `excerpt_keys` values (repost bands come after the excerpt ones)."""
+    return keys & np.uint32((1 << _BAND_BITS) - 1)
+
+
+def is_repost_key(keys: np.ndarray) -> np.ndarray:
+    return band_of(keys) >= _REPOST_BAND_IDS
+
+
+def _numbered(band_hashes: np.ndarray, first_band: int) -> np.ndarray:
+    """64-bit band hashes as 32-bit keys: mixed with their band's number, which fills the low bits."""
+    band = np.arange(first_band, first_band + band_hashes.shape[1], dtype=np.uint64)[None, :]
+    h = (band_hashes ^ ((band + np.uint64(1)) * _MIX)) * _MIX
+    h ^= h >> np.uint64(32)
+    h *= _MIX
+    h ^= h >> np.uint64(29)
+    return ((h & np.uint64(0xFFFFFFFF ^ ((1 << _BAND_BITS) - 1))) | band).astype(np.uint32)
 
 
 def band_keys(signatures: np.ndarray, rows: int, bands: int) -> np.ndarray:
@@ -464,16 +484,20 @@ def find_signed_matches(
     """Near-duplicate links among documents given oldest first as parallel arrays (one signature row,
     shingle count and partial flag per document); documents under `MIN_SHINGLES` are ignored.
 
-    **Reposts** — leader clustering: each document is compared (LSH banding as datasketch's
-    MinHashLSH, then the MinHash Jaccard estimate) with the *first* document of every story so far;
-    it joins the story whose first document it matches best with Jaccard ≥ `JACCARD_THRESHOLD`
-    (the earliest one on a tie), or starts a new story. Comparing with story leaders only keeps
-    stories from drifting through chains of small edits and keeps the work near-linear.
+    **Reposts** — leader clustering in that order: each document is compared (sharing a
+    `repost_keys` band, then the MinHash Jaccard estimate) with the *first* document of every story
+    so far; it joins the story whose first document it matches best with Jaccard ≥
+    `JACCARD_THRESHOLD` (the earliest one on a tie), or starts a new story. Comparing with story
+    leaders only keeps stories from drifting through chains of small edits and keeps the work
+    near-linear. The order is the documents' own (publication time, then doc_id), so the links are
+    a function of the set of documents, however they arrived.
 
     **Excerpts** — a partial document (snippet, summary) is linked to the full document that
-    contains it best: LSH Ensemble banding (datasketch's partitions and parameters) proposes
-    candidates, the best estimates are then checked exactly by `exact` (called in batches),
-    and containment ≥ `CONTAINMENT_THRESHOLD` links them.
+    contains it best: the full documents sharing an `excerpt_keys` band with it are ranked by their MinHash
+    containment estimate (`containment_estimates`), the `EXACT_CHECKS_PER_DOC` best (the oldest on
+    a tie) are checked exactly by `exact` (called in batches), and containment ≥
+    `CONTAINMENT_THRESHOLD` links them (the best; on a tie, the better estimate, then the oldest).
+    Each excerpt's source depends only on the full documents sharing a band with it.
 
     The signatures are held as one compact uint32 matrix and the LSH buckets as sorted numpy
     arrays, so memory grows by a few hundred bytes per document, not by Python objects per band.
@@ -523,33 +547,30 @@ class _GrowingBandIndex:
 
 
 def _reposts(signatures: np.ndarray) -> list[tuple[int, int, float]]:
-    bands, rows = _repost_lsh().b, _repost_lsh().r
+    bands = REPOST_BANDS
     leaders = _GrowingBandIndex(bands)
     found: list[tuple[int, int, float]] = []
     for start in range(0, len(signatures), CHUNK_DOCS):
         chunk = np.arange(start, min(start + CHUNK_DOCS, len(signatures)))
-        keys = band_keys(signatures[chunk], rows, bands)
+        keys = repost_keys(signatures[chunk])
         # the best leader among earlier chunks' leaders, for every document of this chunk at once
         query, leader = leaders.pairs(keys)
         best_j, best_lead = _best_leaders(query, leader, _agreement(signatures, chunk[query], leader), len(chunk))
-        # then in order through the chunk, against the leaders it has started itself: only band keys
-        # that another document of the chunk also has can link two of its documents
-        bucket_of: list[dict[int, list[int]]] = [{} for _ in range(bands)]
-        doc, band = np.nonzero(repeated_in_columns(keys))
-        starts = np.flatnonzero(np.diff(doc, prepend=-1))  # each document's first shared key
-        ends = np.append(starts[1:], len(doc))[: len(starts)]
-        shared = list(zip(band.tolist(), keys[doc, band].tolist(), strict=True))
-        for q, first, end in zip(doc[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
-            mine = shared[first:end]
-            local = sorted({lead for b, key in mine for lead in bucket_of[b].get(key, ())})
-            if local:
-                j = (signatures[chunk[local]] == signatures[chunk[q]]).mean(axis=1)
-                k = int(np.argmax(j))
-                if j[k] >= JACCARD_THRESHOLD and j[k] > best_j[q]:
-                    best_j[q], best_lead[q] = j[k], chunk[local[k]]
-            if best_lead[q] < 0:  # it starts a story: later documents of the chunk compare with it
-                for b, key in mine:
-                    bucket_of[b].setdefault(key, []).append(q)
+        # then in order through the chunk, against the leaders it has started itself: only pairs of
+        # the chunk that share a band and agree enough can link (found at once; usually few)
+        local = _BandIndex(bands)
+        local.add(keys, np.arange(len(chunk)))
+        q, earlier = local.pairs(keys)
+        q, earlier = q[earlier < q], earlier[earlier < q]
+        j = _agreement(signatures, chunk[q], chunk[earlier])
+        strong = j >= JACCARD_THRESHOLD
+        q, earlier, j = q[strong], earlier[strong], j[strong]
+        bounds = np.searchsorted(q, np.arange(len(chunk) + 1))
+        for doc in np.unique(q).tolist():
+            within = slice(bounds[doc], bounds[doc + 1])
+            for lead, value in zip(earlier[within].tolist(), j[within].tolist(), strict=True):  # by lead: oldest first
+                if best_lead[lead] < 0 and value > best_j[doc]:  # a leader of the chunk, more similar
+                    best_j[doc], best_lead[doc] = value, chunk[lead]
         joined = np.flatnonzero(best_lead >= 0)
         found.extend(zip(chunk[joined].tolist(), best_lead[joined].tolist(), best_j[joined].tolist(), strict=True))
         new_leaders = np.flatnonzero(best_lead < 0)
@@ -594,104 +615,65 @@ def _excerpts(
     parts = np.flatnonzero(partial)
     if not len(full) or not len(parts):
         return []
-    size_values, counts = np.unique(sizes[full].astype(np.int64), return_counts=True)
-    ensemble = _ensemble()
-    bounds = optimal_partitions(size_values, counts, len(ensemble.indexes))
-    uppers = np.asarray([upper for _, upper in bounds], dtype=np.float64)
-    partition_of = np.searchsorted(uppers, sizes[full], side="left")
-    members = [full[partition_of == p] for p in range(len(uppers))]
-    # which of datasketch's (bands, rows) parameters each excerpt uses in each partition: its
-    # MinHashLSHEnsemble._get_optimal_param(upper, size), for all at once
-    choice = np.empty((len(uppers), len(parts)), dtype=np.int16)  # 16 bytes an excerpt
-    for p, upper in enumerate(uppers):
-        ratio = np.searchsorted(ensemble.xqs, upper / sizes[parts], side="left")
-        choice[p] = np.minimum(ratio, len(ensemble.params) - 1)
-    proposed_q, proposed_o, proposed_e = [], [], []
-    for c in np.unique(choice).tolist():
-        bands, rows = (int(v) for v in ensemble.params[c])
-        # one index over every partition where some excerpt uses these parameters, searched once
-        uses = choice == c
-        partitions = [p for p in range(len(uppers)) if len(members[p]) and uses[p].any()]
-        if not partitions:
-            continue
-        indexed = np.concatenate([members[p] for p in partitions])  # by partition, then oldest first
-        label = np.repeat(np.asarray(partitions), [len(members[p]) for p in partitions])
-        index = _BandIndex(bands)
-        index.add(band_keys(signatures[indexed], rows, bands), np.arange(len(indexed)))
-        group = np.flatnonzero(uses[partitions].any(axis=0))
-        for start in range(0, len(group), CHUNK_DOCS):
-            chunk = group[start : start + CHUNK_DOCS]
-            keys = band_keys(signatures[parts[chunk]], rows, bands)
-            first, counts = index.lookup(keys)
-            for within in _split_by_work(counts.sum(axis=1)):
-                q, found, hits = index.pairs_with_hits(keys[within], (first[within], counts[within]))
-                # only the partitions where the excerpt uses these parameters
-                mine = uses[label[found], chunk[within][q]]
-                q, other, estimate = _likely_sources(
-                    q[mine], found[mine], hits[mine], label, indexed, parts[chunk[within]], signatures, sizes, bands
-                )
-                proposed_q.append(chunk[within][q])
-                proposed_o.append(other)
-                proposed_e.append(estimate)
-    if not proposed_q:
+    index = _BandIndex(EXCERPT_BANDS)
+    index.add(excerpt_keys(signatures[full]), full)
+    proposed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(parts), CHUNK_DOCS):
+        chunk = parts[start : start + CHUNK_DOCS]
+        keys = excerpt_keys(signatures[chunk])
+        first, counts = index.lookup(keys)
+        for within in _split_by_work(counts.sum(axis=1)):
+            q, other, _ = index.pairs_with_hits(keys[within], (first[within], counts[within]))
+            proposed.append(likely_sources(chunk[within][q], other, signatures, sizes))
+    if not proposed:
         return []
-    q, other, _ = _best_per_query(np.concatenate(proposed_q), np.concatenate(proposed_o), np.concatenate(proposed_e))
+    part, other, estimate = (np.concatenate(column) for column in zip(*proposed, strict=True))
+    return best_sources(*_best_per_query(part, other, estimate), ids, exact)
+
+
+def containment_estimates(signatures: np.ndarray, sizes: np.ndarray, part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """MinHash estimates of |P ∩ W| / |P| for the pairs (part[k], whole[k]), from their Jaccard
+    estimate and shingle counts."""
+    j = _agreement(signatures, part, whole)
+    return j * (sizes[part] + sizes[whole]) / ((1 + j) * sizes[part])
+
+
+def likely_sources(
+    part: np.ndarray, whole: np.ndarray, signatures: np.ndarray, sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate (part, whole) pairs worth an exact check (estimate within `ESTIMATE_MARGIN` of
+    the threshold or above), at most `EXACT_CHECKS_PER_DOC` a part: sorted by part, best first."""
+    estimate = containment_estimates(signatures, sizes, part, whole)
+    likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
+    return _best_per_query(part[likely], whole[likely], estimate[likely])
+
+
+def best_sources(
+    part: np.ndarray, whole: np.ndarray, _estimate: np.ndarray, ids: Sequence[str], exact: ExactContainment
+) -> list[tuple[int, int, float]]:
+    """(part, whole, containment) of each part's best source among its `likely_sources` (given in
+    that order: best estimate first, then the oldest), checked exactly: the highest containment ≥
+    `CONTAINMENT_THRESHOLD`, the first of them on a tie. Each part's first candidate is checked
+    first: when it contains the part whole (1.0, which nothing after it can beat), the others are not."""
+    values = np.zeros(len(part), dtype=np.float64)
+    first = rank_in_runs(part) == 0
+    _check(np.flatnonzero(first), part, whole, ids, exact, values)
+    settled = np.unique(part[first & (values >= 1.0)])
+    _check(np.flatnonzero(~first & ~np.isin(part, settled)), part, whole, ids, exact, values)
     best: dict[int, tuple[float, int]] = {}
-    for start in range(0, len(q), EXACT_BATCH):
-        end = start + EXACT_BATCH
-        batch = list(zip(parts[q[start:end]].tolist(), other[start:end].tolist(), strict=True))
-        checked = exact([(ids[a], ids[b]) for a, b in batch])
-        for (a, b), value in zip(batch, checked, strict=True):
-            if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
-                best[a] = (value, b)
+    for a, b, value in zip(part.tolist(), whole.tolist(), values.tolist(), strict=True):
+        if value >= CONTAINMENT_THRESHOLD and value > best.get(a, (0.0, -1))[0]:
+            best[a] = (value, b)
     return [(a, b, value) for a, (value, b) in sorted(best.items())]
 
 
-def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
-    """datasketch's `lshensemble_partition.optimal_partitions`, with the same arithmetic and tie-breaks
-    (so the same partitions, bit for bit), in O(distinct sizes × num_part) memory and numpy per column.
-
-    datasketch fills the whole (sizes × sizes) table of expected false positives with a Python call
-    per cell and runs its dynamic programme in Python; here each column of that table (every lower
-    bound for one upper bound) is computed when the programme reaches it, each cell still summed by
-    `np.add.reduce` over the same values as datasketch's `np.sum`, and the minima are taken in numpy
-    (the first minimum: datasketch's smallest index on a tie). A test checks both agree.
-    """
-    n = len(sizes)
-    if num_part < 2:
-        return [(sizes[0], sizes[-1])]
-    if num_part >= n:
-        return [(x, x) for x in sizes]
-    reduce = np.add.reduce
-
-    def false_positives(u: int) -> np.ndarray:
-        """datasketch's _compute_nfp_real(l, u) for every l ≤ u."""
-        terms = (float(sizes[u]) - sizes[: u + 1]) / float(sizes[u]) * counts[: u + 1]
-        return np.fromiter((reduce(terms[lower:]) for lower in range(u + 1)), dtype=np.float64, count=u + 1)
-
-    from_start = np.zeros(n)  # false_positives(u)[0]: one partition [0, u]
-    cost = np.zeros((n, max(num_part - 2, 1)))  # cost[u, p - 2]: best p partitions of [0, u], 2 ≤ p < num_part
-    for u in range(n):
-        column = false_positives(u)
-        from_start[u] = column[0]
-        for p in range(2, min(num_part, u + 2)):
-            if p == 2:
-                cost[u, 0] = (from_start[:u] + column[1 : u + 1]).min()
-            else:
-                cost[u, p - 2] = (cost[p - 2 : u, p - 3] + column[p - 1 : u + 1]).min()
-    last = n - 1
-    if num_part == 2:
-        u = int(np.argmin(from_start[:last] + column[1 : last + 1]))
-        return [(sizes[0], sizes[u]), (sizes[u + 1], sizes[-1])]
-    u = num_part - 2 + int(np.argmin(cost[num_part - 2 : last, num_part - 3] + column[num_part - 1 : last + 1]))
-    partitions = [(sizes[u + 1], sizes[-1])]
-    for p in range(num_part - 1, 1, -1):  # datasketch's back-tracking, with its indexes
-        column = false_positives(u)
-        best = p - 2 + int(np.argmin(cost[p - 2 : u, p - 2] + column[p - 1 : u + 1]))
-        partitions.insert(0, (sizes[best + 1], sizes[u]))
-        u = best
-    partitions.insert(0, (sizes[0], sizes[u]))
-    return partitions
+def _check(
+    which: np.ndarray, part: np.ndarray, whole: np.ndarray, ids: Sequence[str], exact: ExactContainment, out: np.ndarray
+) -> None:
+    """Exact containments of the pairs at positions `which`, into `out`, `EXACT_BATCH` pairs at a time."""
+    for start in range(0, len(which), EXACT_BATCH):
+        at = which[start : start + EXACT_BATCH]
+        out[at] = exact([(ids[a], ids[b]) for a, b in zip(part[at].tolist(), whole[at].tolist(), strict=True)])
 
 
 def _split_by_work(counts: np.ndarray, at_once: int | None = None) -> Iterator[np.ndarray]:
@@ -704,38 +686,6 @@ def _split_by_work(counts: np.ndarray, at_once: int | None = None) -> Iterator[n
         end = start + max(1, int(np.searchsorted(total, at_once, side="right")))
         yield np.arange(start, end)
         start = end
-
-
-def _likely_sources(
-    q: np.ndarray,
-    found: np.ndarray,
-    hits: np.ndarray,
-    label: np.ndarray,
-    indexed: np.ndarray,
-    excerpts: np.ndarray,
-    signatures: np.ndarray,
-    sizes: np.ndarray,
-    bands: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(query position, full document, containment estimate) of the best proposals for these excerpts,
-    given the index's pairs (query, position in `indexed`, bands shared), sorted by query then position;
-    `label`: each indexed document's size partition."""
-    # per excerpt and partition: the documents sharing most bands first, then the oldest (one integer
-    # sort key; positions in `indexed` ascend by partition, then age)
-    width, levels, partitions = np.int64(len(indexed)), np.int64(bands + 1), np.int64(label.max() + 1)
-    group = q * partitions + label[found]
-    ranked = _compact(
-        (group * levels + (bands - hits)) * width + found,
-        (int(q.max()) + 1 if len(q) else 0) * int(partitions * levels * width),
-    )
-    ranked.sort()
-    group, found = ranked // width // levels, ranked % width
-    read = rank_in_runs(group) < PROPOSALS_PER_PARTITION
-    q, other = (group[read] // partitions).astype(np.int64), indexed[found[read]]
-    j = _agreement(signatures, excerpts[q], other)
-    estimate = j * (sizes[excerpts[q]] + sizes[other]) / ((1 + j) * sizes[excerpts[q]])
-    likely = estimate >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN
-    return _best_per_query(q[likely], other[likely], estimate[likely])
 
 
 def _best_per_query(

@@ -1,78 +1,77 @@
-"""Near-duplicate stories: cluster the warehouse's documents from their stored MinHash signatures.
+"""Near-duplicate stories, kept up to date run by run from an index stored in the warehouse.
 
-Runs after loading (it needs every document). Signatures were computed once at ingest and are read
-back from `doc_signatures` in Arrow batches into one compact uint32 matrix, oldest document first;
-`transforms.neardup.find_signed_matches` links reposts
-to their story's first document and excerpts to the full article containing them (checked exactly
-on the texts), and the linked groups become `doc_stories`.
+The links (`transforms.neardup.find_signed_matches`) are a function of the set of documents: reposts
+by leader clustering in the documents' own order (publication time, then doc_id), excerpts to
+the full document containing them best among those sharing a band. So the stories of a warehouse
+built by many runs are those of one run over the same files.
+
+What places a new document is stored: `story_docs` (each document's order, kind, and the leader or
+source it was linked to) and `story_keys` (its band keys). The loader lists the documents it
+inserts, replaces or drops in `stories_pending`; a pass then looks up only their keys:
+
+* reposts: each pending document is placed against the leaders among its band neighbours; one that
+  starts a story, or stops leading one, may change the leader of later documents it shares a band
+  with, which are placed again in turn (in order, so each sees its final earlier neighbours);
+* excerpts: a pending partial document, and every stored one sharing a band with a pending (new or
+  dropped) full document, chooses its source again among the full documents sharing its bands;
+* the stories (`doc_stories`) touched by a changed link are regrouped from the stored links.
+
+The first pass, a change of the pass's parameters, or a load bringing more than `FULL_SHARE` of the
+indexed documents recompute everything from the stored signatures, in memory (`rebuild_stories`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import heapq
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
+    CONTAINMENT_THRESHOLD,
+    ESTIMATE_MARGIN,
+    JACCARD_THRESHOLD,
     MIN_SHINGLES,
     NUM_PERM,
     PARAMETERS,
+    best_sources,
     clusters,
+    containment_estimates,
     containments,
+    excerpt_keys,
     find_signed_matches,
+    is_repost_key,
+    likely_sources,
+    repost_keys,
     shingle_hashes_of_many,
 )
 from zhnews.warehouse.id_sets import registered_ids
 
 _TEXT = DOCUMENT_TEXT_SQL.format(t="")
+_PARTIAL = "(d.body_kind <> 'full' OR coalesce(d.truncated, false))"
+FULL_SHARE = 0.25  # a load bringing more pending documents than this share of the indexed ones: full pass
+_NO_TIME = 2**63  # documents without a publication time come last
 
 
-def rebuild_stories(con: duckdb.DuckDBPyConnection, force: bool = False) -> int:
-    """Recompute `doc_stories` in one transaction; returns the number of stories (clusters ≥ 2).
-
-    Skipped (unless `force`) when nothing it reads changed since the last pass: the pass is
-    deterministic, so the stored stories are what it would compute again."""
-    fingerprint = stories_fingerprint(con)
+def update_stories(con: duckdb.DuckDBPyConnection, force: bool = False, full_share: float = FULL_SHARE) -> int:
+    """Bring `doc_stories` up to date with the documents, in one transaction; returns the number of
+    stories (groups of two documents or more). Places only the pending documents, unless `force`,
+    the parameters changed or the pending documents are many (see the module's docstring)."""
+    fingerprint = parameters_fingerprint(con)
     stored = con.execute("SELECT fingerprint, stories FROM stories_input").fetchone()
-    if stored is not None and stored[0] == fingerprint and not force:
+    if force or stored is None or stored[0] != fingerprint:
+        return rebuild_stories(con)
+    pending = con.execute("SELECT count(DISTINCT doc_id) FROM stories_pending").fetchone()[0]
+    if not pending:
         return int(stored[1])
-    doc_ids, signatures, sizes, partial = read_signatures(con)
-    texts = _TextCache(con)
-    matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
-    del signatures
-    best = {m.a: (m.similarity, m.relation) for m in matches if m.relation == "repost"}
-    best.update({m.a: (m.similarity, m.relation) for m in matches if m.relation == "excerpt"})
-    for m in matches:
-        if m.relation == "excerpt":
-            best.setdefault(m.b, (m.similarity, "contains"))
-    members = clusters((m.a, m.b) for m in matches)
-    first = _earliest(con, members)
-    rows = [
-        (doc_id, first[root], *best.get(doc_id, (1.0, "first" if doc_id == first[root] else "repost")))
-        for doc_id, root in members.items()
-    ]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM doc_stories")
-        if rows:
-            table = pa.Table.from_pylist(
-                [dict(zip(("doc_id", "story_id", "similarity", "relation"), row, strict=True)) for row in rows]
-            )
-            con.register("_new_stories", table)
-            try:
-                con.execute("INSERT INTO doc_stories SELECT doc_id, story_id, similarity, relation FROM _new_stories")
-            finally:
-                con.unregister("_new_stories")
-        stories = len(set(first.values()))
-        con.execute("DELETE FROM stories_input")
-        con.execute("INSERT INTO stories_input VALUES (?, ?)", [fingerprint, stories])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return stories
+    indexed = con.execute("SELECT count(*) FROM story_docs").fetchone()[0]
+    if pending > full_share * indexed:
+        return rebuild_stories(con)
+    return _in_transaction(con, lambda: _place_pending(con))
 
 
 def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -80,44 +79,481 @@ def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     stored = con.execute("SELECT fingerprint FROM stories_input").fetchone()
     if stored is None:  # never computed: up to date only while there is nothing to group
         return not con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    return stored[0] == stories_fingerprint(con)
+    pending = con.execute("SELECT count(*) FROM stories_pending").fetchone()[0]
+    return stored[0] == parameters_fingerprint(con) and not pending
 
 
-def stories_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
-    """A 64-bit fingerprint of everything `rebuild_stories` reads: each document's id, publication
-    time, kind, truncation, title and body with its signature, and the pass's parameters."""
-    documents = con.execute(
-        "SELECT coalesce(bit_xor(hash(d.doc_id, d.published_at, d.body_kind, d.truncated, d.title, d.body,"
-        " s.shingles, s.minhash)), 0), count(*) FROM documents d LEFT JOIN doc_signatures s USING (doc_id)"
-    ).fetchone()
-    return int(con.execute("SELECT hash(?, ?, ?)", [documents[0], documents[1], PARAMETERS]).fetchone()[0])
+def parameters_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
+    """A 64-bit fingerprint of the pass's parameters (`transforms.neardup.PARAMETERS`)."""
+    return int(con.execute("SELECT hash(?)", [PARAMETERS]).fetchone()[0])
+
+
+def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute every link, the stored index and `doc_stories` from the stored signatures, in one
+    transaction; returns the number of stories."""
+    doc_ids, signatures, sizes, partial, published = read_signatures(con)
+    texts = _TextCache(con)
+    matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
+    leader = {m.a: (m.b, m.similarity) for m in matches if m.relation == "repost"}
+    source = {m.a: (m.b, m.similarity) for m in matches if m.relation == "excerpt"}
+    docs = pa.table(
+        {
+            "doc_no": pa.array(np.arange(len(doc_ids), dtype=np.uint32)),
+            "doc_id": pa.array(doc_ids, pa.string()),
+            "published_us": pa.array(published, pa.int64()),
+            "partial": pa.array(partial),
+            "shingles": pa.array(sizes.astype(np.int32)),
+            "leader": pa.array([leader.get(d, (None, None))[0] for d in doc_ids], pa.string()),
+            "similarity": pa.array([leader.get(d, (None, None))[1] for d in doc_ids], pa.float64()),
+            "source": pa.array([source.get(d, (None, None))[0] for d in doc_ids], pa.string()),
+            "containment": pa.array([source.get(d, (None, None))[1] for d in doc_ids], pa.float64()),
+        }
+    )
+    keys = _keys_table(signatures, np.arange(len(doc_ids), dtype=np.uint32))
+    del signatures
+    order = {d: (t if t is not None else _NO_TIME, d) for d, t in zip(doc_ids, published, strict=True)}
+    linked = sorted({d for m in matches for d in (m.a, m.b)})
+    rows = story_rows(linked, order, leader, source)
+
+    def write() -> int:
+        for table in ("story_docs", "story_keys", "doc_stories", "stories_pending"):
+            con.execute(f"DELETE FROM {table}")
+        _insert(con, "story_docs", docs)
+        _insert(con, "story_keys", keys)
+        _insert(con, "doc_stories", _stories_table(rows))
+        return _finish(con)
+
+    return _in_transaction(con, write)
+
+
+def story_rows(
+    members: Iterable[str],
+    order: dict[str, tuple[int, str]],
+    leader: dict[str, tuple[str, float]],
+    source: dict[str, tuple[str, float]],
+) -> list[tuple[str, str, float, str]]:
+    """`doc_stories` rows (doc_id, story_id, similarity, relation) of `members`, grouped by their links
+    (`leader`: repost → its leader and Jaccard; `source`: excerpt → its source and containment; the
+    links of members must point at members): a story is named by its earliest document (`order`);
+    an excerpt's source `contains` (the containment of its earliest excerpt)."""
+    members = list(members)
+    edges = [(d, leader[d][0]) for d in members if d in leader] + [(d, source[d][0]) for d in members if d in source]
+    roots = clusters(edges)
+    first: dict[str, str] = {}
+    for doc_id in sorted(roots, key=order.__getitem__):
+        first.setdefault(roots[doc_id], doc_id)
+    contains: dict[str, float] = {}
+    for doc_id in sorted((d for d in members if d in source), key=order.__getitem__):
+        contains.setdefault(source[doc_id][0], source[doc_id][1])
+    rows = []
+    for doc_id, root in roots.items():
+        if doc_id in source:
+            similarity, relation = source[doc_id][1], "excerpt"
+        elif doc_id in leader:
+            similarity, relation = leader[doc_id][1], "repost"
+        elif doc_id in contains:
+            similarity, relation = contains[doc_id], "contains"
+        else:
+            similarity, relation = 1.0, "first" if doc_id == first[root] else "repost"
+        rows.append((doc_id, first[root], similarity, relation))
+    return rows
 
 
 def read_signatures(
     con: duckdb.DuckDBPyConnection, batch_rows: int = 65536
-) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[int | None]]:
     """Every stored signature long enough to compare, oldest document first, streamed from DuckDB in
     Arrow batches into compact arrays: doc_ids, an (n, NUM_PERM) uint32 matrix, shingle counts,
-    and whether each document is partial (a snippet or summary). The arrays are allocated once and
-    filled batch by batch (the matrix is the pass's largest object: 0.5 KB per document)."""
+    whether each document is partial (a snippet or summary), and publication times (µs). The arrays
+    are allocated once and filled batch by batch (the matrix is the pass's largest object: 0.5 KB per
+    document)."""
     where = "FROM doc_signatures s JOIN documents d USING (doc_id) WHERE s.shingles >= $min_shingles"
     count = con.execute(f"SELECT count(*) {where}", {"min_shingles": MIN_SHINGLES}).fetchone()[0]
     reader = con.execute(
-        "SELECT s.doc_id, s.minhash, s.shingles, d.body_kind <> 'full' OR coalesce(d.truncated, false) AS partial"
+        f"SELECT s.doc_id, s.minhash, s.shingles, {_PARTIAL} AS partial, epoch_us(d.published_at) AS published"
         f" {where} ORDER BY d.published_at NULLS LAST, s.doc_id",
         {"min_shingles": MIN_SHINGLES},
     ).to_arrow_reader(batch_rows)
     doc_ids: list[str] = []
+    published: list[int | None] = []
     signatures = np.empty((count, NUM_PERM), dtype=np.uint32)
     sizes = np.empty(count, dtype=np.int64)
     partial = np.empty(count, dtype=bool)
     for batch in reader:
         rows = slice(len(doc_ids), len(doc_ids) + len(batch))
         doc_ids.extend(batch.column("doc_id").to_pylist())
+        published.extend(batch.column("published").to_pylist())
         signatures[rows] = batch.column("minhash").flatten().to_numpy().reshape(len(batch), NUM_PERM)
         sizes[rows] = batch.column("shingles").to_numpy()
         partial[rows] = batch.column("partial").to_numpy(zero_copy_only=False)
-    return doc_ids, signatures, sizes, partial
+    return doc_ids, signatures, sizes, partial, published
+
+
+# --- placing the pending documents ------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    """A document the pass has read: its place in the order, its signature, and its links."""
+
+    doc_id: str
+    order: tuple[int, str]
+    partial: bool
+    shingles: int
+    signature: np.ndarray
+    doc_no: int | None  # None: not stored yet (pending)
+    leader: tuple[str, float] | None
+    source: tuple[str, float] | None
+    stored_links: tuple[str | None, str | None] = (None, None)  # (leader, source) as stored before this pass
+    repost_neighbours: set[str] | None = None  # sharing a repost band (None: not looked up yet)
+    excerpt_neighbours: set[str] | None = None
+
+
+class _Placement:
+    """The documents one incremental pass reads, their band neighbours, and the links it changes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.docs: dict[str, _Doc] = {}
+        self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
+
+    def read_stored(self, doc_ids: Iterable[str]) -> None:
+        """Read the stored documents among `doc_ids` not read yet (index rows and signatures)."""
+        wanted = sorted(set(doc_ids) - self.docs.keys())
+        if not wanted:
+            return
+        with registered_ids(self.con, wanted) as ids:
+            rows = self.con.execute(
+                "SELECT x.doc_id, x.doc_no, x.published_us, x.partial, x.shingles, x.leader, x.similarity,"
+                " x.source, x.containment, s.minhash FROM story_docs x"
+                " JOIN (SELECT doc_id, minhash FROM doc_signatures WHERE rowid IN"
+                f"  (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s USING (doc_id)"
+                f" WHERE x.doc_id IN (SELECT id FROM {ids})"
+            ).fetchall()
+        for doc_id, doc_no, published, partial, shingles, leader, similarity, source, containment, minhash in rows:
+            self.docs[doc_id] = _Doc(
+                doc_id,
+                (published if published is not None else _NO_TIME, doc_id),
+                partial,
+                shingles,
+                np.asarray(minhash, dtype=np.uint32),
+                doc_no,
+                (leader, similarity) if leader is not None else None,
+                (source, containment) if source is not None else None,
+                (leader, source),
+            )
+
+    def add_pending(self, rows: list[tuple]) -> None:
+        """Pending documents (doc_id, published µs, partial, shingles, minhash), not stored yet."""
+        for doc_id, published, partial, shingles, minhash in rows:
+            doc = _Doc(
+                doc_id,
+                (published if published is not None else _NO_TIME, doc_id),
+                partial,
+                shingles,
+                np.asarray(minhash, dtype=np.uint32),
+                None,
+                None,
+                None,
+            )
+            self.docs[doc_id] = doc
+            for key in self._keys_of([doc]).ravel().tolist():
+                self.pending_keys[key].append(doc_id)
+
+    def look_up_neighbours(self, doc_ids: Iterable[str]) -> None:
+        """Find the band neighbours of these (read) documents, stored and pending, and read them: those
+        sharing a repost band, and those of the other kind (full or partial) sharing an excerpt band
+        (an excerpt's source is full; two partials sharing a band, often a listing's chrome, are not
+        looked at)."""
+        docs = [self.docs[d] for d in doc_ids if self.docs[d].repost_neighbours is None]
+        if not docs:
+            return
+        keys = self._keys_of(docs)
+        owner = np.repeat(np.arange(len(docs)), keys.shape[1])
+        partial = np.asarray([d.partial for d in docs])[owner]
+        by_repost = is_repost_key(keys.ravel())
+        query = pa.table(
+            {
+                "q": pa.array(owner, pa.int64()),
+                "key": pa.array(keys.ravel(), pa.uint32()),
+                "repost": pa.array(by_repost),
+                "partial": pa.array(partial),
+            }
+        )
+        self.con.register("_story_query", query)
+        try:
+            found = self.con.execute(
+                "SELECT q.q, x.doc_id, q.repost FROM _story_query q JOIN story_keys k ON k.key = q.key"
+                " JOIN story_docs x ON x.doc_no = k.doc_no WHERE q.repost OR x.partial <> q.partial"
+            ).fetchall()
+        finally:
+            self.con.unregister("_story_query")
+        for doc in docs:
+            doc.repost_neighbours, doc.excerpt_neighbours = set(), set()
+        for q, key, repost in zip(owner.tolist(), keys.ravel().tolist(), by_repost.tolist(), strict=True):
+            for other in self.pending_keys.get(key, ()):
+                if repost or self.docs[other].partial != docs[q].partial:
+                    found.append((q, other, repost))
+        for q, other, repost in found:
+            if other != docs[q].doc_id:
+                (docs[q].repost_neighbours if repost else docs[q].excerpt_neighbours).add(other)
+        self.read_stored(other for _, other, _ in found)
+
+    def _keys_of(self, docs: list[_Doc]) -> np.ndarray:
+        signatures = np.stack([d.signature for d in docs])
+        return np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
+
+
+def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
+    with registered_ids(con, _pending(con)) as ids:
+        present = con.execute(  # rows found by a scan of doc_id only, then fetched
+            f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
+            f" FROM (SELECT * FROM documents WHERE rowid IN (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))) d"
+            f" JOIN (SELECT * FROM doc_signatures WHERE rowid IN (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s"
+            f" USING (doc_id) WHERE s.shingles >= {MIN_SHINGLES}"
+        ).fetchall()
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE story_dropped AS SELECT doc_id, doc_no, partial, leader IS NULL AS leads"
+            f" FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})"
+        )
+    places = _Placement(con)
+    # the stored versions of pending documents leave the index: their followers and excerpts are placed again,
+    # and so is every stored partial sharing an excerpt band with a full document that leaves
+    followers = [
+        r[0]
+        for r in con.execute(
+            "SELECT doc_id FROM story_docs WHERE leader IN (SELECT doc_id FROM story_dropped WHERE leads)"
+        ).fetchall()
+    ]
+    orphans = [
+        r[0]
+        for r in con.execute(
+            "SELECT doc_id FROM story_docs WHERE source IN (SELECT doc_id FROM story_dropped)"
+        ).fetchall()
+    ]
+    dropped_full = con.execute("SELECT count(*) FROM story_dropped WHERE NOT partial").fetchone()[0]
+    uncovered = (
+        [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT x.doc_id FROM story_keys k"
+                " JOIN (SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)) g"
+                " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
+            ).fetchall()
+        ]
+        if dropped_full
+        else []
+    )
+    old_links = {
+        doc_id: (leader, source)
+        for doc_id, leader, source in con.execute(
+            "SELECT doc_id, leader, source FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)"
+        ).fetchall()
+    }
+    con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
+    con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
+    dropped = set(old_links)
+    places.add_pending(present)
+    pending = {row[0] for row in present}
+    places.read_stored([*followers, *orphans, *uncovered])
+    docs = places.docs
+    _place_reposts(places, pending, [d for d in followers if d in docs and d not in pending])
+    excerpts = {d for d in pending if docs[d].partial} | {d for d in (*orphans, *uncovered) if d in docs}
+    for doc_id in sorted(d for d in pending if not docs[d].partial):  # stored partials a new full document may source
+        places.look_up_neighbours([doc_id])
+        near = sorted(d for d in docs[doc_id].excerpt_neighbours if docs[d].partial and d not in pending)
+        excerpts.update(_likely_parts(places, near, doc_id))
+    _place_excerpts(places, sorted(excerpts))
+    # what changed: the stories of these documents, and of their old and new links, are regrouped
+    changed = {
+        d
+        for d, doc in docs.items()
+        if d not in pending and (doc.leader and doc.leader[0], doc.source and doc.source[0]) != doc.stored_links
+    }
+    involved = pending | dropped | changed
+    for doc_id in list(involved):
+        involved.update(t for t in old_links.get(doc_id, ()) if t)
+        doc = docs.get(doc_id)
+        if doc is not None:
+            involved.update(t for t in doc.stored_links if t)
+            involved.update(t[0] for t in (doc.leader, doc.source) if t)
+    with registered_ids(con, sorted(involved)) as ids:
+        members = {
+            r[0]
+            for r in con.execute(
+                "SELECT doc_id FROM doc_stories WHERE story_id IN"
+                f" (SELECT story_id FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids}))"
+            ).fetchall()
+        }
+    regrouped = (members | involved) - (dropped - pending)
+    places.read_stored(regrouped)
+    regrouped &= docs.keys()  # documents the pass does not consider (too short) have no links
+    leader = {d: docs[d].leader for d in regrouped if docs[d].leader}
+    source = {d: docs[d].source for d in regrouped if docs[d].source}
+    linked = {d for d in regrouped if d in leader or d in source} | {t[0] for t in (*leader.values(), *source.values())}
+    rows = story_rows(linked, {d: docs[d].order for d in linked}, leader, source)
+    # writes: the pending documents' index rows and keys, the changed links, the regrouped stories
+    start = con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0]
+    for k, doc_id in enumerate(sorted(pending)):
+        docs[doc_id].doc_no = start + k
+    rewritten = sorted(pending | (changed - dropped))
+    with registered_ids(con, rewritten) as ids:
+        con.execute(f"DELETE FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})")
+    _insert(con, "story_docs", _docs_table([docs[d] for d in rewritten]))
+    new = [docs[d] for d in sorted(pending)]
+    if new:
+        _insert(
+            con,
+            "story_keys",
+            _keys_table(np.stack([d.signature for d in new]), np.asarray([d.doc_no for d in new], dtype=np.uint32)),
+        )
+    with registered_ids(con, sorted(members | involved)) as ids:
+        con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
+    _insert(con, "doc_stories", _stories_table(rows))
+    con.execute("DELETE FROM stories_pending")
+    return _finish(con)
+
+
+def _place_reposts(places: _Placement, pending: set[str], followers: list[str]) -> None:
+    """Leader clustering of the pending documents and of every stored document whose leader may
+    change, in the documents' order; each placed against the leaders among its earlier band neighbours."""
+    docs = places.docs
+    heap = [(docs[d].order, d) for d in {*pending, *followers}]
+    heapq.heapify(heap)
+    waiting = {d for _, d in heap}
+    while heap:
+        _, doc_id = heapq.heappop(heap)
+        if doc_id not in waiting:
+            continue
+        waiting.discard(doc_id)
+        doc = docs[doc_id]
+        if doc.repost_neighbours is None:  # looked up with every other waiting document: one query a round
+            places.look_up_neighbours([doc_id, *(d for _, d in heap if docs[d].repost_neighbours is None)])
+        led = doc_id not in pending and doc.leader is None  # it led a story before this pass
+        earlier = sorted(
+            (docs[n] for n in doc.repost_neighbours if docs[n].order < doc.order and docs[n].leader is None),
+            key=lambda d: d.order,
+        )
+        doc.leader = None
+        if earlier:
+            j = (np.stack([d.signature for d in earlier]) == doc.signature).sum(axis=1) / NUM_PERM
+            best = int(np.argmax(j))
+            if j[best] >= JACCARD_THRESHOLD:
+                doc.leader = (earlier[best].doc_id, float(j[best]))
+        if doc.leader is None and not led:  # it starts a story: later neighbours may now join it
+            later = [docs[n] for n in doc.repost_neighbours if docs[n].order > doc.order]
+        elif doc.leader is not None and led:  # it no longer leads: its followers find another leader
+            later = [docs[n] for n in doc.repost_neighbours if docs[n].leader and docs[n].leader[0] == doc_id]
+        else:
+            continue
+        if later:
+            j = (np.stack([d.signature for d in later]) == doc.signature).sum(axis=1) / NUM_PERM
+            for other, value in zip(later, j.tolist(), strict=True):
+                if value >= JACCARD_THRESHOLD and other.doc_id not in waiting:
+                    waiting.add(other.doc_id)
+                    heapq.heappush(heap, (other.order, other.doc_id))
+
+
+def _likely_parts(places: _Placement, parts: list[str], whole: str) -> list[str]:
+    """Those of `parts` for which `whole` is a likely source (its estimate worth an exact check): the
+    others' sources cannot change when it comes."""
+    if not parts:
+        return []
+    docs = [places.docs[d] for d in [*parts, whole]]
+    signatures = np.stack([d.signature for d in docs])
+    sizes = np.asarray([d.shingles for d in docs], dtype=np.float64)
+    estimate = containment_estimates(signatures, sizes, np.arange(len(parts)), np.full(len(parts), len(parts)))
+    return [p for p, e in zip(parts, estimate.tolist(), strict=True) if e >= CONTAINMENT_THRESHOLD - ESTIMATE_MARGIN]
+
+
+def _place_excerpts(places: _Placement, parts: list[str]) -> None:
+    """Choose the source of each of `parts` again among the full documents sharing its bands."""
+    docs = places.docs
+    places.look_up_neighbours(parts)
+    pairs = [(p, w) for p in parts for w in docs[p].excerpt_neighbours if not docs[w].partial]
+    for p in parts:
+        docs[p].source = None
+    if not pairs:
+        return
+    ordered = sorted({d for pair in pairs for d in pair}, key=lambda d: docs[d].order)
+    at = {d: k for k, d in enumerate(ordered)}
+    signatures = np.stack([docs[d].signature for d in ordered])
+    sizes = np.asarray([docs[d].shingles for d in ordered], dtype=np.float64)
+    part = np.asarray([at[p] for p, _ in pairs], dtype=np.int64)
+    whole = np.asarray([at[w] for _, w in pairs], dtype=np.int64)
+    order = np.lexsort((whole, part))
+    chosen = likely_sources(part[order], whole[order], signatures, sizes)
+    for a, b, value in best_sources(*chosen, ordered, _TextCache(places.con).exact):
+        docs[ordered[a]].source = (ordered[b], float(value))
+
+
+def _pending(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM stories_pending ORDER BY doc_id").fetchall()]
+
+
+def _docs_table(docs: list[_Doc]) -> pa.Table:
+    return pa.table(
+        {
+            "doc_no": pa.array([d.doc_no for d in docs], pa.uint32()),
+            "doc_id": pa.array([d.doc_id for d in docs], pa.string()),
+            "published_us": pa.array([d.order[0] if d.order[0] != _NO_TIME else None for d in docs], pa.int64()),
+            "partial": pa.array([d.partial for d in docs], pa.bool_()),
+            "shingles": pa.array([d.shingles for d in docs], pa.int32()),
+            "leader": pa.array([d.leader[0] if d.leader else None for d in docs], pa.string()),
+            "similarity": pa.array([d.leader[1] if d.leader else None for d in docs], pa.float64()),
+            "source": pa.array([d.source[0] if d.source else None for d in docs], pa.string()),
+            "containment": pa.array([d.source[1] if d.source else None for d in docs], pa.float64()),
+        }
+    )
+
+
+def _keys_table(signatures: np.ndarray, doc_nos: np.ndarray) -> pa.Table:
+    """story_keys rows of these documents: every repost and excerpt band key, by document."""
+    keys = np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
+    return pa.table(
+        {"key": pa.array(keys.ravel(), pa.uint32()), "doc_no": pa.array(np.repeat(doc_nos, keys.shape[1]), pa.uint32())}
+    )
+
+
+def _stories_table(rows: list[tuple[str, str, float, str]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    return pa.table(
+        {
+            "doc_id": pa.array(columns[0], pa.string()),
+            "story_id": pa.array(columns[1], pa.string()),
+            "similarity": pa.array(columns[2], pa.float64()),
+            "relation": pa.array(columns[3], pa.string()),
+        }
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    if not rows.num_rows:
+        return
+    con.register("_story_rows", rows)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _story_rows")
+    finally:
+        con.unregister("_story_rows")
+
+
+def _finish(con: duckdb.DuckDBPyConnection) -> int:
+    """Record the parameters and the number of stories; returns it."""
+    stories = con.execute("SELECT count(DISTINCT story_id) FROM doc_stories").fetchone()[0]
+    con.execute("DELETE FROM stories_input")
+    con.execute("INSERT INTO stories_input VALUES (?, ?)", [parameters_fingerprint(con), stories])
+    return int(stories)
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> int:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
 
 
 class _TextCache:
@@ -156,8 +592,9 @@ class _TextCache:
         shingles: dict[str, np.ndarray] = {}
         for start in range(0, len(doc_ids), self.chunk):
             with registered_ids(self.con, doc_ids[start : start + self.chunk]) as ids:
-                rows = self.con.execute(
-                    f"SELECT doc_id, {_TEXT} FROM documents WHERE doc_id IN (SELECT id FROM {ids})"
+                rows = self.con.execute(  # the rows found by a scan of doc_id only, then fetched
+                    f"SELECT doc_id, {_TEXT} FROM documents WHERE rowid IN"
+                    f" (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))"
                 ).fetchall()
             hashes = shingle_hashes_of_many([text for _, text in rows])
             shingles.update((doc_id, h.copy()) for (doc_id, _), h in zip(rows, hashes, strict=True))
@@ -174,18 +611,3 @@ class _TextCache:
 
 
 _EMPTY = np.zeros(0, dtype=np.uint32)
-
-
-def _earliest(con: duckdb.DuckDBPyConnection, members: dict[str, str]) -> dict[str, str]:
-    """Cluster root → the doc_id of its earliest published document (then the smallest doc_id)."""
-    if not members:
-        return {}
-    with registered_ids(con, sorted(members)) as ids:
-        rows = con.execute(
-            f"SELECT doc_id, published_at FROM documents WHERE doc_id IN (SELECT id FROM {ids})"
-        ).fetchall()
-    published = dict(rows)
-    first: dict[str, str] = {}
-    for doc_id in sorted(members, key=lambda d: (published.get(d) is None, published.get(d) or 0, d)):
-        first.setdefault(members[doc_id], doc_id)
-    return first

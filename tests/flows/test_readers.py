@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from zhnews.warehouse import SPARE_NAME
 from zhnews.warehouse.store import DB_NAME, WORK_NAME
 
 from tests.conftest import ROOT, SAMPLES, warehouse_held_open
@@ -83,8 +84,9 @@ def test_a_failed_run_publishes_nothing_and_the_next_completed_run_publishes_eve
 def test_a_completed_run_publishes_its_copy_by_renaming_it_and_the_next_run_starts_from_the_published_file(
     cli, tmp_path
 ):
-    """Publishing costs the same for any warehouse size (no copy at the end of a run), and between
-    runs the data dir holds the warehouse once (also how a data dir of an earlier zhnews looks)."""
+    """Publishing costs the same for any warehouse size (no copy at the end of a run); the file it
+    replaces is kept as the spare, which the run after next writes into once it has done the last
+    run's loads again (no copy at its start either)."""
     inbox, add_three = inbox_of_two(tmp_path)
     data = tmp_path / "data"
     assert cli("ingest", inbox, "-d", data, "--no-progress").returncode == 0
@@ -93,9 +95,16 @@ def test_a_completed_run_publishes_its_copy_by_renaming_it_and_the_next_run_star
     add_three()
     assert cli("ingest", inbox, "-d", data, "--no-progress").returncode == 0
     assert not (data / WORK_NAME).exists() and (data / DB_NAME).stat().st_ino != first
+    assert (data / SPARE_NAME).stat().st_ino == first
     with duckdb.connect(str(data / DB_NAME), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 5
         assert con.execute("SELECT files_unchanged FROM loads ORDER BY started_at").fetchall() == [(0,), (2,)]
+        second = con.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
+    assert cli("ingest", inbox, "-d", data, "--no-progress").returncode == 0
+    assert (data / DB_NAME).stat().st_ino == first  # the first file, caught up with the second run's loads
+    with duckdb.connect(str(data / DB_NAME), read_only=True) as con:
+        assert con.execute("SELECT * FROM documents ORDER BY doc_id").fetchall() == second
+        assert con.execute("SELECT files_unchanged FROM loads ORDER BY started_at").fetchall() == [(0,), (2,), (5,)]
 
 
 SCHEDULED_RUN = """

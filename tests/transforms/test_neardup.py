@@ -219,20 +219,21 @@ def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
 
 
 def test_repost_candidates_are_the_ones_datasketch_minhashlsh_proposes():
-    """The compact numpy band index finds exactly the documents datasketch's MinHashLSH would."""
+    """The compact numpy band index of `repost_keys` finds exactly the documents datasketch's
+    MinHashLSH would (its banding for Jaccard 0.5)."""
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
-    from zhnews.transforms.neardup import _BandIndex, _repost_lsh, band_keys
+    from zhnews.transforms.neardup import REPOST_BANDS, REPOST_ROWS, _BandIndex, repost_keys
 
     texts, _ = _mixed_corpus(seed=22)
     _, signatures, _, _ = signed(texts)
     lsh = MinHashLSH(threshold=JACCARD_THRESHOLD - 0.1, num_perm=128)
     for i, row in enumerate(signatures[:30]):
         lsh.insert(i, LeanMinHash(seed=1, hashvalues=row.astype(np.uint64), scheme="affine32"))
-    repost = _repost_lsh()
-    index = _BandIndex(repost.b)
-    index.add(band_keys(signatures[:30], repost.r, repost.b), np.arange(30))
-    rows, found = index.pairs(band_keys(signatures, repost.r, repost.b))
+    assert (lsh.b, lsh.r) == (REPOST_BANDS, REPOST_ROWS)
+    index = _BandIndex(REPOST_BANDS)
+    index.add(repost_keys(signatures[:30]), np.arange(30))
+    rows, found = index.pairs(repost_keys(signatures))
     ours = {(int(q), int(o)) for q, o in zip(rows, found, strict=True)}
     theirs = {
         (q, o)
@@ -277,27 +278,6 @@ def test_batched_containment_equals_containment_of_each_pair(monkeypatch):
     monkeypatch.setattr(neardup, "SHINGLES_AT_ONCE", 50)
     assert containments(shingle_hashes_of_many(parts), shingle_hashes_of_many(wholes), pairs).tolist() == got.tolist()
     assert containments([], [], np.zeros((0, 2))).tolist() == []
-
-
-def test_size_partitions_are_the_ones_datasketch_computes():
-    """Same arithmetic, same tie-breaks: equal partitions on spread-out, evenly spaced (tie-prone) and
-    small size distributions, for every partition count."""
-    import numpy as np
-    from datasketch.lshensemble_partition import optimal_partitions as datasketch_partitions
-    from zhnews.transforms.neardup import optimal_partitions
-
-    rng = np.random.default_rng(33)
-    distributions = [
-        (np.arange(20, 20 + 3 * 60, 3), np.ones(60, dtype=np.int64)),
-        (np.arange(20, 140), rng.integers(1, 3, 120)),
-        (np.sort(rng.choice(np.arange(20, 3000), 150, replace=False)), rng.integers(1, 40, 150)),
-        (np.array([50, 60, 70]), np.array([1, 5, 2])),
-    ]
-    for sizes, counts in distributions:
-        for parts in (1, 2, 3, 8):
-            ours = optimal_partitions(sizes, counts, parts)
-            theirs = datasketch_partitions(sizes, counts, parts)
-            assert [(int(lo), int(hi)) for lo, hi in ours] == [(int(lo), int(hi)) for lo, hi in theirs]
 
 
 def test_band_index_lookup_counts_every_matching_key():

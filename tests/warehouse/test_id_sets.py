@@ -29,7 +29,7 @@ class NoPandas:
 sys.meta_path.insert(0, NoPandas())
 import duckdb
 from zhnews.warehouse.store import Warehouse
-from zhnews.warehouse.stories import _earliest, _TextCache
+from zhnews.warehouse.stories import _Placement, _TextCache
 
 warehouse = Warehouse(Path(sys.argv[1]))
 con = warehouse.con
@@ -40,7 +40,7 @@ con.execute(
 con.execute("INSERT INTO files (file_id, path, content_hash, status) SELECT 'f' || i::VARCHAR, 'p' || i::VARCHAR,"
             " 'h', 'loaded' FROM range(3000) t(i)")
 calls = {
-    "stories._earliest": lambda n: _earliest(con, {f"d{i}": "d0" for i in range(n)}),
+    "stories._Placement.read_stored": lambda n: _Placement(con).read_stored([f"d{i}" for i in range(n)]),
     "stories._TextCache (texts for containment)": lambda n: _TextCache(con).exact([(f"d{i}", "d0") for i in range(n)]),
     "Warehouse.known_files": lambda n: warehouse.known_files([f"f{i}" for i in range(n)]),
 }

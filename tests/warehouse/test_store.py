@@ -1,9 +1,12 @@
 """The warehouse loads batches atomically and idempotently."""
 
 import datetime as dt
+import subprocess
+import sys
 
 import duckdb
 import pytest
+from zhnews.warehouse import DB_NAME
 from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.store import Warehouse
 
@@ -155,3 +158,77 @@ def test_a_first_load_of_new_files_deletes_nothing_and_reads_no_stored_body(tmp_
     assert not [sql for sql in recording.statements if sql.startswith("DELETE")]
     assert not [sql for sql in recording.statements if "md5(coalesce(d.body" in sql and "LIMIT 0" not in sql]
     assert count(tmp_path, "documents") == 2
+
+
+# --- the next writer's copy: the file the last run published over, caught up -----------------------
+
+
+def tables(path):
+    """Every table's rows, as sorted lists (the log of loads included)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+        return {name: sorted(map(repr, con.execute(f'SELECT * FROM "{name}"').fetchall())) for name in names}
+    finally:
+        con.close()
+
+
+def ingest_like(tmp_path, batches, forget=()):
+    """A logged session as an ingest runs it: forgotten files, loaded batches, the stories pass, published."""
+    with Warehouse(tmp_path, logged=True) as wh:
+        if forget:
+            wh.forget_files(list(forget))
+        for key, batch in batches:
+            wh.load_batch(write_batch(tmp_path, key, batch, "load1"))
+        wh.update_stories()
+
+
+def test_the_next_writer_catches_up_the_file_the_last_run_published_over_instead_of_copying(tmp_path, monkeypatch):
+    import zhnews.warehouse.store as store
+    from zhnews.warehouse import SPARE_NAME
+
+    ingest_like(tmp_path, [("k1", rows("f1", [doc("d1", "正文一"), doc("d2", "正文二")]))])
+    ingest_like(tmp_path, [("k2", rows("f2", [doc("d2", "正文二"), doc("d3", "正文三")]))])
+    ingest_like(tmp_path, [("k3", rows("f1", [doc("d4", "正文四")], digest="h2"))], forget=["f2"])
+    spare = tmp_path / SPARE_NAME
+    assert spare.exists()
+    published = tables(tmp_path / DB_NAME)
+    copies = []
+    monkeypatch.setattr(store, "_copy_atomically", lambda *args: copies.append(args))
+    wh = Warehouse(tmp_path, logged=True)
+    wh.close()
+    assert not copies and not spare.exists()
+    assert tables(wh.path) == published  # the spare, with the last run's loads and forgets done again
+
+
+def test_a_spare_a_reader_holds_or_a_session_outside_the_log_is_not_written_into(tmp_path, monkeypatch):
+    import zhnews.warehouse.store as store
+    from zhnews.warehouse import SPARE_NAME
+
+    ingest_like(tmp_path, [("k1", rows("f1", [doc("d1", "正文一")]))])
+    ingest_like(tmp_path, [("k2", rows("f2", [doc("d2", "正文二")]))])
+    spare = tmp_path / SPARE_NAME
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; c = duckdb.connect(sys.argv[1], read_only=True);"
+            " print('open', flush=True); sys.stdin.readline()",
+            str(spare),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        copied = []
+        real_copy = store._copy_atomically
+        monkeypatch.setattr(store, "_copy_atomically", lambda *args: copied.append(args) or real_copy(*args))
+        with Warehouse(tmp_path):  # a session outside the log (like a reindex): published unlogged
+            assert copied and spare.exists()  # the reader's file was left alone
+    finally:
+        reader.communicate("\n", timeout=30)
+    copied.clear()
+    ingest_like(tmp_path, [])  # the spare now is the file the unlogged session published over
+    assert copied and tables(tmp_path / DB_NAME)["documents"] == tables(tmp_path / SPARE_NAME)["documents"]

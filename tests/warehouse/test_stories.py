@@ -1,13 +1,16 @@
-"""Stories are rebuilt from the warehouse: exact checks read the stored texts, with bounded memory."""
+"""Stories are kept from the warehouse: exact checks read the stored texts, with bounded memory; a
+warehouse built by many runs has the stories of one run over the same files."""
 
 import datetime as dt
+import math
 import random
 import shutil
 
 import duckdb
 import pytest
+from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.store import Warehouse
-from zhnews.warehouse.stories import _TextCache, rebuild_stories
+from zhnews.warehouse.stories import _TextCache, update_stories
 
 from bench.synth import Writer
 from tests.transforms.test_neardup import article, containment, lightly_edited, listing_snippet
@@ -40,7 +43,7 @@ def test_reposts_and_snippets_join_the_story_of_their_article(corpus):
     folder, _ = corpus
     con = duckdb.connect(str(folder / "zhnews.duckdb"))
     try:
-        assert rebuild_stories(con) == 8
+        assert update_stories(con) == 8
         found = stories(con)
     finally:
         con.close()
@@ -79,51 +82,124 @@ def warehouse_copy(corpus, tmp_path):
     return tmp_path
 
 
-def test_a_pass_over_unchanged_input_is_skipped_and_keeps_the_stories(warehouse_copy, monkeypatch):
+def test_a_pass_with_nothing_pending_is_skipped_and_keeps_the_stories(warehouse_copy, monkeypatch):
     import zhnews.warehouse.stories as stories_module
 
     with Warehouse(warehouse_copy) as wh:
-        first = rebuild_stories(wh.con)
+        first = update_stories(wh.con)
         before = stories(wh.con)
 
         def must_not_run(*args, **kwargs):
             raise AssertionError("the stories pass ran again on unchanged input")
 
         monkeypatch.setattr(stories_module, "find_signed_matches", must_not_run)
-        assert rebuild_stories(wh.con) == first
+        monkeypatch.setattr(stories_module, "_place_pending", must_not_run)
+        assert update_stories(wh.con) == first
         assert stories(wh.con) == before
         with pytest.raises(AssertionError, match="ran again"):
-            rebuild_stories(wh.con, force=True)
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        "UPDATE documents SET body = body || '（完）' WHERE doc_id = 'a05'",
-        "UPDATE documents SET published_at = published_at - INTERVAL 1 DAY WHERE doc_id = 'r01'",
-        "UPDATE documents SET body_kind = 'summary' WHERE doc_id = 'a11'",
-        "UPDATE doc_signatures SET shingles = shingles + 1 WHERE doc_id = 'a02'",
-        "DELETE FROM documents WHERE doc_id = 'a04'",
-    ],
-)
-def test_any_change_to_what_the_pass_reads_recomputes_the_stories(warehouse_copy, change):
-    with Warehouse(warehouse_copy) as wh:
-        rebuild_stories(wh.con)
-        fingerprint = wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0]
-        wh.con.execute(change)
-        rebuild_stories(wh.con)
-        assert wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0] != fingerprint
-        incremental = stories(wh.con)
-        rebuild_stories(wh.con, force=True)
-        assert stories(wh.con) == incremental
+            update_stories(wh.con, force=True)
 
 
 def test_a_change_of_the_pass_parameters_recomputes_the_stories(warehouse_copy, monkeypatch):
     import zhnews.warehouse.stories as stories_module
 
     with Warehouse(warehouse_copy) as wh:
-        rebuild_stories(wh.con)
+        update_stories(wh.con)
         fingerprint = wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0]
         monkeypatch.setattr(stories_module, "PARAMETERS", stories_module.PARAMETERS + " changed")
-        rebuild_stories(wh.con)
+        assert not stories_module.stories_up_to_date(wh.con)
+        update_stories(wh.con)
         assert wh.con.execute("SELECT fingerprint FROM stories_input").fetchone()[0] != fingerprint
+
+
+# --- many runs, one result -------------------------------------------------------------------------
+
+
+def news_files():
+    """Files of documents ({file: [doc rows]}) with known links, published out of file order: articles
+    a00-a09; reposts r00-r05 of a00-a05 (r01 and r02 published before their originals, in a later
+    file); snippets s06-s09 of a06-a09 (s06 in a file before its article's); a chain of versions
+    v0-v5, each with one more paragraph replaced; y0 (in f5, removed in the end) reposted by y1, y2;
+    f4 is changed in the end: its repost of a06 dropped, x0 extended, a repost of a07 older than a07 added."""
+    writer, rng = Writer(seed=52), random.Random(52)
+    text = {f"a{i:02}": article(writer) for i in range(10)}
+    text.update({f"r{i:02}": lightly_edited(text[f"a{i:02}"], rng) for i in range(6)})
+    text.update({f"s{i:02}": listing_snippet(text[f"a{i:02}"]) for i in range(6, 10)})
+    paragraphs = [writer.paragraph(4) for _ in range(8)]
+    for step in range(6):
+        paragraphs[step] = writer.paragraph(4)
+        text[f"v{step}"] = "\n".join(paragraphs)
+    text["y0"] = article(writer)
+    text["y1"], text["y2"] = lightly_edited(text["y0"], rng), lightly_edited(text["y0"], rng)
+    text["x0"] = article(writer)
+    text["x0-edited"] = text["x0"] + "\n" + writer.paragraph(4)  # longer: the version the warehouse keeps
+    text["sx0"] = listing_snippet(text["x0"])
+    text["r06"], text["r07"] = lightly_edited(text["a06"], rng), lightly_edited(text["a07"], rng)
+    start = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    minutes = {doc_id: 10 * k for k, doc_id in enumerate(sorted(text))}
+    minutes.update({"r01": -50, "r02": -40, "r07": -30, "y0": -60, "v3": minutes["v1"]})  # v3: same time as v1
+
+    def docs(*ids, doc_id=None):
+        made = []
+        for i in ids:
+            kind = "snippet" if i.startswith("s") else "full"
+            d = doc(doc_id or i, text[i], kind=kind)
+            d["published_at"] = start + dt.timedelta(minutes=minutes[i])
+            made.append(d)
+        return made
+
+    return {
+        "f0": docs("a00", "a01", "a02", "a03", "a04", "s06", "v0", "v1"),
+        "f1": docs("a05", "a06", "a07", "a08", "a09", "r00", "v2", "v3", "y2"),
+        "f2": docs("r01", "r02", "s07", "s08"),
+        "f3": docs("r03", "r04", "r05", "v4", "v5", "s09", "y1"),
+        "f4": [*docs("x0", "sx0", "r06")],
+        "f4-changed": [*docs("x0-edited", doc_id="x0"), *docs("sx0", "r07")],
+        "f5": docs("y0"),
+    }
+
+
+def run(folder, files, forget=()):
+    """One run: `forget` files dropped, `files` loaded ({file_id: docs}), then the stories pass."""
+    folder.mkdir(exist_ok=True)
+    with Warehouse(folder) as wh:
+        if forget:
+            wh.forget_files(list(forget))
+        for file_id, docs in files.items():
+            name = file_id.split("-")[0]
+            batch = with_analytics(rows(name, docs, digest=file_id))
+            wh.load_batch(write_batch(folder, f"{file_id}-{len(docs)}", batch, "load1"))
+        update_stories(wh.con, full_share=math.inf)
+        documents = wh.con.execute("SELECT doc_id, body, published_at FROM documents ORDER BY doc_id").fetchall()
+        return documents, stories(wh.con), wh.con.execute("SELECT doc_id, similarity FROM doc_stories").fetchall()
+
+
+def test_stories_of_a_warehouse_built_in_many_runs_are_those_of_one_run(tmp_path, monkeypatch):
+    """A big run, then small ones bringing older documents, a changed file and a removed one."""
+    import zhnews.warehouse.stories as stories_module
+
+    files = news_files()
+    final = {name: files[name] for name in ("f0", "f1", "f2", "f3", "f4-changed")}
+    documents, one_run, one_run_similarities = run(tmp_path / "one", final)
+
+    many = tmp_path / "many"
+    run(many, {name: files[name] for name in ("f0", "f1", "f5")})
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a small run recomputed every story")
+
+    monkeypatch.setattr(stories_module, "find_signed_matches", must_not_run)
+    run(many, {"f2": files["f2"]})
+    run(many, {"f3": files["f3"], "f4": files["f4"]})
+    run(many, {"f4-changed": files["f4-changed"]})
+    many_documents, many_runs, many_similarities = run(many, {}, forget=["f5"])
+
+    assert many_documents == documents
+    assert many_runs == one_run
+    assert sorted(many_similarities) == sorted(one_run_similarities)
+    assert {("r01", "r01", "first"), ("a01", "r01", "repost"), ("r02", "r02", "first")} <= one_run  # older copies lead
+    assert {("s06", "a06", "excerpt"), ("a06", "a06", "contains"), ("r07", "r07", "first")} <= one_run
+    assert {("sx0", "sx0", "excerpt"), ("x0", "sx0", "contains")} <= one_run  # named by the earlier snippet
+    assert not any(d == "y0" for d, _, _ in one_run)
+    assert {("y1", "y1", "first"), ("y2", "y1", "repost")} <= one_run  # y0's story, led by y1 once y0 left
+    assert len({story for d, story, _ in one_run if d.startswith("v")}) >= 2  # the chain does not drift

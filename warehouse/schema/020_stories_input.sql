@@ -1,6 +1,6 @@
--- What the current doc_stories were computed from: a fingerprint of every input of the stories
--- pass (documents' ids, times, kinds, texts, signatures, and the pass's own parameters), so a
--- load that changed none of them (e.g. files holding only documents already stored) skips it.
+-- The stories pass's parameters (a fingerprint) and the number of stories when it last ran: stories
+-- stored by other parameters are recomputed in full; otherwise a pass places only the documents
+-- of stories_pending (030_story_index.sql).
 CREATE TABLE IF NOT EXISTS stories_input (
     fingerprint UBIGINT NOT NULL,
     stories     BIGINT NOT NULL
