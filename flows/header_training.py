@@ -21,7 +21,7 @@ from pathlib import Path
 from zhnews.flows.config import load_profiles
 from zhnews.transforms.dump_pipeline import Dump, DumpPipeline, ProcessedDump
 from zhnews.transforms.header.model import FIELDS, MODEL_FILE, FieldScorer, HeaderModel
-from zhnews.transforms.header.reader import HeaderReading
+from zhnews.transforms.header.reader import HeaderReading, vouched
 from zhnews.transforms.normalize.text import canonical
 from zhnews.transforms.profiles import BUILTIN_DIR
 
@@ -162,8 +162,13 @@ def train(pages: Iterable[AnnotatedPage], regularization: float = REGULARIZATION
 
 
 def choose(scorer: FieldScorer, page: AnnotatedPage, name: str):
+    """The candidate a scorer picks on a page, as the pipeline picks it: an outlet only one the page vouches
+    for; a date a site profile's date-line format reads stays the rules' reading."""
     candidates = [c for _, c in page.reading.ranked[name]]
-    return max(candidates, key=lambda c: scorer.logit(c.features), default=None)
+    if name in page.reading.ruled:
+        return next((c for c in candidates if c.features.get("rule")), None)
+    ranked = sorted(candidates, key=lambda c: -scorer.logit(c.features))
+    return next((c for c in ranked if name != "outlet" or vouched(c)), None)
 
 
 def fingerprint(sets: Sequence[Path]) -> dict[str, str]:
