@@ -27,8 +27,8 @@ def test_reprocess_extracts_loaded_files_again_and_gives_the_tables_of_a_first_l
     (profiles / "kuaixun.toml").write_text(PROFILE, encoding="utf-8")  # the site gets its profile
     unchanged = cli("ingest", inbox, "-d", data, "--profiles", profiles, "--no-progress")
     assert unchanged.returncode == 0
-    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM documents WHERE source = '河口日报'").fetchone()[0] == 0
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:  # the promo line is still in the bodies
+        assert con.execute("SELECT count(*) FROM documents WHERE body LIKE '%☆快讯网APP%'").fetchone()[0] == 2
 
     args = ("ingest", inbox, "-d", data, "--profiles", profiles, "--reprocess", "--no-progress")
     again = cli(*args, "--summary-json", tmp_path / "summary.json")
@@ -37,6 +37,7 @@ def test_reprocess_extracts_loaded_files_again_and_gives_the_tables_of_a_first_l
     assert (summary["reprocessed"], summary["files_loaded"], summary["files_unchanged"]) == (7, 7, 0)
     with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents WHERE source = '河口日报'").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM documents WHERE body LIKE '%☆快讯网APP%'").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM removed_lines WHERE rule = 'kuaixun:promo'").fetchone()[0] == 2
 
     ingest([inbox], tmp_path / "fresh", profile_dirs=[str(profiles)])
