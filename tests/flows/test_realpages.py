@@ -33,7 +33,8 @@ def test_real_pages_dated_by_saved_at_score_at_least_the_figures_reached(ingest,
     for entry in gold["files"]:  # only the annotated dumps, as ../shared/tools/score_set.py ingests them
         (folder / entry["file"]).write_bytes((source / "dumps" / entry["file"]).read_bytes())
     (folder / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    db, report = ingest_annotated(ingest, folder, tmp_path, min_f1=FLOORS[name][0])
+    # realpages-dev2 has pages no layout fits (a blog index, book chapters): loaded by the generic fallback
+    db, report = ingest_annotated(ingest, folder, tmp_path, min_f1=FLOORS[name][0], generic_ok=name == "dev2")
     metrics = report["metrics"]
     f1, title, outlet, date = FLOORS[name]
     assert metrics["f1"] >= f1, report["problems"]
