@@ -20,6 +20,8 @@ SEED_GOLD = SHARED / "gold" / "seeds.json"
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# a busy 2-core machine (other jobs, CI neighbours) can take longer than the default 20 s to boot the temporary server
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 @pytest.fixture(scope="session")
