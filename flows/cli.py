@@ -106,6 +106,23 @@ def main() -> None:
     """zhnews: Chinese news text dumps → clean, de-duplicated Parquet and DuckDB tables."""
 
 
+EntitiesOpt = Annotated[
+    str,
+    typer.Option(
+        "--entities",
+        help="How people, places and organisations are found: gated (Baidu LAC where jieba's tags leave doubt),"
+        " lac (LAC on every sentence: slower, finds more organisations), none (dictionary names only), off.",
+    ),
+]
+
+
+def _check_entities(tagger: str) -> None:
+    from zhnews.flows.entities import ENTITY_CHOICES
+
+    if tagger not in ENTITY_CHOICES:
+        raise fail(f"unknown --entities {tagger!r}; choose one of: {', '.join(ENTITY_CHOICES)}")
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Dump files and/or folders of dumps (*.txt).")],
@@ -134,6 +151,7 @@ def ingest(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     segmenter: SegmenterOpt = "rjieba",
+    entities: EntitiesOpt = "gated",
     reprocess: Annotated[
         bool,
         typer.Option(
@@ -162,6 +180,7 @@ def ingest(
     except ValueError as exc:
         raise fail(str(exc)) from None
     _check_segmenter(segmenter)
+    _check_entities(entities)
     _check_profiles(profiles)
     interrupted = _catch_ctrl_c_once()
     try:
@@ -197,6 +216,7 @@ def ingest(
                         show_progress=progress,
                         segmenter=segmenter,
                         reprocess=reprocess,
+                        entities=entities,
                     )
     except KeyboardInterrupt:
         raise fail(f"interrupted; {_ROLLED_BACK}", 130) from None
@@ -338,8 +358,13 @@ def serve(
 @app.command()
 def search(
     query: Annotated[
-        str, typer.Argument(help='Words to look for, e.g. "日美同盟 特朗普" (segmented like the documents).')
-    ],
+        str | None,
+        typer.Argument(help='Words to look for, e.g. "日美同盟 特朗普" (segmented like the documents).'),
+    ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="Instead: documents naming this person, place or organisation, newest first."),
+    ] = None,
     data_dir: DataDir = Path("data"),
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 10,
     source: Annotated[
@@ -355,7 +380,10 @@ def search(
     profiles: ProfilesOpt = None,
     segmenter: SegmenterOpt = "rjieba",
 ) -> None:
-    """Rank documents by BM25 over their jieba terms; prints title, outlet, date and a snippet."""
+    """Rank documents by BM25 over their jieba terms; prints title, outlet, date and a snippet.
+
+    With --entity NAME: the documents naming that person, place or organisation (its Traditional
+    and Simplified spellings alike), newest first, with its mentions."""
     import json
 
     import duckdb
@@ -367,6 +395,11 @@ def search(
     db = data_dir / DB_NAME
     if not db.exists():
         raise fail(f"no warehouse at {db}; run `zhnews ingest PATH --data-dir {data_dir}` first")
+    if (query is None) == (entity is None):
+        raise fail("give either words to search for or --entity NAME")
+    if entity is not None:
+        _search_entity(db, data_dir, entity, limit, source, since, as_json)
+        return
     try:
         words = load_segmenter([str(p) for p in profiles or ()], segmenter)
         concepts = load_synonyms([str(p) for p in profiles or ()]) if synonyms else {}
@@ -393,14 +426,36 @@ def search(
     print_hits(Console(), query, [w for c in with_synonyms(terms, concepts) for w in c.split("|")], hits)
 
 
+def _search_entity(
+    db: Path, data_dir: Path, name: str, limit: int, source: str | None, since: datetime | None, as_json: bool
+) -> None:
+    """`zhnews search --entity NAME`."""
+    import duckdb
+    from zhnews.flows.entities import entity_search
+    from zhnews.flows.search_view import print_hits
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"SET TimeZone = '{TIMEZONE}'")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "doc_entities" not in tables:
+            raise fail(f"this warehouse has no entities yet; run `zhnews reindex --data-dir {data_dir}`")
+        hits = entity_search(con, name, limit=limit, source=source, since=since.date() if since else None)
+    if as_json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    print_hits(Console(), name, [w for h in hits for w in h.matched_terms] or [name], hits, by="mentions, newest first")
+
+
 @app.command()
 def reindex(
     data_dir: DataDir = Path("data"),
     profiles: ProfilesOpt = None,
     segmenter: SegmenterOpt = "rjieba",
+    entities: EntitiesOpt = "gated",
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
 ) -> None:
-    """Re-segment every document with the current dictionaries, then rebuild the stories.
+    """Re-segment every document with the current dictionaries, then rebuild the stories and find
+    every document's people, places and organisations again (`--entities off`: leave them).
 
     Ingest segments each document once; unchanged files are skipped, so after you edit a user
     dictionary or stopword list (or to index a warehouse built before text analytics), run this.
@@ -413,6 +468,7 @@ def reindex(
     from zhnews.warehouse.stories import rebuild_stories
 
     _check_segmenter(segmenter)
+    _check_entities(entities)
     root = data_dir.expanduser().resolve()
     if not (root / DB_NAME).exists():
         raise fail(f"no warehouse at {root / DB_NAME}; run `zhnews ingest PATH --data-dir {data_dir}` first")
@@ -428,9 +484,20 @@ def reindex(
                 bar = progress.add_task("segmenting", total=total)
                 done = reindex_all(warehouse.con, words, on_chunk=lambda n: progress.advance(bar, n))
             stories = rebuild_stories(warehouse.con)
+            found = ""
+            if entities != "off":
+                from zhnews.flows.entities import recompute_entities
+
+                with Progress(console=console, transient=True) as progress:
+                    bar = progress.add_task("entities", total=total)
+                    recompute_entities(
+                        warehouse, tuple(str(p) for p in profiles or ()), entities, lambda n: progress.advance(bar, n)
+                    )
+                count = warehouse.con.execute("SELECT count(*) FROM doc_entities").fetchone()[0]
+                found = f"; {count} entity rows ({entities})"
     except DataDirBusy as exc:
         raise fail(str(exc)) from None
-    Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories")
+    Console().print(f"re-segmented {done} documents with {segmenter}; {stories} near-duplicate stories{found}")
 
 
 @app.command()
