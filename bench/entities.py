@@ -118,6 +118,8 @@ def extractor(tagger: str, rules: bool = True) -> Analyser:
         built = EntityExtractor(EntityRules(), built.tagger, built.gate)
 
     def analyse(docs):
+        if hasattr(built.tagger, "forget"):
+            built.tagger.forget()  # each pass tags every sentence again
         return [{(e.entity_simplified, e.kind) for e in found} for found in built.extract_many(docs)]
 
     return analyse
@@ -130,6 +132,7 @@ CANDIDATES: dict[str, Callable[[], Analyser]] = {
     "lac": lambda: extractor("lac", rules=False),
     "lac+rules": lambda: extractor("lac"),
     "gated": lambda: extractor("gated"),
+    "dictionary": lambda: extractor("none"),
 }
 
 

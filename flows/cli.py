@@ -110,8 +110,9 @@ EntitiesOpt = Annotated[
     str,
     typer.Option(
         "--entities",
-        help="How people, places and organisations are found: gated (Baidu LAC where jieba's tags leave doubt),"
-        " lac (LAC on every sentence: slower, finds more organisations), none (dictionary names only), off.",
+        help="How people, places and organisations are found: lac (dictionary names, then Baidu LAC on every"
+        " sentence), gated (LAC only where jieba's tags leave doubt: ~2.5x faster, misses more organisations),"
+        " none (dictionary names only), off (not at all).",
     ),
 ]
 
@@ -151,7 +152,7 @@ def ingest(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     segmenter: SegmenterOpt = "rjieba",
-    entities: EntitiesOpt = "gated",
+    entities: EntitiesOpt = "lac",
     reprocess: Annotated[
         bool,
         typer.Option(
@@ -451,7 +452,7 @@ def reindex(
     data_dir: DataDir = Path("data"),
     profiles: ProfilesOpt = None,
     segmenter: SegmenterOpt = "rjieba",
-    entities: EntitiesOpt = "gated",
+    entities: EntitiesOpt = "lac",
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run holding the data dir.")] = 0.0,
 ) -> None:
     """Re-segment every document with the current dictionaries, then rebuild the stories and find

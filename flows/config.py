@@ -12,6 +12,7 @@ from zhnews.transforms.entities import (
     EntityExtractor,
     EntityRules,
     Gate,
+    Lexicon,
     kind_of_tag,
     merge_names,
     parse_entity_stoplist,
@@ -138,7 +139,7 @@ def load_synonyms(extra_dirs: Iterable[str | Path] = ()) -> dict[str, tuple[str,
 ENTITY_TAGGERS = ("lac", "gated", "none")  # every sentence / only where jieba's tags see doubt / dictionary only
 
 
-def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = "gated") -> EntityExtractor:
+def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = "lac") -> EntityExtractor:
     """An EntityExtractor with the names of the user dictionaries (`userdict*.txt` entries tagged
     nr / ns / nt) and outlet tables (`outlets*.tsv`: organisations), the entity stoplists
     (`entity_stoplist*.txt`), place abbreviations and government words of the built-in profiles
@@ -153,33 +154,59 @@ def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = "
 @lru_cache(maxsize=4)
 def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str) -> EntityExtractor:
     dictionary: list[tuple[str, str]] = []
+    known: list[str] = []
     outlets: list[tuple[str, str]] = []
     stop: list[tuple[str, str | None]] = []
     abbreviations: list[str] = []
     government: list[str] = []
+    titles: list[str] = []
     for folder in map(Path, folders):
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
         for path in sorted(folder.glob("userdict*.txt")):
             entries = parse_user_dict(path.read_text(encoding="utf-8"), str(path))
             dictionary += [(e.word, kind) for e in entries if (kind := kind_of_tag(e.tag)) is not None]
+            known += [e.word for e in entries if kind_of_tag(e.tag) is None and len(e.word) > 1]
         for path in sorted(folder.glob("entity_stoplist*.txt")):
             stop += parse_entity_stoplist(path.read_text(encoding="utf-8"))
         for path in sorted(folder.glob("entity_abbreviations*.txt")):
             abbreviations += [c for word in parse_word_list(path.read_text(encoding="utf-8")) for c in word]
         for path in sorted(folder.glob("entity_government_words*.txt")):
             government += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_person_titles*.txt")):
+            titles += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
+    names = {n: k for n, k in merge_names(outlets, dictionary).items() if n not in stopped}
     rules = EntityRules(
-        names={n: k for n, k in merge_names(outlets, dictionary).items() if n not in stopped},
+        names=names,
+        known=frozenset(w for w in known if w not in names),
         stoplist=frozenset(stopped),
         stop_kinds=frozenset((name, kind) for name, kind in stop if kind is not None),
         abbreviations=frozenset(abbreviations),
         government_words=tuple(government),
+        person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
     )
     if tagger == "none":
         return EntityExtractor(rules, None)
-    return EntityExtractor(rules, lac_tagger(), jieba_gate(rules) if tagger == "gated" else None)
+    return EntityExtractor(rules, lac_tagger(), jieba_gate(rules) if tagger == "gated" else None, jieba_lexicon())
+
+
+def jieba_lexicon() -> Lexicon:
+    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    cache: dict[str, str | None] = {}
+
+    def lexicon(word: str) -> str | None:
+        if word not in cache:
+            tags = tokenizer.tag(word, False)
+            cache[word] = tags[0][1] if len(tags) == 1 and tokenizer.has_word(word) else None
+            if len(cache) > 100_000:
+                cache.clear()
+        return cache[word]
+
+    return lexicon
 
 
 @lru_cache(maxsize=1)

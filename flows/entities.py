@@ -13,7 +13,7 @@ from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.entities import rules_fingerprint, update_entities
 from zhnews.warehouse.store import Warehouse
 
-DEFAULT_TAGGER = "gated"
+DEFAULT_TAGGER = "lac"
 
 
 @task(name="entities", cache_policy=NO_CACHE)

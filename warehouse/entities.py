@@ -37,10 +37,12 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
     parts = [
         tagger,
         repr(sorted(rules.names.items())),
+        repr(sorted(rules.known)),
         repr(sorted(rules.stoplist)),
         repr(sorted(rules.stop_kinds)),
         repr(sorted(rules.abbreviations)),
         repr(rules.government_words),
+        repr(rules.person_titles),
     ]
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 
