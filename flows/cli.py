@@ -508,8 +508,10 @@ def explain(
     profiles: ProfilesOpt = None,
     width: Annotated[int, typer.Option(help="Characters of each line to show.")] = 60,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (for scripts).")] = False,
+    entities: EntitiesOpt = "lac",
 ) -> None:
-    """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule).
+    """Show what zhnews does with each line of a dump: kept, moved into a field, or removed (and by which rule),
+    and each document's people, places and organisations.
 
     The dump goes through the same pipeline as in `zhnews ingest`, with what ingest would give it:
     its modification time as its saving time (for year-less and relative dates) and, when the data
@@ -525,6 +527,7 @@ def explain(
 
     if not file.is_file():
         raise fail(f"no such file: {file}")
+    _check_entities(entities)
     item = next(discover([file]))
     try:
         data = read_input(item.path)
@@ -538,8 +541,12 @@ def explain(
         raise fail(f"{file}: {dump.reason}")
     extract, decoded = dump.extract, dump.decoded
     verdicts = explain_lines(decoded.text, extract)
+    found = _document_entities(extract.documents, profiles, entities)
     if as_json:
-        print(json.dumps(_explained(file, dump, saved, counted, verdicts), ensure_ascii=False, indent=1))
+        explained = _explained(file, dump, saved, counted, verdicts)
+        for doc, doc_entities in zip(explained["documents"], found, strict=True):
+            doc["entities"] = [e._asdict() for e in doc_entities]
+        print(json.dumps(explained, ensure_ascii=False, indent=1))
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(
@@ -553,9 +560,29 @@ def explain(
     for v in verdicts:
         shown = v.text.strip()[:width]
         out.print(f"{v.line_no:5d} [{styles[v.status]}]{v.status:<11}[/] {escape(v.rule):<28} {escape(shown)}")
-    for doc in extract.documents:
+    kinds = {"person": "people", "place": "places", "org": "organisations"}
+    for doc, doc_entities in zip(extract.documents, found, strict=True):
         when = doc.published_at.isoformat() if doc.published_at else "-"
         out.print(f"[bold]doc {doc.ordinal}[/]: {escape(doc.title or '-')} | {escape(doc.source or '-')} | {when}")
+        for kind, label in kinds.items():
+            names = [
+                f"{e.entity}{' (title)' if e.in_title else ''} ×{e.mentions}" for e in doc_entities if e.kind == kind
+            ]
+            if names:
+                out.print(f"      {label}: {escape(' · '.join(names))}")
+
+
+def _document_entities(documents: list, profiles: list[Path] | None, tagger: str) -> list[list]:
+    """The entities of each document as ingest finds them (`--entities off`: none)."""
+    if tagger == "off":
+        return [[] for _ in documents]
+    from zhnews.flows.config import load_entity_extractor
+
+    extractor = load_entity_extractor([str(p) for p in profiles or ()], tagger)
+    return extractor.extract_many(
+        [(d.title_simplified or d.title or "", d.body_simplified or d.body or "") for d in documents],
+        [(d.title or "", d.body or "") if d.script == "traditional" else None for d in documents],
+    )
 
 
 def _corpus_counts(data_dir: Path, file_id: str) -> tuple[LineStats | None, str]:

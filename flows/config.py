@@ -176,12 +176,15 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
         for path in sorted(folder.glob("entity_person_titles*.txt")):
             titles += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
-    names = {n: k for n, k in merge_names(outlets, dictionary).items() if n not in stopped}
+    stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
+    names = {
+        n: k for n, k in merge_names(outlets, dictionary).items() if n not in stopped and (n, k) not in stopped_kinds
+    }
     rules = EntityRules(
         names=names,
         known=frozenset(w for w in known if w not in names),
         stoplist=frozenset(stopped),
-        stop_kinds=frozenset((name, kind) for name, kind in stop if kind is not None),
+        stop_kinds=frozenset(stopped_kinds),
         abbreviations=frozenset(abbreviations),
         government_words=tuple(government),
         person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
