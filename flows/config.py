@@ -160,6 +160,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
     abbreviations: list[str] = []
     government: list[str] = []
     titles: list[str] = []
+    members: list[str] = []
     for folder in map(Path, folders):
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
@@ -175,6 +176,8 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
             government += parse_word_list(path.read_text(encoding="utf-8"))
         for path in sorted(folder.glob("entity_person_titles*.txt")):
             titles += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_member_words*.txt")):
+            members += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
     stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
     names = {
@@ -188,6 +191,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
         abbreviations=frozenset(abbreviations),
         government_words=tuple(government),
         person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
+        member_words=tuple(members),
     )
     if tagger == "none":
         return EntityExtractor(rules, None)

@@ -11,7 +11,8 @@ and handed in. The steps, for each sentence of title and body:
    jieba's part-of-speech tags see a name the dictionary does not know (`gate_sentences`);
 3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
    not on the stoplist; a person's name in Chinese script only, without a title after it
-   (金医生, 杨某: data), and not a common word of jieba's dictionary; not a run of one-character place abbreviations (中日, 美日韩: the
+   (金医生, 杨某: data), and not a common word of jieba's dictionary; no place or organisation
+   ending in a word for its people (日本人, 中共党员: data); not a run of one-character place abbreviations (中日, 美日韩: the
    characters are data); an organisation ending in a word that names a place's government
    (`X政府`) is X's government, not an organisation of its own;
 4. a document's mentions are counted per (simplified) name and kind: a person's short form
@@ -60,6 +61,7 @@ class EntityRules:
     abbreviations: frozenset[str] = frozenset()  # one-character place abbreviations (中, 日, 美, ...)
     government_words: tuple[str, ...] = ()  # X政府: the government of X, not an organisation
     person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
+    member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -200,6 +202,8 @@ class EntityExtractor:
         if name in rules.stoplist or (name, kind) in rules.stop_kinds:
             return False
         if rules.abbreviations and all(c in rules.abbreviations for c in name):
+            return False
+        if kind != "person" and rules.member_words and name.endswith(rules.member_words):
             return False
         return not (kind == "org" and name.endswith(rules.government_words))
 

@@ -43,6 +43,7 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
         repr(sorted(rules.abbreviations)),
         repr(rules.government_words),
         repr(rules.person_titles),
+        repr(rules.member_words),
     ]
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 
