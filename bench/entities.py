@@ -129,10 +129,10 @@ CANDIDATES: dict[str, Callable[[], Analyser]] = {
     "jieba-tags": jieba_tags,
     "jieba+rules": lambda: extractor("jieba"),
     "lac-lines": lac_lines,
-    "lac": lambda: extractor("lac", rules=False),
-    "lac+rules": lambda: extractor("lac"),
-    "gated": lambda: extractor("gated"),
-    "dictionary": lambda: extractor("none"),
+    "lac-batched": lambda: extractor("lac", rules=False),
+    "lac": lambda: extractor("lac"),  # zhnews ingest --entities lac (the default)
+    "gated": lambda: extractor("gated"),  # --entities gated
+    "dictionary": lambda: extractor("none"),  # --entities none
 }
 
 
