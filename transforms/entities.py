@@ -12,7 +12,8 @@ stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read b
    its names overlapping a dictionary word are left out;
 3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
    not on the stoplist; a person's name in Chinese script, without a title or mask after it
-   (金医生, 杨某: data), and no common word of jieba's dictionary; no place or organisation ending
+   (金医生, 杨某: data), and no common word of jieba's dictionary; no name jieba's dictionary
+   knows as an idiom, verb, adjective or adverb (光明正大); no place or organisation ending
    in a word for its people (日本人, 中共党员: data); no run of one-character place abbreviations
    (中日, 美日韩: the characters are data); no organisation ending in a word that names a place's
    government (`X政府`: data);
@@ -37,6 +38,7 @@ _TAG_KINDS = {"nr": "person", "ns": "place", "nt": "org", "PER": "person", "LOC"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 _PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•・]+")  # a person's name in Chinese script
+_NOT_NAME_TAGS = frozenset("ilavdzmqtcpurf")  # jieba's idioms, phrases, adjectives, verbs, adverbs, ...
 _CLAUSE_END = re.compile(r"(?<=[，,、：:\s])")
 MAX_SENTENCE = 120  # longer sentences are cut at clause ends (the tagger reads short sentences best)
 
@@ -194,11 +196,13 @@ class EntityExtractor:
         rules = self.rules
         if len(name) < 2 or not _CJK.search(name) or "，" in name:
             return False
+        tag = self.lexicon(name) if self.lexicon else None
+        if tag and tag[0] in _NOT_NAME_TAGS:  # an idiom, verb, adjective... of the dictionary (光明正大, 冷遇)
+            return False
         if kind == "person":
             if not _PERSON.fullmatch(name):
                 return False
-            tag = self.lexicon(name) if self.lexicon else None
-            if tag and not tag.startswith("nr"):  # a common word of the dictionary (冷遇, 武生), no name
+            if tag and not tag.startswith("nr"):  # a common word of the dictionary (武生), no name
                 return False
         if name in rules.stoplist or (name, kind) in rules.stop_kinds:
             return False
