@@ -10,10 +10,9 @@ from prefect.cache_policies import NO_CACHE
 from zhnews.flows.config import ENTITY_TAGGERS, load_entity_extractor
 from zhnews.flows.search import Hit, _beijing_iso, snippet
 from zhnews.warehouse import TIMEZONE
-from zhnews.warehouse.entities import rules_fingerprint, update_entities
 from zhnews.warehouse.store import Warehouse
 
-DEFAULT_TAGGER = "lac"
+_ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions))"
 
 
 @task(name="entities", cache_policy=NO_CACHE)
@@ -22,6 +21,10 @@ def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: s
     how many documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
     if tagger == "off":
         return 0
+    if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
+        return 0  # a run that loaded nothing, and every document has its entities: no model is loaded
+    from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
+
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id)
 
@@ -30,6 +33,8 @@ def recompute_entities(
     warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, on_chunk=None, everything: bool = True
 ) -> int:
     """Recompute every document's entities with the current dictionaries (reindex)."""
+    from zhnews.warehouse.entities import rules_fingerprint, update_entities
+
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(
         warehouse.con, extractor, rules_fingerprint(extractor, tagger), on_chunk=on_chunk, everything=everything
