@@ -118,7 +118,7 @@ EntitiesOpt = Annotated[
 
 
 def _check_entities(tagger: str) -> None:
-    from zhnews.flows.entities import ENTITY_CHOICES
+    from zhnews.flows.config import ENTITY_CHOICES  # not flows.entities: Prefect is imported after _quiet_prefect
 
     if tagger not in ENTITY_CHOICES:
         raise fail(f"unknown --entities {tagger!r}; choose one of: {', '.join(ENTITY_CHOICES)}")

@@ -140,6 +140,7 @@ def load_synonyms(extra_dirs: Iterable[str | Path] = ()) -> dict[str, tuple[str,
 
 
 ENTITY_TAGGERS = ("lac", "gated", "none")  # every sentence / only where jieba's tags see doubt / dictionary only
+ENTITY_CHOICES = (*ENTITY_TAGGERS, "off")  # `--entities`: off skips the step
 
 
 def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = "lac") -> EntityExtractor:

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from zhnews.flows.config import ENTITY_TAGGERS, load_entity_extractor
+from zhnews.flows.config import load_entity_extractor
 from zhnews.flows.search import Hit, _beijing_iso, snippet
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.store import Warehouse
@@ -39,9 +39,6 @@ def recompute_entities(
     return update_entities(
         warehouse.con, extractor, rules_fingerprint(extractor, tagger), on_chunk=on_chunk, everything=everything
     )
-
-
-ENTITY_CHOICES = (*ENTITY_TAGGERS, "off")
 
 
 def entity_search(
