@@ -250,3 +250,39 @@ def test_platform_disclaimers_and_ad_labels_are_boilerplate(processor):
     )
     doc = processor.process(page, SAVED).documents[0]
     assert doc.body == "每天早上7点开卖，不到两个小时就卖完了。\n街道计划明年再开两个类似的蔬菜角。"
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】", "common:button_row"),
+        ("[ 回复本贴 ] [ 跟从标题 ] [ 关闭本窗口 ] [ 刷新 ]", "common:button_row"),
+        ("最新军情\t军事评论\t军事书籍\t军事装备\t史海钩沉", "common:link_row"),
+        ("日韩汽车和手机全面对比 | 40款热门车降价促销汇总 | 4款中产首选车对比(图)", "common:link_row"),
+        ("一把辛酸泪啊。【皮皮说话】08-11 17:15 80字 [176/0]", "common:reply_list"),
+        ("我的爱在哪 11111 16:31:00 1/31/06 (367)", "common:reply_list"),
+        ("展开全文", "common:widgets"),
+        ("正在读取评论……", "common:widgets"),
+        ("← 返回", "common:widgets"),
+    ],
+)
+def test_rows_of_buttons_links_and_replies_are_boilerplate_by_their_shape(rules, line, rule):
+    d = draft(line, "正文。")
+    BoilerplateLines()(d, rules)
+    assert (texts(d), [r.rule for r in d.removed]) == (["正文。"], [rule])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "编辑： 金金\t来源： 21世纪经济报道\t作者：宋怡 杨志华",  # credits in cells: read as metadata, not dropped
+        "城市\t人口\tGDP",  # a table's head: cells too short to be headlines
+        "【2005年中国革命历史巨作】【太行山上】 【DVDSCR-RMVB】",  # a headline in brackets: labels too long for buttons
+        "他说：“这是第一步。”（记者 王五 10:30）",  # a sentence with a time
+        "分享经济的下一步 | 观点",
+    ],
+)
+def test_lines_that_only_look_like_rows_are_kept(rules, line):
+    d = draft(line, "正文。")
+    BoilerplateLines()(d, rules)
+    assert texts(d) == [line, "正文。"]

@@ -2,10 +2,19 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
-from zhnews.transforms.normalize.dates import BEIJING, date_shape, find_datetime, find_datetimes, parse_datetime
+from zhnews.transforms.normalize import dates
+from zhnews.transforms.normalize.dates import (
+    BEIJING,
+    date_shape,
+    find_datetime,
+    find_datetimes,
+    may_hold_date,
+    parse_datetime,
+)
 
 from tests.transforms.test_page_kinds import SAVED, at
 
@@ -350,3 +359,32 @@ def test_find_datetimes_prefers_a_date_with_its_time_to_a_labelled_month_day_ins
     ((when, match),) = find_datetimes("发布于11-25 21:36 · 来自雪球", saved)
     assert when == dt.datetime(2025, 11, 25, 21, 36, tzinfo=BEIJING)
     assert match.group(0).strip() == "11-25 21:36"
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_the_quick_check_never_hides_a_date_that_the_shapes_read(monkeypatch):
+    """`find_datetime(s)` first asks `may_hold_date`; with the check made to pass every line, every line of the
+    annotated pages (hundreds of date shapes, and thousands of lines with none) reads the same."""
+    lines = {
+        line.strip()
+        for path in FIXTURES.rglob("*.txt")
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip()
+    }
+    saved = _beijing(2020, 5, 1, 12)
+
+    def readings() -> dict[str, tuple]:
+        return {
+            line: tuple((found, match.span()) for found, match in find_datetimes(line, saved))
+            + tuple((found and (found[0], found[1].span()),) for found in [find_datetime(line, saved)])
+            for line in lines
+        }
+
+    assert sum(not may_hold_date(line) for line in lines) > len(lines) / 2  # the check answers most lines
+    checked = readings()
+    monkeypatch.setattr(dates, "_MAY_HOLD_DATE", re.compile(""))  # matches everywhere: no line skipped
+    unchecked = readings()
+    assert sum(bool(r[0]) for r in unchecked.values()) > 300  # ... among lines with many dates
+    assert checked == unchecked

@@ -22,7 +22,7 @@ from zhnews.transforms.cleaners.metadata_lines import byline_names, byline_outle
 from zhnews.transforms.layouts.base import is_boilerplate, looks_like_heading
 from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.normalize.credits import explicit_credit, outlet_name
-from zhnews.transforms.normalize.dates import find_datetime, find_datetimes
+from zhnews.transforms.normalize.dates import find_datetimes
 from zhnews.transforms.normalize.outlets import OutletResolver
 from zhnews.transforms.normalize.text import alnum_only, canonical
 from zhnews.transforms.profiles import Rulebook
@@ -119,6 +119,7 @@ class PageView:
         self.rules = rules
         lines = page.lines
         self._dated_at: dict[int, bool] = {}
+        self._dates_at: dict[int, list[tuple[dt.datetime, re.Match[str]]]] = {}
         self._metadata: dict[str, bool] = {}
         self.joined = "\n".join(lines)
         self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])
@@ -132,11 +133,20 @@ class PageView:
         stop = min(len(lines), page.body_start + TITLE_INTO_BODY + 1)
         self.heading = {i: _heading(lines[i]) and not self.dated(i) for i in range(first, stop)}  # a date line is none
 
-    def _dated(self, text: str) -> bool:
+    def dates(self, at: int) -> list[tuple[dt.datetime, re.Match[str]]]:
+        """Each date line `at` prints (`find_datetimes`, yearless ones read against the saving time), parsed once
+        for the features of every field."""
+        found = self._dates_at.get(at)
+        if found is None:
+            text = self.page.lines[at]
+            dated = len(text) <= MAX_DATE_LINE and _MAY_BE_DATED.search(text)
+            found = self._dates_at[at] = find_datetimes(text, self.page.reference or _ANY_TIME) if dated else []
+        return found
+
+    def _dated(self, at: int) -> bool:
         """A short line that prints a date (a date line), not prose that mentions one."""
-        if len(text) > 80 or not _MAY_BE_DATED.search(text) or is_paragraph(text):
-            return False
-        return find_datetime(text, self.page.reference or _ANY_TIME) is not None
+        text = self.page.lines[at]
+        return len(text) <= 80 and bool(self.dates(at)) and not is_paragraph(text)
 
     def neighbours_short(self, at: int, span: int) -> float:
         """The share of the lines around `at..at+span-1` (two each side) that are at most six characters: a menu."""
@@ -147,7 +157,7 @@ class PageView:
         """Whether line `at` is a date line (asked of the lines near the article only, so computed when asked)."""
         found = self._dated_at.get(at)
         if found is None:
-            found = self._dated_at[at] = self._dated(self.page.lines[at])
+            found = self._dated_at[at] = self._dated(at)
         return found
 
     def dated_near(self, start: int, stop: int) -> bool:
@@ -339,7 +349,8 @@ def date_candidates(page: Page, rules: Rulebook, view: PageView | None = None) -
         text = lines[at]
         if len(text) > MAX_DATE_LINE:
             continue
-        for when, match in _dates_in(text, page.reference):
+        dates = view.dates(at) if page.reference is not None else _dates_in(text, None)  # no year to guess
+        for when, match in dates:
             found.append(Candidate("date", match.group(0).strip(), at, {}, when))
     if not found:
         return []
@@ -419,7 +430,9 @@ def _near_title(page: Page, at: int) -> bool:
 # -- outlets -----------------------------------------------------------------------------------------
 
 
-def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> list[Candidate]:
+def outlet_candidates(
+    page: Page, rules: Rulebook, outlets: OutletResolver, view: PageView | None = None
+) -> list[Candidate]:
     """Every name the page gives for who published the text, merged by outlet, with how and where it was given.
 
     Besides the credits the rules read (a `来源` value, a reporter's outlet, a wire dateline), every
@@ -427,6 +440,7 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
     lines above the text, the page's first lines (logo, window title, a breadcrumb's first step), the
     lines closing the text and the footer; features say where it stood and what stood beside it.
     """
+    view = view or PageView(page, rules)
     lines = page.lines
     merged: dict[str, Candidate] = {}
 
@@ -469,7 +483,7 @@ def outlet_candidates(page: Page, rules: Rulebook, outlets: OutletResolver) -> l
         for match in (_WIRE.search(lines[at]), _FILED.search(lines[at])):
             if match:
                 add(outlet_name(match["name"], rules), at, "filed_text")
-    dated = [at for at in header if _short_dated(lines[at], page)]
+    dated = [at for at in header if len(lines[at]) <= 120 and view.dates(at)]
     regions = [
         (range(min(OUTLET_TOP, page.body_start)), "top"),
         (sorted({i for at in dated for i in range(at - 1, at + 2) if 0 <= i < page.body_start}), "date_lines"),
@@ -494,14 +508,6 @@ _BRACKETED = re.compile(r"[《〖【\[]\s*([^》〗】\]]{2,20}?)\s*[》〗】\]
 _LABEL_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,6})\s*[：:]\s*$")
 _NAME_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 ·.&（）()—-]{1,24}$")
 MAX_PARTS = 12
-
-
-def _short_dated(text: str, page: Page) -> bool:
-    return (
-        len(text) <= 120
-        and bool(_MAY_BE_DATED.search(text))
-        and find_datetime(text, page.reference or _ANY_TIME) is not None
-    )
 
 
 @lru_cache(maxsize=65536)

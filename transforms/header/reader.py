@@ -99,7 +99,7 @@ def read_header(page: Page, rules: Rulebook, outlets: OutletResolver, model: Hea
     listed = {
         "title": title_candidates(page, rules, view, outlets),
         "date": date_candidates(page, rules, view),
-        "outlet": outlet_candidates(page, rules, outlets),
+        "outlet": outlet_candidates(page, rules, outlets, view),
     }
     head = page.lines[: page.body_start + 1]
     ruled = frozenset({"date"}) if any(p.search(t) for p in rules.datelines for t in head) else frozenset()

@@ -119,6 +119,9 @@ _ENGLISH_DAY_FIRST = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_WORD = re.compile(r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+# What every shape above needs somewhere (a four-digit year, `5月`, `8-25` or `8/25`, `3小时前`, `昨天`): text
+# without any of it holds no date, and most lines of a page are answered by this one search.
+_MAY_HOLD_DATE = re.compile(r"(?:19|20)\d\d|\d月|\d[-/]\d|[今昨前]天|\d\s*(?:分[钟鐘]|小[时時]|天|日)前")
 FRESH = dt.timedelta(days=31)  # a numeric date read as the later of its readings when it lies this close
 
 
@@ -207,6 +210,8 @@ def find_datetime(text: str, reference: dt.date | None = None) -> tuple[dt.datet
     Shapes are tried in turn (year-month-day, two-digit year, Western, yearless, relative): the first
     shape found wins, wherever it is in the text.
     """
+    if not _MAY_HOLD_DATE.search(text):
+        return None
     match = _FULL_DATE.search(text)
     if match:
         value = _build(int(match["y"]), int(match["m"]), int(match["d"]), match)
@@ -274,6 +279,11 @@ def _relative(text: str, reference: dt.date) -> tuple[dt.datetime, re.Match[str]
     return None
 
 
+def may_hold_date(text: str) -> bool:
+    """Whether `text` has what every date shape needs (False: `find_datetime(s)` find nothing there)."""
+    return _MAY_HOLD_DATE.search(text) is not None
+
+
 def find_datetimes(text: str, reference: dt.date | None = None) -> list[tuple[dt.datetime, re.Match[str]]]:
     """Every date in `text` (a line or a whole page), in the order printed, each with its match.
 
@@ -281,6 +291,8 @@ def find_datetimes(text: str, reference: dt.date | None = None) -> list[tuple[dt
     the longer) is kept. Ambiguous numeric dates (`06/02/2022`) follow the order the text's other
     numeric dates show when they show one. Without `reference`, yearless and relative dates are left out.
     """
+    if not _MAY_HOLD_DATE.search(text):
+        return []
     full = [(m, lambda m: _build(int(m["y"]), int(m["m"]), int(m["d"]), m)) for m in _FULL_DATE.finditer(text)]
     short = [
         (m, lambda m: _build(2000 + int(m["yy"]), int(m["m"]), int(m["d"]), m)) for m in _SHORT_YEAR_DATE.finditer(text)
