@@ -60,6 +60,7 @@ class SiteProfile:
     title_labels: tuple[str, ...] = ()
     date_labels: tuple[str, ...] = ()
     outlet_suffixes: tuple[str, ...] = ()
+    button_verbs: tuple[str, ...] = ()
 
 
 _NEVER = re.compile("(?!)")  # matches nothing
@@ -103,6 +104,7 @@ class Rulebook:
     title_labels: frozenset[str] = frozenset()  # a label a page prints before its headline (`主题`)
     date_labels: tuple[str, ...] = ()  # words that announce a publication time (`发表于`, `posted`)
     outlet_suffixes: tuple[str, ...] = ()  # how outlet names end (`日报`, `新闻网`): a header-reader feature
+    button_verbs: tuple[str, ...] = ()  # how a button's label starts (`点击`, `收藏`): a link, not a name
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -220,6 +222,7 @@ class ProfileSet:
             title_labels=frozenset(word for p in active for word in p.title_labels),
             date_labels=tuple(dict.fromkeys(word for p in active for word in p.date_labels)),
             outlet_suffixes=tuple(dict.fromkeys(word for p in active for word in p.outlet_suffixes)),
+            button_verbs=tuple(dict.fromkeys(word for p in active for word in p.button_verbs)),
         )
 
     def _detect_in(self, possible: tuple[int, ...]) -> re.Pattern[str] | None:
@@ -346,7 +349,12 @@ PROFILE_SCHEMA = _Table(
         ),
         "listing": _Table({"chrome": _ListOf(_STRING), "buttons": _ListOf(_STRING)}),
         "header": _Table(
-            {"title_labels": _ListOf(_STRING), "date_labels": _ListOf(_STRING), "outlet_suffixes": _ListOf(_STRING)}
+            {
+                "title_labels": _ListOf(_STRING),
+                "date_labels": _ListOf(_STRING),
+                "outlet_suffixes": _ListOf(_STRING),
+                "button_verbs": _ListOf(_STRING),
+            }
         ),
         "outlets": _Table({}, any_key=_STRING),
     }
@@ -451,6 +459,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         title_labels=tuple(header.get("title_labels", [])),
         date_labels=tuple(header.get("date_labels", [])),
         outlet_suffixes=tuple(header.get("outlet_suffixes", [])),
+        button_verbs=tuple(header.get("button_verbs", [])),
     )
 
 

@@ -89,6 +89,18 @@ class TestOutletCandidates:
         assert "人民网" in found
         assert found["新华社"]["how:filed_closing"] == 1.0
 
+    def test_buttons_home_links_reposting_notes_and_markup_are_no_outlets(self, rules, outlets):
+        header = [
+            "首页 > 娱乐 > 正文",
+            "雨水为何这么多",
+            "2005-08-12 16:12 来源：转载文章 | 点击此处收藏本文 | 申请版主",
+            '<font size="20">',
+        ]
+        found = [c.text for c in outlet_candidates(page(header, ["【 回复本贴 】"]), rules, outlets)]
+        assert not {"首页", "转载文章", "点击此处收藏本文", "申请版主", "回复本贴"} & set(found)
+        assert not any("=" in name or '"' in name for name in found)
+        assert "娱乐" in found  # what is left of the breadcrumb is still offered
+
 
 class TestModel:
     def test_candidates_are_ranked_by_their_weighted_features(self, rules):

@@ -450,6 +450,8 @@ def outlet_candidates(
         name, _ = outlets.resolve(raw.strip().strip(_EDGE))
         if not name or len(name) > MAX_NAME * 2 or name in rules.uncredited or name in rules.not_names:
             return  # the profiles say it names no outlet (`转载`, `原创`, a role badge)
+        if name.startswith(rules.button_verbs) or _MARKUP.search(name):
+            return  # a button's label (`点击此处收藏本文`), or markup left in the copy (`size="20`)
         key = canonical(name)
         if not key:
             return
@@ -502,6 +504,7 @@ def outlet_candidates(
     return list(merged.values())
 
 
+_MARKUP = re.compile(r"[=\"<>{}]")
 _EDGE = " \t()（）【】[]「」<>《》〖〗,，。;；、:：\"'“”"
 _PART_SPLIT = re.compile(r"\s+[-–—_|｜丨│]\s+|[\t|｜丨│>»›→]+|\s{2,}|\u3000+")
 _BRACKETED = re.compile(r"[《〖【\[]\s*([^》〗】\]]{2,20}?)\s*[》〗】\]]")
@@ -579,7 +582,6 @@ def _outlet_features(candidate: Candidate, page: Page, rules: Rulebook, outlets:
         "uncredited": float(name in rules.uncredited or name in rules.not_names),
         "latin_only": float(not _HAN.search(name)),
         "has_digit": float(bool(_DIGIT.search(name))),
-        "odd_chars": float(bool(re.search(r"[=\"<>{}]", name))),
         "mentions_many": math.log1p(mentions - 1),
         "in_text": float(name in "\n".join(page.lines[page.body_start : page.body_end + 1])),
     }
