@@ -106,9 +106,9 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _share_in(part: set[str], whole: str) -> float:
-    """The share of the two-character pieces of a candidate that the text `whole` contains."""
-    return sum(piece in whole for piece in part) / len(part) if part else 0.0
+def _share_in(part: set[str], whole: frozenset[str]) -> float:
+    """The share of the two-character pieces of a candidate that a text's pieces (`_bigrams`) include."""
+    return len(part & whole) / len(part) if part else 0.0
 
 
 class PageView:
@@ -123,8 +123,10 @@ class PageView:
         self._metadata: dict[str, bool] = {}
         self.joined = "\n".join(lines)
         self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])
-        self.lead = alnum_only(self.body_text[:300].lower())
-        self.body = alnum_only(self.body_text[:BODY_SAMPLE].lower())
+        body = alnum_only(self.body_text[:BODY_SAMPLE].lower())
+        self.body = frozenset(map(str.__add__, body, body[1:]))  # its two-character pieces
+        lead = alnum_only(self.body_text[:300].lower())
+        self.lead = frozenset(map(str.__add__, lead, lead[1:]))
         self.counts: dict[str, int] = {}
         for text in lines:
             self.counts[text] = self.counts.get(text, 0) + 1
