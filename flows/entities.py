@@ -26,7 +26,9 @@ def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: s
     from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
 
     extractor = load_entity_extractor(profile_dirs, tagger)
-    return update_entities(warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id)
+    return update_entities(
+        warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id, log=warehouse.log_entities
+    )
 
 
 def recompute_entities(

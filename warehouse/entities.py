@@ -4,7 +4,9 @@
 version of the document or other names and rules (`entity_versions`), drops the entities of
 documents the warehouse no longer holds, and computes the rest `chunk` documents at a time, one
 transaction each. A run that brought nothing new computes nothing. `recompute_entities` (reindex)
-recomputes every document.
+recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
+transactions, which documents' entities it wrote or dropped: the next run catches the file this run
+published over up by copying them (`copy_entities`), not by running the model again.
 """
 
 from __future__ import annotations
@@ -56,15 +58,13 @@ def update_entities(
     on_chunk: Callable[[int], None] | None = None,
     load_id: str | None = None,
     everything: bool = False,
+    log: Callable[[list[str]], None] | None = None,
 ) -> int:
     """Compute the entities of the documents that have none, and of those the load `load_id` brought
     whose entities are of another version or other rules (a run that loaded nothing: only the
     documents without entities; `everything`: every document). Entities of documents the warehouse
     no longer holds are dropped. Returns how many documents were computed."""
-    con.execute(
-        "DELETE FROM doc_entities WHERE doc_id NOT IN (SELECT doc_id FROM documents);"
-        "DELETE FROM entity_versions WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
-    )
+    _drop_orphans(con, log)
     if everything:
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
     else:
@@ -73,13 +73,48 @@ def update_entities(
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
     for start in range(0, len(todo), chunk):
         ids = todo[start : start + chunk]
-        _compute(con, extractor, rules, ids)
+        _compute(con, extractor, rules, ids, log)
         if on_chunk:
             on_chunk(len(ids))
     return len(todo)
 
 
-def _compute(con: duckdb.DuckDBPyConnection, extractor: EntityExtractor, rules: str, ids: list[str]) -> None:
+def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
+    """Drop the entities of documents the warehouse no longer holds (logged, if any)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        gone = con.execute(
+            "DELETE FROM entity_versions WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
+        ).fetchall()
+        gone += con.execute(
+            "DELETE FROM doc_entities WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
+        ).fetchall()
+        if gone and log is not None:
+            log(sorted({r[0] for r in gone}))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: str) -> None:
+    """Give these documents the `doc_entities` and `entity_versions` rows the attached database
+    `source` holds for them (none: they have none), in the caller's transaction."""
+    with registered_ids(con, doc_ids) as ids:
+        for table in ("doc_entities", "entity_versions"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table} WHERE doc_id IN (SELECT id FROM {ids})"
+            )
+
+
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    extractor: EntityExtractor,
+    rules: str,
+    ids: list[str],
+    log: Callable[[list[str]], None] | None = None,
+) -> None:
     with registered_ids(con, ids) as todo:
         rows = con.execute(
             f"""SELECT doc_id, {VERSION_SQL.format(t="")},
@@ -106,6 +141,8 @@ def _compute(con: duckdb.DuckDBPyConnection, extractor: EntityExtractor, rules: 
         con.register("new_versions", versions)
         con.execute("INSERT INTO doc_entities BY NAME SELECT * FROM new_entities")
         con.execute("INSERT INTO entity_versions BY NAME SELECT * FROM new_versions")
+        if log is not None:
+            log([r[0] for r in rows])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
