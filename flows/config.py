@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -180,6 +181,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
     government: list[str] = []
     titles: list[str] = []
     members: list[str] = []
+    suffixes: list[str] = []
     for folder in map(Path, folders):
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
@@ -197,6 +199,8 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
             titles += parse_word_list(path.read_text(encoding="utf-8"))
         for path in sorted(folder.glob("entity_member_words*.txt")):
             members += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_org_suffixes*.txt")):
+            suffixes += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
     stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
     names = {
@@ -211,6 +215,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
         government_words=tuple(government),
         person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
         member_words=tuple(members),
+        org_suffixes=tuple(dict.fromkeys(suffixes)),
     )
     if tagger == "none":
         return EntityExtractor(rules, None)
@@ -266,24 +271,26 @@ def lac_tagger() -> LacTagger:
     )
 
 
-WINDOW_REACH = 8
-_DOUBT_TAGS = frozenset({"nr", "nt", "nz", "j"})
+WINDOW_REACH = 4  # characters the tagger reads either side of a doubtful word (whole words)
+ORG_REACH = 8  # ... before a word ending like an organisation's name (they grow to the left)
+_DOUBT_TAGS = frozenset({"nr", "ns", "nt", "nz", "j"})
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]")
 
 
-def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH) -> Gate:
+def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH) -> Gate:
     """Where a sentence needs the tagger, by jieba's part-of-speech tags (rjieba, HMM on): a word
-    tagged as a person, organisation or other proper noun (nr / nt / nz / j), or a word jieba's
-    dictionary does not know, is read by the tagger with `reach` characters either side (whole
-    words); a known word tagged as a place (ns) elsewhere is a place without the tagger."""
+    tagged as a person, place, organisation or other proper noun (nr / ns / nt / nz / j), or a word
+    jieba's dictionary does not know, is read by the tagger with `reach` characters either side
+    (whole words); a word ending like an organisation (`rules.org_suffixes`: 协会, 公司, 局) with
+    `org_reach` characters before it. The rest of the sentence is not read by the tagger."""
     import rjieba
 
     tokenizer = rjieba.Jieba()
     known = tokenizer.has_word
+    suffixes = rules.org_suffixes
 
-    def gate(sentence: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
-        sure: list[tuple[int, int, str]] = []
-        doubt: list[tuple[int, int]] = []
+    def gate(sentence: str) -> list[tuple[int, int]]:
+        doubt: list[tuple[int, int, int]] = []  # (start, end, reach before)
         bounds = [0]
         at = 0
         for word, tag in tokenizer.tag(sentence, True):
@@ -292,17 +299,17 @@ def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH) -> Gate:
             if not _CJK_WORD.search(word):
                 continue
             if tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
-                doubt.append((start, at))
-            elif tag == "ns" and len(word) > 1:
-                sure.append((start, at, "place"))
+                doubt.append((start, at, reach))
+            elif suffixes and word.endswith(suffixes):
+                doubt.append((start, at, org_reach))
         windows: list[tuple[int, int]] = []
-        for start, end in doubt:
-            start = max(b for b in bounds if b <= max(start - reach, 0))
-            end = min(b for b in bounds if b >= min(end + reach, len(sentence)))
+        for start, end, before in doubt:
+            start = bounds[bisect_right(bounds, max(start - before, 0)) - 1]
+            end = bounds[bisect_left(bounds, min(end + reach, len(sentence)))]
             if windows and start <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-        return sure, windows
+        return windows
 
     return gate

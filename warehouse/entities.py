@@ -46,6 +46,7 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
         repr(rules.government_words),
         repr(rules.person_titles),
         repr(rules.member_words),
+        repr(rules.org_suffixes),
     ]
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 
