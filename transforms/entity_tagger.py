@@ -95,20 +95,26 @@ class LacTagger:
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The best tag path of each row of `emissions` (batch, time, tags) under a CRF's `transitions`
-    (from, to); steps at or beyond a row's length leave its path unchanged (padding)."""
+    (from, to); steps at or beyond a row's length are padding (its path there is meaningless).
+    Each step computes only the rows still that long (the rows are taken shortest first)."""
     batch, steps, tags = emissions.shape
+    order = np.argsort(lengths, kind="stable")
+    emissions, lengths = emissions[order], lengths[order]
     to_from = np.ascontiguousarray(transitions.T, dtype=np.float32)  # numpy reduces the last axis fastest
     score = emissions[:, 0, :].astype(np.float32)
     back = np.zeros((steps, batch, tags), dtype=np.int32)
-    stay = np.broadcast_to(np.arange(tags, dtype=np.int32), (batch, tags))
-    rows = np.arange(batch)
     for t in range(1, steps):
-        total = score[:, None, :] + to_from[None, :, :]  # (batch, to, from)
-        live = (t < lengths)[:, None]
-        score = np.where(live, total.max(axis=2) + emissions[:, t, :], score)
-        back[t] = np.where(live, total.argmax(axis=2), stay)
+        live = int(np.searchsorted(lengths, t, side="right"))  # rows [live:] are longer than t
+        total = score[live:, None, :] + to_from[None, :, :]  # (rows, to, from)
+        back[t, live:] = total.argmax(axis=2)
+        score[live:] = total.max(axis=2) + emissions[live:, t, :]
     path = np.zeros((batch, steps), dtype=np.int64)
-    path[:, -1] = score.argmax(axis=1)
+    last = np.maximum(lengths, 1) - 1
+    rows = np.arange(batch)
+    path[rows, last] = score.argmax(axis=1)
     for t in range(steps - 1, 0, -1):
-        path[:, t - 1] = back[t, rows, path[:, t]]
-    return path
+        live = int(np.searchsorted(lengths, t, side="right"))
+        path[live:, t - 1] = back[t, rows[live:], path[live:, t]]
+    out = np.empty_like(path)
+    out[order] = path
+    return out
