@@ -130,8 +130,8 @@ CANDIDATES: dict[str, Callable[[], Analyser]] = {
     "jieba+rules": lambda: extractor("jieba"),
     "lac-lines": lac_lines,
     "lac-batched": lambda: extractor("lac", rules=False),
-    "lac": lambda: extractor("lac"),  # zhnews ingest --entities lac (the default)
-    "gated": lambda: extractor("gated"),  # --entities gated
+    "lac": lambda: extractor("lac"),  # zhnews ingest --entities lac
+    "gated": lambda: extractor("gated"),  # --entities gated (the default)
     "dictionary": lambda: extractor("none"),  # --entities none
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zhnews.transforms.entities import (
+    DEFAULT_TAGGER,
     EntityExtractor,
     EntityRules,
     Gate,
@@ -159,7 +160,7 @@ ENTITY_TAGGERS = ("lac", "gated", "none")  # every sentence / only where jieba's
 ENTITY_CHOICES = (*ENTITY_TAGGERS, "off")  # `--entities`: off skips the step
 
 
-def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = "lac") -> EntityExtractor:
+def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = DEFAULT_TAGGER) -> EntityExtractor:
     """An EntityExtractor with the names of the user dictionaries (`userdict*.txt` entries tagged
     nr / ns / nt) and outlet tables (`outlets*.tsv`: organisations), the entity stoplists
     (`entity_stoplist*.txt`), place abbreviations and government words of the built-in profiles

@@ -31,6 +31,7 @@ from zhnews.flows.runners import (
     make_task_runner,
     share_prefect_api_with_workers,
 )
+from zhnews.transforms.entities import DEFAULT_TAGGER
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
 
@@ -137,7 +138,7 @@ def ingest_flow(
     segmenter: str = DEFAULT_ENGINE,
     retry_seconds: list[float] | None = None,
     reprocess: bool = False,
-    entities: str = "lac",
+    entities: str = DEFAULT_TAGGER,
 ) -> RunSummary | State:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
@@ -180,7 +181,7 @@ def _ingest(
     segmenter: str,
     retry_seconds: list[float] | None,
     reprocess: bool,
-    entities: str = "lac",
+    entities: str = DEFAULT_TAGGER,
 ) -> RunSummary:
     """The ingest flow's work (see `ingest_flow`)."""
     logger = get_run_logger()

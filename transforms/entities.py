@@ -34,6 +34,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 KINDS = ("person", "place", "org")
+DEFAULT_TAGGER = "gated"  # `--entities` unless told (taggers: flows.config.ENTITY_TAGGERS; figures: README)
 _TAG_KINDS = {"nr": "person", "ns": "place", "nt": "org", "PER": "person", "LOC": "place", "ORG": "org"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
