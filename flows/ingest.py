@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from zhnews.flows.artifacts import publish_summary
 from zhnews.flows.config import load_profiles
+from zhnews.flows.entities import find_entities
 from zhnews.flows.faults import fault_point
 from zhnews.flows.inputs import InputFile, discover
 from zhnews.flows.lock import DataDirBusy, data_dir_lock
@@ -30,6 +31,7 @@ from zhnews.flows.runners import (
     make_task_runner,
     share_prefect_api_with_workers,
 )
+from zhnews.transforms.entities import DEFAULT_TAGGER
 from zhnews.transforms.segment import DEFAULT_ENGINE
 from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
 
@@ -136,6 +138,7 @@ def ingest_flow(
     segmenter: str = DEFAULT_ENGINE,
     retry_seconds: list[float] | None = None,
     reprocess: bool = False,
+    entities: str = DEFAULT_TAGGER,
 ) -> RunSummary | State:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
@@ -149,6 +152,8 @@ def ingest_flow(
     backoff); if it still cannot have it, the run ends Failed with that one line, no traceback.
 
     `batch_files`, `batch_bytes`: most files and bytes per batch (None: flows.batches' defaults).
+
+    `entities`: how people, places and organisations are found (flows.entities; "off": not at all).
 
     `reprocess`: files already loaded are extracted again too (after a profile change), replacing
     their rows; the tables are those a first load of the files with the current profiles gives.
@@ -176,6 +181,7 @@ def _ingest(
     segmenter: str,
     retry_seconds: list[float] | None,
     reprocess: bool,
+    entities: str = DEFAULT_TAGGER,
 ) -> RunSummary:
     """The ingest flow's work (see `ingest_flow`)."""
     logger = get_run_logger()
@@ -231,6 +237,9 @@ def _ingest(
                 cluster_stories(warehouse)
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None)
+            summary.stage_seconds["entities"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
             raise

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 from zhnews.reports import charts, queries
+from zhnews.reports.entities import who_and_where
 from zhnews.reports.page import Section, cards, esc, figure, note, page, table, unavailable
 from zhnews.warehouse import DB_NAME, TIMEZONE
 
@@ -176,6 +177,7 @@ SECTIONS: list[tuple[str, str, Callable[[Con], Section]]] = [
     ("overview", "Overview", overview),
     ("documents-per-day", "Documents per day by outlet", documents_per_day),
     ("top-terms", "Top terms per week", top_terms),
+    ("entities", "Who and where", who_and_where),
     ("boilerplate", "Boilerplate removed per rule and per site", boilerplate),
     ("layouts", "Layouts and encodings seen", layouts_and_encodings),
     ("quarantined", "Quarantined files", quarantined),

@@ -79,14 +79,16 @@ class Warehouse:
     keeps reading the version it opened (its inode outlives the rename) and sees the new one on its
     next connection. The file published over is kept (`SPARE_NAME`, a hard link: no copy); the next
     writer brings it up to date by doing again what the last runs did (`run_log`: their batch loads,
-    forgotten files and stories passes, each logged in its own transaction), which costs what those
-    runs loaded, not what the warehouse holds; when that cannot be done (a reader still holds the
-    spare, a session wrote outside the log, no spare yet) it copies the published file instead. A
-    failed run publishes nothing and leaves its copy, which the next run continues; the next
+    forgotten files, stories passes and entity writes, each logged in its own transaction; the
+    entities a model found are copied from the published file, not found again), which costs what
+    those runs loaded, not what the warehouse holds; when that cannot be done (a reader still holds
+    the spare, a session wrote outside the log, no spare yet) it copies the published file instead.
+    A failed run publishes nothing and leaves its copy, which the next run continues; the next
     completed one publishes everything.
 
-    `logged`: this session writes only through `load_batch`, `forget_files` and `update_stories`
-    (an ingest); any other writable session is marked `unlogged`, so the next one copies.
+    `logged`: this session writes only through `load_batch`, `forget_files`, `update_stories` and
+    `warehouse.entities.update_entities` logging with `log_entities` (an ingest); any other
+    writable session is marked `unlogged`, so the next one copies.
     """
 
     def __init__(
@@ -144,6 +146,11 @@ class Warehouse:
         stories = update_stories(self.con)
         self._log("stories")
         return stories
+
+    def log_entities(self, doc_ids: list[str]) -> None:
+        """Log that the entities of these documents were written or dropped (in the caller's
+        transaction): a catch-up copies their rows from the published file (`warehouse.entities`)."""
+        self._log("entities", sorted(doc_ids))
 
     def _log(self, op: str, arg: object = None) -> None:
         """Append to `run_log` (in the caller's transaction, if one is open)."""
@@ -484,7 +491,7 @@ def _adopt(data_dir: Path, published: Path, work: Path) -> None:
     _copy_atomically(published, work)
 
 
-_REPLAYABLE = {"load", "forget", "stories"}
+_REPLAYABLE = {"load", "forget", "stories", "entities"}
 
 
 def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
@@ -512,6 +519,8 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
                 warehouse.load_batch({table: data_dir / path for table, path in json.loads(arg).items()})
             elif op == "forget":
                 warehouse.forget_files(json.loads(arg))
+            elif op == "entities":  # computed by a model once: copied, not computed again
+                _copy_entities(warehouse, json.loads(arg))
             else:
                 warehouse.update_stories()
         con.execute("BEGIN TRANSACTION")
@@ -526,6 +535,21 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
         if not caught_up:
             spare.unlink(missing_ok=True)
     return caught_up
+
+
+def _copy_entities(warehouse: Warehouse, doc_ids: list[str]) -> None:
+    """Give these documents the entities the attached `published` file holds for them, logged."""
+    from zhnews.warehouse.entities import copy_entities
+
+    con = warehouse.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        copy_entities(con, doc_ids, "published")
+        warehouse.log_entities(doc_ids)
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
 
 
 def _same_counts(con: duckdb.DuckDBPyConnection) -> bool:

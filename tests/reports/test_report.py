@@ -267,3 +267,31 @@ def test_the_report_embeds_a_font_with_every_cjk_character_it_shows(report):
     assert len(shown) > 50 and shown - covered == set()
     assert f"font: 15px/1.5 '{family}'" in html  # the page's text, then every chart, name the face first
     assert html.count(f'"font":{{"family":"\'{family}\'') >= len(CHARTS)
+
+
+def test_the_who_and_where_section_draws_its_charts_in_a_headless_browser(report, tmp_path):
+    """Chromium runs the page's scripts: each entity chart becomes an SVG naming the top entity of its kind."""
+    import subprocess
+
+    from zhnews.reports.entities import TOP_PER_KIND, WEEKS, entity_trends
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("no Chromium on this machine")
+    html, con = report
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=30000", "--dump-dom",
+         page.as_uri()],
+        capture_output=True, text=True, timeout=180, check=True,
+    ).stdout  # fmt: skip
+    charts = {}
+    for kind in ("person", "place", "org"):
+        start = dom.find(f'<div id="chart-entities-{kind}"')
+        end = dom.find('<div id="chart-', start + 1)
+        charts[kind] = dom[start : end if end > 0 else len(dom)] if start >= 0 else ""
+    for kind, chart in charts.items():
+        top = entity_trends(con, kind, WEEKS, TOP_PER_KIND).rows[0][1]  # the first the chart draws
+        assert 'class="main-svg"' in chart, f"the {kind} chart was not drawn"
+        assert top in unescape(re.sub(r"<[^>]+>", " ", chart)), f"{top} is not on the {kind} chart"

@@ -201,6 +201,38 @@ def test_the_next_writer_catches_up_the_file_the_last_run_published_over_instead
     assert tables(wh.path) == published  # the spare, with the last run's loads and forgets done again
 
 
+def test_the_catch_up_copies_the_entities_the_last_run_found_instead_of_copying_the_file(tmp_path, monkeypatch):
+    import zhnews.warehouse.store as store
+    from zhnews.transforms.entities import EntityExtractor, EntityRules
+    from zhnews.warehouse import SPARE_NAME
+    from zhnews.warehouse.entities import update_entities
+
+    extractor = EntityExtractor(EntityRules(names={"高市早苗": "person", "东京": "place"}), None)
+
+    def ingest_with_entities(batches, forget=()):
+        with Warehouse(tmp_path, logged=True) as wh:
+            if forget:
+                wh.forget_files(list(forget))
+            for key, batch in batches:
+                wh.load_batch(write_batch(tmp_path, key, batch, "load1"))
+            wh.update_stories()
+            update_entities(wh.con, extractor, "rules", load_id="load1", log=wh.log_entities)
+
+    ingest_with_entities([("k1", rows("f1", [doc("d1", "高市早苗在东京。"), doc("d2", "东京下雨。")]))])
+    ingest_with_entities([("k2", rows("f2", [doc("d3", "高市早苗发言。")]))])
+    ingest_with_entities([("k3", rows("f1", [doc("d4", "东京晴。")], digest="h2"))], forget=["f2"])
+    published = tables(tmp_path / DB_NAME)
+    assert published["doc_entities"] and len(published["entity_versions"]) == 1  # d4's; d1 to d3 gone
+    copies = []
+    monkeypatch.setattr(store, "_copy_atomically", lambda *args: copies.append(args))
+    wh = Warehouse(tmp_path, logged=True)
+    wh.close()
+    assert not copies and not (tmp_path / SPARE_NAME).exists()
+    caught_up = tables(wh.path)
+    assert caught_up["doc_entities"] == published["doc_entities"]
+    assert caught_up == published
+
+
 def test_a_spare_a_reader_holds_or_a_session_outside_the_log_is_not_written_into(tmp_path, monkeypatch):
     import zhnews.warehouse.store as store
     from zhnews.warehouse import SPARE_NAME

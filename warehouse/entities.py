@@ -1,0 +1,177 @@
+"""Keep `doc_entities` up to date: computed for each new or changed document version after a load.
+
+`update_entities` finds the documents whose entities are missing or were computed from another
+version of the document or other names and rules (`entity_versions`), drops the entities of
+documents the warehouse no longer holds, and computes the rest `chunk` documents at a time, one
+transaction each. A run that brought nothing new computes nothing. `recompute_entities` (reindex)
+recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
+transactions, which documents' entities it wrote or dropped: the next run catches the file this run
+published over up by copying them (`copy_entities`), not by running the model again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+from zhnews.transforms.doc_text import VERSION_SQL
+from zhnews.transforms.entities import EntityExtractor
+from zhnews.warehouse.id_sets import registered_ids
+
+CHUNK = 500  # documents a transaction
+
+_MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions)"
+_LOADED_BY = """SELECT DISTINCT s.doc_id FROM sightings s JOIN file_events fe USING (file_id)
+                WHERE fe.load_id = ? AND fe.outcome = 'loaded'"""
+_STALE = f"""
+SELECT d.doc_id
+FROM documents d JOIN entity_versions v USING (doc_id)
+WHERE d.doc_id IN ({{among}}) AND (v.version <> {VERSION_SQL.format(t="d.")} OR v.rules <> ?)
+"""
+
+
+def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
+    """A fingerprint of what the entities depend on besides the text: names, stoplists, rules, tagger."""
+    rules = extractor.rules
+    parts = [
+        tagger,
+        repr(sorted(rules.names.items())),
+        repr(sorted(rules.known)),
+        repr(sorted(rules.stoplist)),
+        repr(sorted(rules.stop_kinds)),
+        repr(sorted(rules.abbreviations)),
+        repr(rules.government_words),
+        repr(rules.person_titles),
+        repr(rules.member_words),
+        repr(rules.org_suffixes),
+    ]
+    return hashlib.md5("\n".join(parts).encode()).hexdigest()
+
+
+def update_entities(
+    con: duckdb.DuckDBPyConnection,
+    extractor: EntityExtractor,
+    rules: str,
+    chunk: int = CHUNK,
+    on_chunk: Callable[[int], None] | None = None,
+    load_id: str | None = None,
+    everything: bool = False,
+    log: Callable[[list[str]], None] | None = None,
+) -> int:
+    """Compute the entities of the documents that have none, and of those the load `load_id` brought
+    whose entities are of another version or other rules (a run that loaded nothing: only the
+    documents without entities; `everything`: every document). Entities of documents the warehouse
+    no longer holds are dropped. Returns how many documents were computed."""
+    _drop_orphans(con, log)
+    if everything:
+        todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
+    else:
+        stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
+        missing = con.execute(_MISSING).fetchall()
+        todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
+    for start in range(0, len(todo), chunk):
+        ids = todo[start : start + chunk]
+        _compute(con, extractor, rules, ids, log)
+        if on_chunk:
+            on_chunk(len(ids))
+    return len(todo)
+
+
+def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
+    """Drop the entities of documents the warehouse no longer holds (logged, if any)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        gone = con.execute(
+            "DELETE FROM entity_versions WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
+        ).fetchall()
+        gone += con.execute(
+            "DELETE FROM doc_entities WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
+        ).fetchall()
+        if gone and log is not None:
+            log(sorted({r[0] for r in gone}))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: str) -> None:
+    """Give these documents the `doc_entities` and `entity_versions` rows the attached database
+    `source` holds for them (none: they have none), in the caller's transaction."""
+    with registered_ids(con, doc_ids) as ids:
+        for table in ("doc_entities", "entity_versions"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table} WHERE doc_id IN (SELECT id FROM {ids})"
+            )
+
+
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    extractor: EntityExtractor,
+    rules: str,
+    ids: list[str],
+    log: Callable[[list[str]], None] | None = None,
+) -> None:
+    with registered_ids(con, ids) as todo:
+        rows = con.execute(
+            f"""SELECT doc_id, {VERSION_SQL.format(t="")},
+                       coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
+                       coalesce(title, ''), coalesce(body, ''),
+                       title_simplified IS NOT NULL OR body_simplified IS NOT NULL
+                FROM documents WHERE doc_id IN (SELECT id FROM {todo}) ORDER BY doc_id"""
+        ).fetchall()
+    found = extractor.extract_many([(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows])
+    table = entity_table((r[0] for r in rows), found)
+    versions = pa.table(
+        {
+            "doc_id": pa.array([r[0] for r in rows], pa.string()),
+            "version": pa.array([r[1] for r in rows], pa.string()),
+            "rules": pa.array([rules] * len(rows), pa.string()),
+        }
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        with registered_ids(con, [r[0] for r in rows]) as done:
+            con.execute(f"DELETE FROM doc_entities WHERE doc_id IN (SELECT id FROM {done})")
+            con.execute(f"DELETE FROM entity_versions WHERE doc_id IN (SELECT id FROM {done})")
+        con.register("new_entities", table)
+        con.register("new_versions", versions)
+        con.execute("INSERT INTO doc_entities BY NAME SELECT * FROM new_entities")
+        con.execute("INSERT INTO entity_versions BY NAME SELECT * FROM new_versions")
+        if log is not None:
+            log([r[0] for r in rows])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("new_entities", "new_versions"):
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(name)
+
+
+def entity_table(doc_ids: Iterable[str], found: Iterable[list]) -> pa.Table:
+    """doc_entities rows of documents and their entities (`EntityExtractor.extract_many`)."""
+    cols: dict[str, list] = {c: [] for c in ("doc_id", "entity", "entity_simplified", "kind", "mentions", "in_title")}
+    for doc_id, entities in zip(doc_ids, found, strict=True):
+        for e in entities:
+            cols["doc_id"].append(doc_id)
+            cols["entity"].append(e.entity)
+            cols["entity_simplified"].append(e.entity_simplified)
+            cols["kind"].append(e.kind)
+            cols["mentions"].append(e.mentions)
+            cols["in_title"].append(e.in_title)
+    return pa.table(
+        {
+            "doc_id": pa.array(cols["doc_id"], pa.string()),
+            "entity": pa.array(cols["entity"], pa.string()),
+            "entity_simplified": pa.array(cols["entity_simplified"], pa.string()),
+            "kind": pa.array(cols["kind"], pa.string()),
+            "mentions": pa.array(cols["mentions"], pa.int32()),
+            "in_title": pa.array(cols["in_title"], pa.bool_()),
+        }
+    )
