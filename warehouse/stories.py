@@ -366,6 +366,8 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
     pending = {row[0] for row in present}
     places.read_stored([*followers, *orphans, *uncovered])
     docs = places.docs
+    # one lookup for all the documents known to be placed again (each lookup scans the stored keys)
+    places.look_up_neighbours(sorted({*pending, *(d for d in (*followers, *orphans, *uncovered) if d in docs)}))
     _place_reposts(places, pending, [d for d in followers if d in docs and d not in pending])
     excerpts = {d for d in pending if docs[d].partial} | {d for d in (*orphans, *uncovered) if d in docs}
     for doc_id in sorted(d for d in pending if not docs[d].partial):  # stored partials a new full document may source
