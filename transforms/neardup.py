@@ -301,6 +301,7 @@ SHINGLES_AT_ONCE = 4_000_000  # part shingles compared at once by `containments`
 REPOST_BANDS, REPOST_ROWS = 25, 5
 EXCERPT_BANDS, EXCERPT_ROWS = 64, 2
 _BAND_BITS = 7
+BAND_MASK = (1 << _BAND_BITS) - 1  # a key's band: its low bits
 _REPOST_BAND_IDS = EXCERPT_BANDS  # repost bands are numbered after the excerpt bands
 
 # Everything the links depend on besides the documents; bump ALGORITHM when the method changes, so
@@ -335,7 +336,7 @@ def excerpt_keys(signatures: np.ndarray) -> np.ndarray:
 
 def band_of(keys: np.ndarray) -> np.ndarray:
     """The band number of `repost_keys` or `excerpt_keys` values (repost bands come after the excerpt ones)."""
-    return keys & np.uint32((1 << _BAND_BITS) - 1)
+    return keys & np.uint32(BAND_MASK)
 
 
 def is_repost_key(keys: np.ndarray) -> np.ndarray:

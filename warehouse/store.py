@@ -198,7 +198,7 @@ class Warehouse:
 
     def remove_uncommitted_parquet(self) -> list[Path]:
         """Delete Parquet files of batches that were never committed; returns them."""
-        folder = self.data_dir / "parquet"
+        folder = self.data_dir.resolve() / "parquet"
         leftovers = list(folder.glob("*/.*.tmp"))
         committed = {row[0] for row in self.con.execute("SELECT path FROM parquet_files").fetchall()}
         legacy = (
@@ -211,7 +211,13 @@ class Warehouse:
         return leftovers
 
     def _relative(self, path: Path) -> str:
-        return Path(path).resolve().relative_to(self.data_dir.resolve()).as_posix()
+        """A path under the data dir as `parquet_files` holds it (relative to the resolved data dir, with
+        forward slashes); a path already under it is not resolved again (a few system calls a file)."""
+        root = self.data_dir.resolve()
+        try:
+            return Path(path).relative_to(root).as_posix()
+        except ValueError:
+            return Path(path).resolve().relative_to(root).as_posix()
 
     def finish_load(self, load_id: str, status: str, counts: dict[str, int], message: str | None = None) -> None:
         """Close a load record with its counts."""

@@ -6,7 +6,10 @@ the full document containing them best among those sharing a band. So the storie
 built by many runs are those of one run over the same files.
 
 What places a new document is stored: `story_docs` (each document's order, kind, and the leader or
-source it was linked to) and `story_keys` (its band keys). The loader lists the documents it
+source it was linked to) and `story_keys` (its band keys; a partial document's excerpt keys with
+`PARTIAL_KEY_BIT` flipped, so that looking a key up finds only documents of the other kind: the
+excerpt bands of listings' snippets are shared by thousands of other snippets, which a lookup
+never wants). The loader lists the documents it
 inserts, replaces or drops in `stories_pending`; a pass then looks up only their keys:
 
 * reposts: each pending document is placed against the leaders among its band neighbours; one that
@@ -32,8 +35,10 @@ import numpy as np
 import pyarrow as pa
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
+    BAND_MASK,
     CONTAINMENT_THRESHOLD,
     ESTIMATE_MARGIN,
+    EXCERPT_BANDS,
     JACCARD_THRESHOLD,
     MIN_SHINGLES,
     NUM_PERM,
@@ -54,6 +59,8 @@ from zhnews.warehouse.id_sets import registered_ids
 _TEXT = DOCUMENT_TEXT_SQL.format(t="")
 _PARTIAL = "(d.body_kind <> 'full' OR coalesce(d.truncated, false))"
 FULL_SHARE = 0.25  # a load bringing more pending documents than this share of the indexed ones: full pass
+PARTIAL_KEY_BIT = np.uint32(1 << 31)  # flipped in a partial document's stored excerpt keys (a hash bit, not the band's)
+STORED_KEYS = "excerpt keys of partial documents flipped at bit 31"  # the stored index's format, in the fingerprint
 _NO_TIME = 2**63  # documents without a publication time come last
 
 
@@ -84,8 +91,9 @@ def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def parameters_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
-    """A 64-bit fingerprint of the pass's parameters (`transforms.neardup.PARAMETERS`)."""
-    return int(con.execute("SELECT hash(?)", [PARAMETERS]).fetchone()[0])
+    """A 64-bit fingerprint of the pass's parameters (`transforms.neardup.PARAMETERS`) and of the
+    stored index's format (`STORED_KEYS`): a change of either recomputes everything."""
+    return int(con.execute("SELECT hash(?)", [PARAMETERS + STORED_KEYS]).fetchone()[0])
 
 
 def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
@@ -109,7 +117,7 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
             "containment": pa.array([source.get(d, (None, None))[1] for d in doc_ids], pa.float64()),
         }
     )
-    keys = _keys_table(signatures, np.arange(len(doc_ids), dtype=np.uint32))
+    keys = _keys_table(signatures, np.arange(len(doc_ids), dtype=np.uint32), partial)
     del signatures
     order = {d: (t if t is not None else _NO_TIME, d) for d, t in zip(doc_ids, published, strict=True)}
     linked = sorted({d for m in matches for d in (m.a, m.b)})
@@ -275,7 +283,7 @@ class _Placement:
         query = pa.table(
             {
                 "q": pa.array(owner, pa.int64()),
-                "key": pa.array(keys.ravel(), pa.uint32()),
+                "key": pa.array(stored_keys(keys.ravel(), ~partial), pa.uint32()),  # the other kind's
                 "repost": pa.array(by_repost),
                 "partial": pa.array(partial),
             }
@@ -337,7 +345,8 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
             r[0]
             for r in con.execute(
                 "SELECT DISTINCT x.doc_id FROM story_keys k"
-                " JOIN (SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)) g"
+                f" JOIN (SELECT xor(key, {int(PARTIAL_KEY_BIT)}::UINTEGER) AS key FROM story_keys"
+                f" WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial) AND key & {BAND_MASK} < {EXCERPT_BANDS}) g"
                 " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
             ).fetchall()
         ]
@@ -357,6 +366,8 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
     pending = {row[0] for row in present}
     places.read_stored([*followers, *orphans, *uncovered])
     docs = places.docs
+    # one lookup for all the documents known to be placed again (each lookup scans the stored keys)
+    places.look_up_neighbours(sorted({*pending, *(d for d in (*followers, *orphans, *uncovered) if d in docs)}))
     _place_reposts(places, pending, [d for d in followers if d in docs and d not in pending])
     excerpts = {d for d in pending if docs[d].partial} | {d for d in (*orphans, *uncovered) if d in docs}
     for doc_id in sorted(d for d in pending if not docs[d].partial):  # stored partials a new full document may source
@@ -405,7 +416,11 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
         _insert(
             con,
             "story_keys",
-            _keys_table(np.stack([d.signature for d in new]), np.asarray([d.doc_no for d in new], dtype=np.uint32)),
+            _keys_table(
+                np.stack([d.signature for d in new]),
+                np.asarray([d.doc_no for d in new], dtype=np.uint32),
+                np.asarray([d.partial for d in new], dtype=bool),
+            ),
         )
     with registered_ids(con, sorted(members | involved)) as ids:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
@@ -507,12 +522,24 @@ def _docs_table(docs: list[_Doc]) -> pa.Table:
     )
 
 
-def _keys_table(signatures: np.ndarray, doc_nos: np.ndarray) -> pa.Table:
-    """story_keys rows of these documents: every repost and excerpt band key, by document."""
+def _keys_table(signatures: np.ndarray, doc_nos: np.ndarray, partial: np.ndarray) -> pa.Table:
+    """story_keys rows of these documents: every repost and excerpt band key, by document, as stored
+    (`stored_keys`)."""
     keys = np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
+    kinds = np.repeat(np.asarray(partial, dtype=bool), keys.shape[1])
     return pa.table(
-        {"key": pa.array(keys.ravel(), pa.uint32()), "doc_no": pa.array(np.repeat(doc_nos, keys.shape[1]), pa.uint32())}
+        {
+            "key": pa.array(stored_keys(keys.ravel(), kinds), pa.uint32()),
+            "doc_no": pa.array(np.repeat(doc_nos, keys.shape[1]), pa.uint32()),
+        }
     )
+
+
+def stored_keys(keys: np.ndarray, partial: np.ndarray) -> np.ndarray:
+    """Band keys as `story_keys` holds them for documents of that kind (`partial`, one flag a key):
+    excerpt keys of partial documents with `PARTIAL_KEY_BIT` flipped, the others as they are."""
+    flip = np.asarray(partial, dtype=bool) & ~is_repost_key(keys)
+    return np.where(flip, keys ^ PARTIAL_KEY_BIT, keys).astype(np.uint32)
 
 
 def _stories_table(rows: list[tuple[str, str, float, str]]) -> pa.Table:

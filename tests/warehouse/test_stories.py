@@ -7,6 +7,7 @@ import random
 import shutil
 
 import duckdb
+import numpy as np
 import pytest
 from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.store import Warehouse
@@ -203,3 +204,21 @@ def test_stories_of_a_warehouse_built_in_many_runs_are_those_of_one_run(tmp_path
     assert not any(d == "y0" for d, _, _ in one_run)
     assert {("y1", "y1", "first"), ("y2", "y1", "repost")} <= one_run  # y0's story, led by y1 once y0 left
     assert len({story for d, story, _ in one_run if d.startswith("v")}) >= 2  # the chain does not drift
+
+
+def test_a_key_lookup_finds_documents_of_the_other_kind_through_the_excerpt_bands():
+    """A snippet's excerpt bands are shared by the many snippets of the same listing template; the
+    stored keys are such that looking a document's keys up finds, through the excerpt bands, only
+    documents of the other kind (full ↔ partial), and through the repost bands both kinds."""
+    from zhnews.transforms.neardup import excerpt_keys, repost_keys, signature_rows
+    from zhnews.warehouse.stories import stored_keys
+
+    signatures, _ = signature_rows([article(Writer(seed=3))])
+    keys = np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1).ravel()
+    repost = np.arange(len(keys)) < repost_keys(signatures).shape[1]
+    yes, no = np.ones(len(keys), dtype=bool), np.zeros(len(keys), dtype=bool)
+    as_partial, as_full = stored_keys(keys, yes), stored_keys(keys, no)
+    asked_by_partial, asked_by_full = stored_keys(keys, ~yes), stored_keys(keys, ~no)
+    assert (asked_by_partial == as_full).all() and (asked_by_full == as_partial).all()
+    assert (asked_by_partial == as_partial)[repost].all() and not (asked_by_partial == as_partial)[~repost].any()
+    assert (asked_by_full == as_full)[repost].all() and not (asked_by_full == as_full)[~repost].any()
