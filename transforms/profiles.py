@@ -61,6 +61,7 @@ class SiteProfile:
     date_labels: tuple[str, ...] = ()
     outlet_suffixes: tuple[str, ...] = ()
     button_verbs: tuple[str, ...] = ()
+    source_labels: tuple[str, ...] = ()
 
 
 _NEVER = re.compile("(?!)")  # matches nothing
@@ -105,6 +106,7 @@ class Rulebook:
     date_labels: tuple[str, ...] = ()  # words that announce a publication time (`发表于`, `posted`)
     outlet_suffixes: tuple[str, ...] = ()  # how outlet names end (`日报`, `新闻网`): a header-reader feature
     button_verbs: tuple[str, ...] = ()  # how a button's label starts (`点击`, `收藏`): a link, not a name
+    source_labels: tuple[str, ...] = ()  # how a label naming the source ends (`来源`, `转自`): a feature
     repeated_lines: frozenset[str] = frozenset()
     any_remove: re.Pattern[str] | None = None  # all `remove` patterns in one, for fast yes/no checks
     verdicts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # removes() memo
@@ -223,6 +225,7 @@ class ProfileSet:
             date_labels=tuple(dict.fromkeys(word for p in active for word in p.date_labels)),
             outlet_suffixes=tuple(dict.fromkeys(word for p in active for word in p.outlet_suffixes)),
             button_verbs=tuple(dict.fromkeys(word for p in active for word in p.button_verbs)),
+            source_labels=tuple(dict.fromkeys(word for p in active for word in p.source_labels)),
         )
 
     def _detect_in(self, possible: tuple[int, ...]) -> re.Pattern[str] | None:
@@ -354,6 +357,7 @@ PROFILE_SCHEMA = _Table(
                 "date_labels": _ListOf(_STRING),
                 "outlet_suffixes": _ListOf(_STRING),
                 "button_verbs": _ListOf(_STRING),
+                "source_labels": _ListOf(_STRING),
             }
         ),
         "outlets": _Table({}, any_key=_STRING),
@@ -460,6 +464,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         date_labels=tuple(header.get("date_labels", [])),
         outlet_suffixes=tuple(header.get("outlet_suffixes", [])),
         button_verbs=tuple(header.get("button_verbs", [])),
+        source_labels=tuple(header.get("source_labels", [])),
     )
 
 

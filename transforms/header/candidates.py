@@ -566,7 +566,7 @@ def _label_context(before: str, rules: Rulebook) -> dict[str, float]:
     if not match:
         return {}
     label = match.group(1)
-    source_label = any(label.endswith(word) for word in ("来源", "來源", "出处", "出處", "转自", "轉自", "稿源"))
+    source_label = label.endswith(rules.source_labels)
     return {
         "after_label": 1.0,
         "after_source_label": float(source_label),
