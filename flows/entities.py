@@ -8,7 +8,7 @@ import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from zhnews.flows.config import load_entity_extractor
-from zhnews.flows.search import Hit, _beijing_iso, snippet
+from zhnews.flows.search import Hit
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.store import Warehouse
 
@@ -67,15 +67,4 @@ def entity_search(
             LIMIT ?""",
         [simplified, name.strip(), source, source, source, since, since, limit],
     ).fetchall()
-    return [
-        Hit(
-            doc_id=doc_id,
-            title=title,
-            source=outlet,
-            published_at=_beijing_iso(published),
-            score=float(mentions),
-            matched_terms=list(printed),
-            snippet=snippet(body or "", list(printed)),
-        )
-        for doc_id, title, outlet, published, mentions, printed, body in rows
-    ]
+    return [Hit.of_row(row, float(row[4]), list(row[5])) for row in rows]

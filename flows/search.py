@@ -29,6 +29,13 @@ class Hit:
     def to_json(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def of_row(cls, row: tuple, score: float, highlight: list[str]) -> Hit:
+        """A hit from a `(doc_id, title, source, published_at, score, matched terms, body)` row: its snippet shows
+        `highlight` in the body."""
+        doc_id, title, outlet, published, _, matched, body = row
+        return cls(doc_id, title, outlet, _beijing_iso(published), score, list(matched), snippet(body or "", highlight))
+
 
 def query_terms(segmenter: Segmenter, query: str) -> list[str]:
     """The terms of a query, cut with the same dictionary and rules as the documents."""
@@ -63,18 +70,7 @@ def search(
         [terms, source, source, source, since, since, limit],
     ).fetchall()
     words = [w for concept in terms for w in concept.split("|")]
-    return [
-        Hit(
-            doc_id=doc_id,
-            title=title,
-            source=outlet,
-            published_at=_beijing_iso(published),
-            score=round(float(score), 4),
-            matched_terms=list(matched),
-            snippet=snippet(body or "", words),
-        )
-        for doc_id, title, outlet, published, score, matched, body in rows
-    ]
+    return [Hit.of_row(row, round(float(row[4]), 4), words) for row in rows]
 
 
 def snippet(body: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
