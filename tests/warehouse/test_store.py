@@ -173,14 +173,17 @@ def tables(path):
         con.close()
 
 
-def ingest_like(tmp_path, batches, forget=()):
-    """A logged session as an ingest runs it: forgotten files, loaded batches, the stories pass, published."""
+def ingest_like(tmp_path, batches, forget=(), then=None):
+    """A logged session as an ingest runs it: forgotten files, loaded batches, the stories pass, `then(wh)` (a
+    later step, such as the entities), published."""
     with Warehouse(tmp_path, logged=True) as wh:
         if forget:
             wh.forget_files(list(forget))
         for key, batch in batches:
             wh.load_batch(write_batch(tmp_path, key, batch, "load1"))
         wh.update_stories()
+        if then is not None:
+            then(wh)
 
 
 def test_the_next_writer_catches_up_the_file_the_last_run_published_over_instead_of_copying(tmp_path, monkeypatch):
@@ -210,13 +213,10 @@ def test_the_catch_up_copies_the_entities_the_last_run_found_instead_of_copying_
     extractor = EntityExtractor(EntityRules(names={"高市早苗": "person", "东京": "place"}), None)
 
     def ingest_with_entities(batches, forget=()):
-        with Warehouse(tmp_path, logged=True) as wh:
-            if forget:
-                wh.forget_files(list(forget))
-            for key, batch in batches:
-                wh.load_batch(write_batch(tmp_path, key, batch, "load1"))
-            wh.update_stories()
+        def entities(wh):
             update_entities(wh.con, extractor, "rules", load_id="load1", log=wh.log_entities)
+
+        ingest_like(tmp_path, batches, forget, then=entities)
 
     ingest_with_entities([("k1", rows("f1", [doc("d1", "高市早苗在东京。"), doc("d2", "东京下雨。")]))])
     ingest_with_entities([("k2", rows("f2", [doc("d3", "高市早苗发言。")]))])
