@@ -34,7 +34,7 @@ SCORED = (FIXTURES / "realpages" / "dev", FIXTURES / "realpages" / "dev2")
 
 
 def _rule_choice(page: AnnotatedPage, name: str):
-    return next((c for _, c in page.reading.ranked[name] if c.features.get("rule") or c.features.get("how:rule")), None)
+    return next((c for _, c in page.reading.ranked[name] if c.by_rules or c.features.get("how:rule")), None)
 
 
 def tally(pages: list[AnnotatedPage], pick) -> Counter:
@@ -77,8 +77,8 @@ def main() -> None:
         for site in sorted({page.site for page in scored}):
             held_out = [page for page in scored if page.site == site]
             scorers = train([page for page in pages if page.site != site], args.regularization)
-            loso += tally(held_out, lambda page, name, s=scorers: choose(s[name], page, name))
-        fit = tally(scored, lambda page, name: choose(fitted[name], page, name))
+            loso += tally(held_out, lambda page, name, s=scorers: choose(s, page, name))
+        fit = tally(scored, lambda page, name: choose(fitted, page, name))
         rules = tally(scored, _rule_choice)
         sites = len({page.site for page in scored})
         print(f"{folder.name}: {len(scored)} pages of {sites} sites")

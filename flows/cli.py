@@ -604,6 +604,7 @@ def explain(
             out.print(f"  [bold]{name}[/] candidates (score, line, what decided):")
             for shown in ranked:
                 why = ", ".join(f"{f} {w:+.1f}" for f, w in shown["decided_by"])
+                why += ", the rules' choice" if shown["by_rules"] else ""
                 out.print(
                     f"    {shown['score']:7.2f} {shown['line_no']:5d} {escape(shown['text'][:width])}  [dim]{escape(why)}[/]"
                 )
@@ -684,6 +685,7 @@ def _header_candidates(extract, ordinal: int) -> dict[str, list[dict]]:
                 "score": round(scorer.logit(c.features) if scorer else score, 3),
                 "line_no": reading.page.numbers[c.at] if c.at < len(reading.page.numbers) else None,
                 "text": c.text,
+                "by_rules": c.by_rules,
                 "decided_by": [(f, round(w, 2)) for f, w in (scorer.contributions(c.features) if scorer else [])],
             }
             for score, c in ranked[:HEADER_CANDIDATES_SHOWN]

@@ -23,7 +23,7 @@ from zhnews.transforms.normalize.dates import BEIJING, find_datetime
 from zhnews.transforms.normalize.identity import document_id
 from zhnews.transforms.normalize.outlets import OutletResolver
 from zhnews.transforms.normalize.script import TRADITIONAL, detect_script, to_simplified
-from zhnews.transforms.normalize.text import nfc
+from zhnews.transforms.normalize.text import canonical, nfc
 from zhnews.transforms.profiles import ProfileSet, Rulebook
 
 _SPACES = re.compile(r"[ \t\u3000]+")
@@ -224,6 +224,8 @@ class DumpProcessor:
             flags.add("body_truncated")
         title = _clean_title(fields.get("title"))
         source_raw = self.credited_source(fields)
+        if source_raw and canonical(source_raw) == canonical(title):
+            source_raw = None  # a layout read the headline as a name (`某市发布冬季供暖方案` above its date line)
         source, known = self.outlets.resolve(source_raw)
         if not known:
             flags.add("source_unresolved")

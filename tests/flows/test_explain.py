@@ -52,6 +52,23 @@ def test_cli_explain_prints_each_line_with_its_verdict_and_rule():
     assert "doc 1: 42支球队" in proc.stdout and "沪上体育汇" in proc.stdout
 
 
+def test_cli_explain_ranks_each_header_fields_candidates_with_the_features_that_decided():
+    proc = run_cli("explain", "--json", str(ROOT / "tests/fixtures/holdout2/h03_caixin_paywall.txt"), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (doc,) = json.loads(proc.stdout)["documents"]
+    ranked = doc["header_candidates"]
+    assert set(ranked) == {"title", "date", "outlet"}
+    for candidates in ranked.values():
+        scores = [c["score"] for c in candidates]
+        assert candidates and scores == sorted(scores, reverse=True)
+        assert all(c["decided_by"] and isinstance(c["line_no"], int) for c in candidates)
+    best_title, runner_up = ranked["title"][:2]
+    assert best_title["text"] == doc["title"] == "城商行三季度净息差再收窄 多家银行下调存款利率"
+    assert best_title["by_rules"] and not runner_up["by_rules"]
+    assert ranked["outlet"][0]["text"] == doc["source"] == "财新"
+    assert dt.datetime.fromisoformat(doc["published_at"]) == dt.datetime.fromisoformat("2025-11-20T19:03:00+08:00")
+
+
 @pytest.fixture(scope="module")
 def fixture_warehouse(prefect_harness, tmp_path_factory):
     """Every fixture dump ingested in one run (one batch: each dump counted with all the others)."""

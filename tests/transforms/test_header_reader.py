@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from zhnews.transforms.header.candidates import Page, date_candidates, outlet_candidates, title_candidates
+from zhnews.transforms.header.candidates import (
+    RULES_CHOICE,
+    Page,
+    date_candidates,
+    outlet_candidates,
+    title_candidates,
+)
 from zhnews.transforms.header.model import FieldScorer, HeaderModel
 from zhnews.transforms.normalize.dates import BEIJING
 from zhnews.transforms.normalize.outlets import OutletResolver
@@ -56,12 +62,23 @@ class TestTitleCandidates:
         assert found["雨水为何这么多"]["date_right_below"] == 1.0
         assert found["雨水为何这么多"]["gap_to_text<=1"] == 1.0
 
-    def test_the_rules_choice_is_a_feature(self, rules):
+    def test_the_rules_choice_is_marked_and_is_a_small_feature(self, rules):
         found = {
-            c.text: c.features
+            c.text: c
             for c in title_candidates(page(["网站导航", "雨水为何这么多"], rule_title="雨水为何这么多"), rules)
         }
-        assert found["雨水为何这么多"]["rule"] == 1.0 and found["网站导航"]["rule"] == 0.0
+        assert found["雨水为何这么多"].by_rules and not found["网站导航"].by_rules
+        assert found["雨水为何这么多"].features["rule"] == RULES_CHOICE and not found["网站导航"].features.get("rule")
+
+    @pytest.mark.parametrize("chrome", ["22 59", "(12)", "首页|艺术快讯|当代艺术", "读书 | 连载 | 书评 | 排行"])
+    def test_a_line_without_letters_or_a_row_of_bar_separated_cells_is_never_offered(self, rules, chrome):
+        texts = [c.text for c in title_candidates(page([chrome, "雨水为何这么多"]), rules)]
+        assert "雨水为何这么多" in texts
+        assert not any(chrome in text for text in texts)
+
+    def test_a_headline_with_one_bar_is_still_offered(self, rules):
+        texts = [c.text for c in title_candidates(page(["雨水为何这么多 | 本地新闻"]), rules)]
+        assert "雨水为何这么多 | 本地新闻" in texts
 
 
 class TestDateCandidates:
@@ -100,6 +117,19 @@ class TestOutletCandidates:
         assert not {"首页", "转载文章", "点击此处收藏本文", "申请版主", "回复本贴"} & set(found)
         assert not any("=" in name or '"' in name for name in found)
         assert "娱乐" in found  # what is left of the breadcrumb is still offered
+
+    def test_each_of_the_outlets_a_reporter_credit_prints_together_is_a_credited_candidate(self, rules, outlets):
+        found = {
+            c.text: c.features
+            for c in outlet_candidates(page(["雨水为何这么多"], ["新华日报·交汇点记者 徐睿翔"]), rules, outlets)
+        }
+        assert found["新华日报"]["how:byline_closing"] == 1.0
+        assert found["交汇点"]["how:byline_closing"] == 1.0
+
+    def test_an_abbreviation_or_note_in_brackets_after_a_name_is_cut(self, rules, outlets):
+        found = [c.text for c in outlet_candidates(page(["关注中国中心（CCC）", "雨水为何这么多"]), rules, outlets)]
+        assert "关注中国中心" in found
+        assert not any("CCC" in name for name in found)
 
 
 class TestModel:

@@ -6,7 +6,6 @@ press-conference transcripts, social posts written without full stops.
 
 import datetime as dt
 
-import pytest
 from zhnews.transforms.cleaners.metadata_lines import metadata_pairs
 from zhnews.transforms.normalize.dates import BEIJING
 
@@ -236,10 +235,6 @@ NOTE = """小红书
 2386"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21, known error of the learned header reader: it takes the note's second line for its title (the rules read it right)",
-)
 def test_a_social_note_without_full_stops_is_an_article_dated_by_the_stamp_after_it(processor):
     extract = processor.process(NOTE, SAVED)
     assert extract.layout == "portal_article"

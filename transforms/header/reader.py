@@ -17,6 +17,7 @@ from zhnews.transforms.header.candidates import (
 from zhnews.transforms.header.model import FIELDS, HeaderModel
 from zhnews.transforms.model import Line
 from zhnews.transforms.normalize.outlets import OutletResolver
+from zhnews.transforms.normalize.text import canonical
 from zhnews.transforms.profiles import Rulebook
 
 # Fields a page names outside its credit lines, offered to the outlet scorer under their own name.
@@ -37,10 +38,10 @@ class HeaderReading:
         None for a field a site profile reads itself (the rules' reading stands)."""
         if name in self.ruled:
             return None
-        for _, candidate in self.ranked.get(name, ()):
-            if name != "outlet" or vouched(candidate):
-                return candidate
-        return None
+        ranked = [candidate for _, candidate in self.ranked.get(name, ())]
+        if name == "outlet":
+            return first_credited_outlet(ranked, self.best("title"))
+        return ranked[0] if ranked else None
 
 
 # How an outlet candidate was found that makes it a credit, not just a name on the page.
@@ -60,6 +61,13 @@ def vouched(candidate: Candidate) -> bool:
     return any(f in _READ_AS or f.startswith(_CREDITED_BY) for f in features) or any(
         features.get(f) for f in _CREDIT_CONTEXT
     )
+
+
+def first_credited_outlet(ranked: Sequence[Candidate], title: Candidate | None) -> Candidate | None:
+    """The first outlet candidate the page vouches for that is not its headline (a line the rules or a
+    layout read as a name, `某市发布冬季供暖方案` above a date, may be the headline itself)."""
+    headline = canonical(title.text) if title is not None else None
+    return next((c for c in ranked if vouched(c) and canonical(c.text) != headline), None)
 
 
 def page_of(
