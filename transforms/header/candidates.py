@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +44,7 @@ DATE_AFTER = 15  # ... and after it
 DATE_BODY_EDGE = 3  # first and last lines of the text searched too
 MAX_DATE_LINE = 200
 BODY_SAMPLE = 1500  # characters of the text whose words a headline is compared with
+LEAD = 250  # ... and letters of its first lines
 OUTLET_ABOVE = 30  # non-blank lines above the article text searched for credits
 OUTLET_TOP = 6  # the page's first lines may be its logo
 OUTLET_FOOTER = 40  # the page's last lines may carry its copyright and registration lines
@@ -116,9 +118,9 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _share_in(part: set[str], whole: frozenset[str]) -> float:
-    """The share of the two-character pieces of a candidate that a text's pieces (`_bigrams`) include."""
-    return len(part & whole) / len(part) if part else 0.0
+def _share_in(part: set[str], letters: str) -> float:
+    """The share of the two-character pieces of a candidate (`_bigrams`) that a text's letters hold."""
+    return sum(piece in letters for piece in part) / len(part) if part else 0.0
 
 
 class PageView:
@@ -132,14 +134,10 @@ class PageView:
         self._dates_at: dict[int, list[tuple[dt.datetime, re.Match[str]]]] = {}
         self._metadata: dict[str, bool] = {}
         self.joined = "\n".join(lines)
-        self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])
+        self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])  # for names the text mentions
         body = alnum_only(self.body_text[:BODY_SAMPLE].lower())
-        self.body = frozenset(map(str.__add__, body, body[1:]))  # its two-character pieces
-        lead = alnum_only(self.body_text[:300].lower())
-        self.lead = frozenset(map(str.__add__, lead, lead[1:]))
-        self.counts: dict[str, int] = {}
-        for text in lines:
-            self.counts[text] = self.counts.get(text, 0) + 1
+        self.body, self.lead = body, body[:LEAD]  # letters and digits only, lower case
+        self.counts = Counter(lines)
         self.short = [len(text) <= 6 for text in lines]
         first = max(0, page.body_start - TITLE_ABOVE - 1)
         stop = min(len(lines), page.body_start + TITLE_INTO_BODY + 1)
@@ -541,7 +539,7 @@ def outlet_candidates(
             for name, context in _name_parts(lines[at], rules):
                 add(name, at, f"part_{where}", context)
     for candidate in merged.values():
-        candidate.features.update(_outlet_features(candidate, page, rules, outlets))
+        candidate.features.update(_outlet_features(candidate, view, rules, outlets))
         candidate.features = {name: value for name, value in candidate.features.items() if value}
     return list(merged.values())
 
@@ -626,7 +624,9 @@ def _label_context(before: str, rules: Rulebook) -> dict[str, float]:
     }
 
 
-def _outlet_features(candidate: Candidate, page: Page, rules: Rulebook, outlets: OutletResolver) -> dict[str, float]:
+def _outlet_features(
+    candidate: Candidate, view: PageView, rules: Rulebook, outlets: OutletResolver
+) -> dict[str, float]:
     name = candidate.text
     mentions = candidate.features.pop("mentions", 1.0)  # a count, which the model sees on a log scale
     features = {
@@ -637,7 +637,7 @@ def _outlet_features(candidate: Candidate, page: Page, rules: Rulebook, outlets:
         "latin_only": float(not _HAN.search(name)),
         "has_digit": float(bool(_DIGIT.search(name))),
         "mentions_many": math.log1p(mentions - 1),
-        "in_text": float(name in "\n".join(page.lines[page.body_start : page.body_end + 1])),
+        "in_text": float(name in view.body_text),
     }
     features.update(_bucket("name_length", len(name), (2, 3, 4, 6, 9, 14)))
     return features
