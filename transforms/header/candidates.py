@@ -226,16 +226,22 @@ def title_candidates(
 
 
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_CRUMB_MARK = re.compile(r"[>»›→＞]+")
+_SPACED_LABEL = re.compile(r"(?:^|\s)[^\s：:]{1,5}[：:]")  # `出版社：` after a space or at the start
 MIN_HEADLINE_LETTERS = 2
 
 
 def _never_a_headline(text: str) -> bool:
-    """Shapes no headline has, on any site: fewer than two letters (`22 59`, a counter, a time), or three or
-    more cells apart by bars (a menu row: `首页|艺术快讯|当代艺术`). Seen on one site each, a feature for them
-    is learnt from that site alone, so leaving that site out unlearns it: they are not offered."""
+    """Shapes no headline has, on any site: fewer than two letters (`22 59`, a counter, a time),
+    three or more cells apart by bars (a menu row: `首页|艺术快讯|当代艺术`), a breadcrumb of three or more
+    steps (`首页>>人物聚焦>>2005人物`), two or more labels apart by spaces (`连载：… 出版社：… 作者：…`).
+    Seen on one site each, a feature for them is learnt from that site alone, so leaving that site out
+    unlearns it: they are not offered."""
     if len(_LETTER.findall(text)) < MIN_HEADLINE_LETTERS:
         return True
-    return len([cell for cell in _BAR.split(text) if cell.strip()]) >= 3
+    if len([cell for cell in _BAR.split(text) if cell.strip()]) >= 3:
+        return True
+    return len(_CRUMB_MARK.findall(text)) >= 2 or len(_SPACED_LABEL.findall(text)) >= 2
 
 
 def _heading(text: str) -> bool:
