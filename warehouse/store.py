@@ -543,6 +543,8 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
         con.execute("INSERT INTO loads SELECT * FROM published.loads")
         con.execute("COMMIT")
         caught_up = _same_counts(con)
+    except duckdb.Error:  # e.g. the published file predates a table of this zhnews' schema: copy it instead
+        _rollback(con)
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DETACH published")
