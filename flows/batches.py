@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ def batch_key(results: list[FileResult]) -> str:
 def batch_rows(results: list[FileResult], load_id: str) -> dict[str, list[dict] | pa.Table]:
     """Table rows for a batch's results (the tables of documents and their analytics as Arrow
     tables, built for the batch at once; a document seen in two files of the batch is there
-    twice, the loader keeps one). Unchanged files only add a file_events row."""
+    twice, the loader keeps one)."""
     return dict(batch_tables(results, load_id))
 
 
@@ -74,8 +74,6 @@ def batch_tables(results: list[FileResult], load_id: str) -> Iterator[tuple[str,
                 "reason": r.reason,
             }
         )
-        if r.outcome == "unchanged":
-            continue
         dump = r.dump
         rows["files"].append(
             {
@@ -139,16 +137,11 @@ def run_batch(
     data_dir: str,
     load_id: str,
     line_stats: LineStats | None = None,
-    done: Sequence[FileResult] = (),
     segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
-    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does.
-
-    `done` are results the driver already has for other files of the batch (unchanged files): they
-    are written with it.
-    """
+    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does."""
     t0 = time.perf_counter()
-    results = extract_files(files, profile_dirs, line_stats, segmenter) + list(done)
+    results = extract_files(files, profile_dirs, line_stats, segmenter)
     t1 = time.perf_counter()
     parquet = write_results(results, data_dir, load_id)
     t2 = time.perf_counter()

@@ -173,6 +173,7 @@ def ingest(
     their earlier rows. Files that are not readable text are quarantined with a reason and the
     run goes on; the exit code is non-zero only when the run itself fails.
     """
+    from zhnews.flows.inputs import list_ahead
     from zhnews.flows.lock import data_dir_lock
     from zhnews.flows.preflight import check_inputs, check_warehouse, prepare_data_dir
     from zhnews.flows.runners import check_runner_options
@@ -187,6 +188,7 @@ def ingest(
     interrupted = _catch_ctrl_c_once()
     try:
         check_inputs(paths)
+        inputs = [str(p) for p in paths]
         root = prepare_data_dir(data_dir)
         with data_dir_lock(root, wait, on_wait=lambda line: console.print(line, soft_wrap=True)):
             _quiet_prefect(verbose)
@@ -195,9 +197,11 @@ def ingest(
             with prefect_api(
                 on_lost=_end_run_without_api
             ) as api_ready:  # Prefect's temporary server starts while the pipeline loads
-                # in a thread: starting the loader's copy of a large warehouse is mostly waiting for the disk
-                checking = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="zhnews-check")
+                # in threads: starting the loader's copy of a large warehouse is mostly waiting for the
+                # disk, listing the inbox mostly stat calls
+                checking = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="zhnews-check")
                 checked = checking.submit(check_warehouse, root)
+                list_ahead(inputs, checking)
                 checking.shutdown(wait=False)
                 from zhnews.flows.ingest import ingest_flow
 
@@ -206,7 +210,7 @@ def ingest(
                     threading.Thread(target=_import_ahead, name="zhnews-import-ahead", daemon=True).start()
                 with api_ready():
                     summary = ingest_flow(
-                        paths=[str(p) for p in paths],
+                        paths=inputs,
                         data_dir=str(root),
                         profile_dirs=[str(p) for p in profiles or ()],
                         batch_files=batch_files,

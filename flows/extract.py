@@ -27,10 +27,10 @@ class FileResult:
     """What happened to one input file, with what the pipeline made of it when it was read."""
 
     file: InputFile
-    outcome: str  # loaded | unchanged | quarantined
+    outcome: str  # loaded | quarantined
     content_hash: str | None = None
     reason: str | None = None
-    dump: ProcessedDump | None = None  # None when unchanged, unreadable or not text
+    dump: ProcessedDump | None = None  # None when unreadable or not text
 
 
 @dataclass(slots=True)
@@ -162,22 +162,13 @@ def extract_files(
     return [results[i] for i in range(len(items))]
 
 
-def check_unchanged(item: InputFile, known: tuple[str, int | None, int | None] | None) -> FileResult | None:
-    """The `unchanged` result when the warehouse holds this content of the file, else None.
-
-    `known` is the (content hash, size, mtime_ns) recorded for the file. Same size and mtime: unchanged
-    without reading it; otherwise the file is read and its content hash compared.
-    """
-    if known is None or known[0] is None:  # never loaded, or unreadable last time
-        return None
-    known_hash, size, mtime_ns = known
-    if item.mtime_ns and (size, mtime_ns) == (item.size, item.mtime_ns):
-        return FileResult(item, "unchanged", content_hash=known_hash)
+def same_content(item: InputFile, known_hash: str) -> bool:
+    """Whether the file's bytes have this content hash (False when it cannot be read: the worker
+    quarantines it with the reason)."""
     try:
-        data = read_input(item.path)
+        return content_hash(read_input(item.path)) == known_hash
     except Unreadable:
-        return None  # the worker quarantines it with the reason
-    return FileResult(item, "unchanged", content_hash=known_hash) if content_hash(data) == known_hash else None
+        return False
 
 
 def _result(item: InputFile, digest: str, dump: ProcessedDump | Rejected) -> FileResult:

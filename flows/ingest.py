@@ -6,7 +6,7 @@ import datetime as dt
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from zhnews.flows.artifacts import publish_summary
 from zhnews.flows.config import load_profiles
 from zhnews.flows.entities import find_entities
 from zhnews.flows.faults import fault_point
-from zhnews.flows.inputs import InputFile, discover
+from zhnews.flows.inputs import InputFile, Listing, listed
 from zhnews.flows.lock import DataDirBusy, data_dir_lock
 from zhnews.flows.runners import (
     check_runner_options,
@@ -37,7 +37,7 @@ from zhnews.warehouse.store import Warehouse, WarehouseUnavailable
 
 if TYPE_CHECKING:
     from zhnews.flows.batches import BatchOutput
-    from zhnews.flows.extract import FileOutcome, FileResult
+    from zhnews.flows.extract import FileOutcome
     from zhnews.transforms.corpus_lines import LineStats
 
 # The extraction code (flows.batches, flows.extract and the transforms behind them) and the stories
@@ -80,12 +80,16 @@ class RunSummary:
             "lines_removed": self.lines_removed,
         }
 
+    def add_unchanged(self, files: int, size: int) -> None:
+        """Count files the warehouse holds as they are (`size` bytes in all): skipped, not listed."""
+        self.files_seen += files
+        self.files_unchanged += files
+        self.input_bytes += size
+
     def add(self, result: FileOutcome) -> None:
+        """Count a file the run read: loaded or quarantined."""
         self.files_seen += 1
         self.input_bytes += result.file.size
-        if result.outcome == "unchanged":
-            self.files_unchanged += 1
-            return
         if result.outcome == "quarantined":
             self.quarantined.append((result.file.path, result.reason or "?"))
             return
@@ -106,7 +110,6 @@ def extract_batch(
     data_dir: str,
     load_id: str,
     line_stats: LineStats | None = None,
-    done: list[FileResult] | None = None,
     segmenter: str = DEFAULT_ENGINE,
 ) -> BatchOutput:
     """Decode, split, clean, normalize and segment a batch of files and write its Parquet files (in a
@@ -114,7 +117,7 @@ def extract_batch(
     from zhnews.flows.batches import run_batch
     from zhnews.flows.pool import run_in_pool
 
-    return run_in_pool(run_batch, batch, profile_dirs, data_dir, load_id, line_stats, done or [], segmenter)
+    return run_in_pool(run_batch, batch, profile_dirs, data_dir, load_id, line_stats, segmenter)
 
 
 @task(name="stories", cache_policy=NO_CACHE)
@@ -142,8 +145,9 @@ def ingest_flow(
 ) -> RunSummary | State:
     """Ingest text dumps under `paths` into the warehouse in `data_dir`.
 
-    Files whose content the warehouse already holds are skipped here (read + hash only). The other
-    files go, in batches, to `workers` worker processes (or a Dask cluster) that extract them and
+    Files whose content the warehouse already holds are skipped here (same size and mtime as loaded,
+    or else read + hash) and only counted: a run that finds nothing new writes no row a file. The
+    other files go, in batches, to `workers` worker processes (or a Dask cluster) that extract them and
     write each batch's Parquet files; this process loads every batch into DuckDB, in input order,
     while the workers go on with the next batches.
 
@@ -192,21 +196,23 @@ def _ingest(
     load_profiles(profiles)  # every profile checked first, on every run: a faulty one stops it before any file is read
     load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = RunSummary(load_id=load_id, data_dir=str(root))
-    inputs = list(unique_inputs(discover(paths)))
+    listing = listed(paths)
     console = Console(stderr=True)
     check_runner_options(task_runner, workers, dask_address)  # before touching the warehouse
     with _held_warehouse(root, wait_seconds, retry_seconds or [], console) as warehouse:
         previous_unfinished = warehouse.last_load_status() not in (None, "completed")
         summary.interrupted = warehouse.begin_load(load_id)
         if reprocess:  # the whole run publishes at once: readers never see the files forgotten
-            summary.reprocessed = warehouse.forget_files([item.file_id for item in inputs])
-        logger.info("load %s: %d input files", load_id, len(inputs))
+            summary.reprocessed = warehouse.forget_files(listing.file_ids())
+        logger.info("load %s: %d input files", load_id, len(listing))
         try:
             with _progress(console, show_progress) as progress:
-                bar = progress.add_task("ingesting", total=len(inputs))
-                batches = list(_checked_batches(inputs, warehouse, batch_files, batch_bytes, summary.stage_seconds))
-                busy = sum(1 for batch in batches if batch.changed)
-                if task_runner == "process" and busy < 2:
+                bar = progress.add_task("ingesting", total=len(listing))
+                t0 = time.perf_counter()
+                batches = _batches(_files_to_read(listing, warehouse, summary), batch_files, batch_bytes)
+                summary.stage_seconds["check unchanged"] += time.perf_counter() - t0
+                progress.advance(bar, summary.files_unchanged)
+                if task_runner == "process" and len(batches) < 2:
                     workers = 1  # one batch to extract: starting worker processes would cost more than it saves
                 work = {
                     "profile_dirs": profiles,
@@ -214,7 +220,7 @@ def _ingest(
                     "load_id": load_id,
                     "segmenter": segmenter,
                 }
-                if busy:
+                if batches:
                     # The warehouse's corpus line counts as the run starts (each batch adds its own): every
                     # batch gets the same, so batches are independent and run in any order on any worker.
                     work["line_stats"] = warehouse.line_stats()
@@ -227,9 +233,10 @@ def _ingest(
                     _load(warehouse, output, summary, batch_no)
                     fault_point("after-load", batch_no)
                     progress.advance(bar, len(output.files))
-            t0 = time.perf_counter()
-            warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
-            summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
+            if batches or summary.reprocessed:
+                t0 = time.perf_counter()
+                warehouse.checkpoint()  # the loads' write-ahead log leaves memory before the stories pass
+                summary.stage_seconds["checkpoint"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             if summary.files_loaded or summary.reprocessed:
                 cluster_stories(warehouse)
@@ -273,58 +280,27 @@ def _held_warehouse(
         return
 
 
-@dataclass(slots=True)
-class CheckedBatch:
-    """A batch of input files, split into those the warehouse already holds and those to extract."""
-
-    unchanged: list[FileResult]
-    changed: list[InputFile]
-
-
 def _run_batches(
-    batches: list[CheckedBatch], work: dict, runner: TaskRunner, in_flight: int, waited: Counter[str]
+    batches: list[list[InputFile]], work: dict, runner: TaskRunner, in_flight: int, waited: Counter[str]
 ) -> Iterator[BatchOutput]:
     """Each batch's output, in batch order, while the runner's workers go on with the next batches.
 
-    A batch with files to extract is one task on a worker (its unchanged files ride along, for the
-    run log); a batch of unchanged files only is written here. At most `in_flight` tasks are
-    submitted and not yet taken: enough to keep every worker busy, few enough that memory stays
-    flat however many batches there are. The runner (worker processes, a Dask cluster) is started
-    only when there is something to extract.
+    A batch is one task on a worker. At most `in_flight` tasks are submitted and not yet taken:
+    enough to keep every worker busy, few enough that memory stays flat however many batches there
+    are. The runner (worker processes, a Dask cluster) is started only when there is something to
+    extract.
     """
-    if not any(batch.changed for batch in batches):
-        for batch in batches:
-            yield _written_here(batch.unchanged, work)
+    if not batches:
         return
     share_prefect_api_with_workers()
     with runner:
-        pending: deque[CheckedBatch | PrefectFuture[BatchOutput]] = deque()
-        queued = 0
+        pending: deque[PrefectFuture[BatchOutput]] = deque()
         for batch in batches:
-            if batch.changed:
-                pending.append(runner.submit(extract_batch, {"batch": batch.changed, "done": batch.unchanged, **work}))
-                queued += 1
-            else:
-                pending.append(batch)
-            while queued >= in_flight or (pending and isinstance(pending[0], CheckedBatch)):
-                head = pending.popleft()
-                if isinstance(head, CheckedBatch):
-                    yield _written_here(head.unchanged, work)
-                else:
-                    queued -= 1
-                    yield _result(head, waited)
+            pending.append(runner.submit(extract_batch, {"batch": batch, **work}))
+            if len(pending) >= in_flight:
+                yield _result(pending.popleft(), waited)
         while pending:
-            head = pending.popleft()
-            yield _written_here(head.unchanged, work) if isinstance(head, CheckedBatch) else _result(head, waited)
-
-
-def _written_here(unchanged: list[FileResult], work: dict) -> BatchOutput:
-    """The output of a batch of unchanged files: only their run-log rows, written in this process."""
-    from zhnews.flows.batches import BatchOutput, write_results
-    from zhnews.flows.extract import FileOutcome
-
-    parquet = write_results(unchanged, work["data_dir"], work["load_id"])
-    return BatchOutput(parquet, [FileOutcome.of(r) for r in unchanged], {})
+            yield _result(pending.popleft(), waited)
 
 
 def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOutput:
@@ -337,53 +313,36 @@ def _result(future: PrefectFuture[BatchOutput], waited: Counter[str]) -> BatchOu
 # DuckDB's cache would otherwise grow with the warehouse (up to 80 % of RAM): a batch load needs
 # little, so the driver's memory stays flat however large the warehouse gets.
 LOAD_MEMORY_LIMIT = "256MB"
-# Files whose warehouse records are looked up at once: a lookup scans the `files` table, so one a
-# batch cost ~1 s on 127,611 files (64 batches); all at once would hold every file's record.
-KNOWN_FILES_AT_ONCE = 16_384
 
 
-def unique_inputs(inputs: Iterable[InputFile]) -> Iterator[InputFile]:
-    """Each file once, even when it was named twice (a folder and a file inside it)."""
-    seen: set[str] = set()
-    for item in inputs:
-        if item.file_id not in seen:
-            seen.add(item.file_id)
-            yield item
+def _files_to_read(listing: Listing, warehouse: Warehouse, summary: RunSummary) -> list[InputFile]:
+    """The listed files to extract, in listing order. The others, whose content the warehouse holds
+    (same size and mtime as loaded, or the same content hash), are counted into `summary` as
+    unchanged: the run writes no row for them (its `loads` row counts them)."""
+    to_read: list[InputFile] = []
+    for row, known_hash in warehouse.files_to_read(listing.table()):
+        item = listing.item(row)
+        if known_hash is None or not _same_content(item, known_hash):
+            to_read.append(item)
+    unchanged_bytes = sum(listing.sizes) - sum(item.size for item in to_read)
+    summary.add_unchanged(len(listing) - len(to_read), unchanged_bytes)
+    return to_read
 
 
-def _checked_batches(
-    inputs: list[InputFile],
-    warehouse: Warehouse,
-    max_files: int | None,
-    max_bytes: int | None,
-    seconds: Counter[str],
-    known_at_once: int = KNOWN_FILES_AT_ONCE,
-) -> Iterator[CheckedBatch]:
-    """The run's batches, each split into unchanged files (recorded as such) and files to extract
-    (`max_files`, `max_bytes`: most per batch, None for flows.batches' defaults); the warehouse's
-    records of `known_at_once` files (or a batch, if larger) are looked up at once."""
-    if not inputs:
-        return
+def _same_content(item: InputFile, known_hash: str) -> bool:
+    from zhnews.flows.extract import same_content
+
+    return same_content(item, known_hash)
+
+
+def _batches(files: list[InputFile], max_files: int | None, max_bytes: int | None) -> list[list[InputFile]]:
+    """The files to extract in batches (`max_files`, `max_bytes`: most per batch, None for
+    flows.batches' defaults); no batch (and no import of the extraction code) when there are none."""
+    if not files:
+        return []
     from zhnews.flows.batches import BATCH_BYTES, BATCH_FILES, batched
-    from zhnews.flows.extract import check_unchanged
 
-    known: dict[str, tuple[str, int | None, int | None]] = {}
-    looked_up = done = 0  # inputs[:looked_up] looked up in the warehouse, inputs[:done] checked
-    for batch in batched(inputs, max_files or BATCH_FILES, max_bytes or BATCH_BYTES):
-        started = time.perf_counter()
-        if done + len(batch) > looked_up:  # batches are consecutive runs of `inputs`
-            looked_up = done + max(len(batch), known_at_once)
-            known = warehouse.known_files([item.file_id for item in inputs[done:looked_up]])
-        done += len(batch)
-        checked = CheckedBatch([], [])
-        for item in batch:
-            result = check_unchanged(item, known.get(item.file_id))
-            if result is None:
-                checked.changed.append(item)
-            else:
-                checked.unchanged.append(result)
-        seconds["check unchanged"] += time.perf_counter() - started
-        yield checked
+    return list(batched(files, max_files or BATCH_FILES, max_bytes or BATCH_BYTES))
 
 
 def _load(warehouse: Warehouse, output: BatchOutput, summary: RunSummary, batch_no: int) -> None:

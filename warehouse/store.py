@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from zhnews.transforms.corpus_lines import LineStats
 from zhnews.warehouse import DB_NAME, SPARE_NAME, TIMEZONE, WORK_NAME
 from zhnews.warehouse.id_sets import registered_ids
@@ -241,20 +242,28 @@ class Warehouse:
         )
 
     # --- state queries ------------------------------------------------------------------------
-    def known_files(self, file_ids: list[str]) -> dict[str, tuple[str, int | None, int | None]]:
-        """file_id → (content hash, size in bytes, modification time in ns) loaded, for the given files.
+    def files_to_read(self, listing: pa.Table) -> list[tuple[int, str | None]]:
+        """The files of a listing (`row, path, size, mtime_ns`: `flows.inputs.Listing.table`) the
+        warehouse may not hold as they are: (row, content hash of the file's loaded record or None),
+        in row order. A file whose loaded record has its size and mtime is left out without being
+        read (like rsync's quick check); the others are for the caller to read (or compare by hash).
 
-        Quarantined files are left out on purpose: they are checked again on every run (so that they
-        stay in the run's summary, and load once profiles or zhnews learn to read them).
-        """
-        if not file_ids:
-            return {}
-        with registered_ids(self.con, file_ids) as ids:
-            rows = self.con.execute(
-                "SELECT file_id, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded'"
-                f" AND file_id IN (SELECT id FROM {ids})"
+        One join of the listing, handed over as an Arrow table, with `files`: a run that finds
+        nothing new costs a scan of `files`, not a lookup a file. Quarantined files are never left
+        out: they are checked again on every run (so that they stay in the run's summary, and load
+        once profiles or zhnews learn to read them)."""
+        self.con.register("_listing", listing)
+        try:
+            return self.con.execute(
+                """SELECT l.row, f.content_hash FROM _listing l
+                   LEFT JOIN (SELECT path, content_hash, size_bytes, mtime_ns FROM files WHERE status = 'loaded') f
+                     ON f.path = l.path
+                   WHERE f.content_hash IS NULL OR l.mtime_ns = 0
+                      OR f.size_bytes IS DISTINCT FROM l.size OR f.mtime_ns IS DISTINCT FROM l.mtime_ns
+                   ORDER BY l.row"""
             ).fetchall()
-        return {file_id: (digest, size, mtime) for file_id, digest, size, mtime in rows}
+        finally:
+            self.con.unregister("_listing")
 
     def line_stats(self, min_files: int = 2, excluding: str | None = None) -> LineStats:
         """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
@@ -534,6 +543,8 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
         con.execute("INSERT INTO loads SELECT * FROM published.loads")
         con.execute("COMMIT")
         caught_up = _same_counts(con)
+    except duckdb.Error:  # e.g. the published file predates a table of this zhnews' schema: copy it instead
+        _rollback(con)
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DETACH published")

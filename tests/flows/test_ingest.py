@@ -246,32 +246,27 @@ def test_two_pages_pasted_into_one_dump_are_two_documents_and_a_gbk_crlf_page_is
     assert rows[0][1] in ("gb18030", "gbk", "gb2312")
 
 
-def test_each_batch_finds_its_files_loaded_before_however_the_lookups_are_windowed(tmp_path):
-    """Warehouse records are looked up a window of files at a time (one query, not one a batch):
-    a window may end inside a batch or hold several, and every file is still checked against its own record."""
-    from collections import Counter
-
-    from zhnews.flows.ingest import _checked_batches
-    from zhnews.flows.inputs import InputFile
+def test_a_listed_file_is_left_unread_only_when_its_loaded_record_has_its_size_and_mtime(tmp_path):
+    """The listing is compared with `files` in one query: a file is read when it was never loaded,
+    was quarantined, or its size or modification time changed (or is unknown); the others are not."""
+    from zhnews.flows.inputs import Listing
     from zhnews.warehouse.store import Warehouse
 
-    inputs = [InputFile(f"/inbox/{k}.txt", f"file{k}", 100 + k, 1_000 + k) for k in range(7)]
-    loaded = (0, 2, 3, 6)
+    listing = Listing([f"/inbox/{k}.txt" for k in range(7)], [100 + k for k in range(7)], [1_000 + k for k in range(7)])
+    listing.mtimes_ns[6] = 0  # a broken link: nothing to compare
+    records = {  # path → (size, mtime_ns, status)
+        0: (100, 1_000, "loaded"),  # as listed
+        2: (102, 1_002, "loaded"),  # as listed
+        3: (999, 1_003, "loaded"),  # another size
+        4: (104, 9_999, "loaded"),  # another mtime
+        5: (105, 1_005, "quarantined"),
+        6: (106, 0, "loaded"),
+    }
     with Warehouse(tmp_path) as warehouse:
-        for k in loaded:
+        for k, (size, mtime_ns, status) in records.items():
             warehouse.con.execute(
-                "INSERT INTO files (file_id, path, size_bytes, mtime_ns, content_hash, status) VALUES (?, ?, ?, ?, ?, 'loaded')",
-                [inputs[k].file_id, inputs[k].path, inputs[k].size, inputs[k].mtime_ns, f"hash{k}"],
+                "INSERT INTO files (file_id, path, size_bytes, mtime_ns, content_hash, status) VALUES (?, ?, ?, ?, ?, ?)",
+                [f"file{k}", listing.paths[k], size, mtime_ns, f"hash{k}", status],
             )
-        for window in (1, 3, 100):
-            batches = list(_checked_batches(inputs, warehouse, 2, None, Counter(), known_at_once=window))
-            unchanged = [[r.file.file_id for r in batch.unchanged] for batch in batches]
-            changed = [[item.file_id for item in batch.changed] for batch in batches]
-            assert unchanged == [["file0"], ["file2", "file3"], [], ["file6"]], window
-            assert changed == [["file1"], [], ["file4", "file5"], []], window
-            assert [r.content_hash for batch in batches for r in batch.unchanged] == [
-                "hash0",
-                "hash2",
-                "hash3",
-                "hash6",
-            ]
+        to_read = warehouse.files_to_read(listing.table())
+    assert to_read == [(1, None), (3, "hash3"), (4, "hash4"), (5, None), (6, "hash6")]

@@ -51,6 +51,23 @@ def test_summary_figures_match_what_the_warehouse_recorded(ingest, inbox, tmp_pa
     assert set(summary.stage_seconds) >= {"extract", "parquet", "load"}
 
 
+def test_an_unchanged_rerun_counts_its_files_in_its_run_record_not_in_a_row_a_file(ingest, inbox, tmp_path):
+    first = ingest([inbox], tmp_path / "data")
+    again = ingest([inbox], tmp_path / "data")
+    db = tmp_path / "data" / "zhnews.duckdb"
+    assert (again.files_seen, again.files_unchanged, again.input_bytes) == (7, 5, first.input_bytes)
+    loads = query(
+        db,
+        "SELECT files_seen, files_loaded, files_unchanged, files_quarantined FROM loads WHERE load_id = ?",
+        again.load_id,
+    )
+    assert loads == [(7, 0, 5, 2)]
+    events = query(db, "SELECT outcome, count(*) FROM file_events WHERE load_id = ? GROUP BY ALL", again.load_id)
+    assert events == [("quarantined", 2)]  # the files it read again; the unchanged ones are only counted
+    records = query(db, "SELECT status, count(*) FROM files GROUP BY ALL ORDER BY ALL")
+    assert records == [("loaded", 5), ("quarantined", 2)]  # every file found has its record
+
+
 def test_a_copy_of_a_dump_counts_its_documents_as_duplicates(ingest, inbox, tmp_path):
     ingest([inbox], tmp_path / "data")
     copy = inbox / "copy-of-000.txt"

@@ -1,4 +1,4 @@
-"""Lists of ids reach DuckDB as Arrow relations: no per-element conversion, whether or not pandas is installed.
+"""Lists of ids (and listings of files) reach DuckDB as Arrow relations: no per-element conversion, whether or not pandas is installed.
 
 DuckDB converts a Python list parameter element by element, trying to import pandas for each element
 when it is not installed (what a user gets from `pip install .`). The checks run in a fresh Python
@@ -28,6 +28,7 @@ class NoPandas:
 
 sys.meta_path.insert(0, NoPandas())
 import duckdb
+from zhnews.flows.inputs import Listing
 from zhnews.warehouse.store import Warehouse
 from zhnews.warehouse.stories import _Placement, _TextCache
 
@@ -42,7 +43,9 @@ con.execute("INSERT INTO files (file_id, path, content_hash, status) SELECT 'f' 
 calls = {
     "stories._Placement.read_stored": lambda n: _Placement(con).read_stored([f"d{i}" for i in range(n)]),
     "stories._TextCache (texts for containment)": lambda n: _TextCache(con).exact([(f"d{i}", "d0") for i in range(n)]),
-    "Warehouse.known_files": lambda n: warehouse.known_files([f"f{i}" for i in range(n)]),
+    "Warehouse.files_to_read (a listing)": lambda n: warehouse.files_to_read(
+        Listing([f"p{i}" for i in range(n)], [0] * n, [1] * n).table()
+    ),
 }
 attempts = {}
 for name, call in calls.items():

@@ -233,6 +233,22 @@ def test_the_catch_up_copies_the_entities_the_last_run_found_instead_of_copying_
     assert caught_up == published
 
 
+def test_a_file_published_by_an_older_zhnews_without_a_newer_table_is_copied_not_caught_up(tmp_path, monkeypatch):
+    import zhnews.warehouse.store as store
+
+    ingest_like(tmp_path, [("k1", rows("f1", [doc("d1", "正文一")]))])
+    ingest_like(tmp_path, [("k2", rows("f2", [doc("d2", "正文二")]))])
+    with duckdb.connect(str(tmp_path / DB_NAME)) as con:
+        con.execute("DROP TABLE entity_versions")  # as published before that table existed
+    copied = []
+    real_copy = store._copy_atomically
+    monkeypatch.setattr(store, "_copy_atomically", lambda *args: copied.append(args) or real_copy(*args))
+    with Warehouse(tmp_path, logged=True) as wh:  # no error: the spare is dropped, the published file copied
+        assert wh.con.execute("SELECT count(*) FROM entity_versions").fetchone() == (0,)
+    assert copied
+    assert count(tmp_path, "documents") == 2
+
+
 def test_a_spare_a_reader_holds_or_a_session_outside_the_log_is_not_written_into(tmp_path, monkeypatch):
     import zhnews.warehouse.store as store
     from zhnews.warehouse import SPARE_NAME
