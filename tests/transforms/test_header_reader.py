@@ -48,6 +48,7 @@ class TestTitleCandidates:
         ]
         assert "为城市建设凝聚智慧和力量——热烈祝贺市政协会议开幕" in texts
         assert "为城市建设凝聚智慧和力量" in texts
+        assert "——热烈祝贺市政协会议开幕" not in texts  # a dek alone is never the headline
 
     def test_a_label_before_the_headline_is_offered_cut(self, rules):
         found = {c.text: c for c in title_candidates(page(["主题: 今年夏天雨水为何这么多"]), rules)}
