@@ -275,23 +275,31 @@ def lac_tagger() -> LacTagger:
 WINDOW_REACH = 4  # characters the tagger reads either side of a doubtful word (whole words)
 ORG_REACH = 8  # ... before a word ending like an organisation's name (they grow to the left)
 _DOUBT_TAGS = frozenset({"nr", "ns", "nt", "nz", "j"})
+ALONE_TAGS = frozenset({"ns", "nt", "nr", "nz"})  # dictionary words the tagger reads alone when no other doubt is near
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]")
 
 
-def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH) -> Gate:
+def jieba_gate(
+    rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH, alone: frozenset[str] = ALONE_TAGS
+) -> Gate:
     """Where a sentence needs the tagger, by jieba's part-of-speech tags (rjieba, HMM on): a word
     tagged as a person, place, organisation or other proper noun (nr / ns / nt / nz / j), or a word
     jieba's dictionary does not know, is read by the tagger with `reach` characters either side
     (whole words); a word ending like an organisation (`rules.org_suffixes`: 协会, 公司, 局) with
-    `org_reach` characters before it. The rest of the sentence is not read by the tagger."""
+    `org_reach` characters before it. The rest of the sentence is not read by the tagger.
+
+    A word of jieba's dictionary tagged with one of `alone` (ns: 北京, 湖北省, 上台) with no other
+    doubtful word within reach is read alone, without context (start, end, True): the tagger sees the
+    same few characters in every document and remembers them. The others: (start, end, False)."""
     import rjieba
 
     tokenizer = rjieba.Jieba()
     known = tokenizer.has_word
     suffixes = rules.org_suffixes
 
-    def gate(sentence: str) -> list[tuple[int, int]]:
+    def gate(sentence: str) -> list[tuple[int, int, bool]]:
         doubt: list[tuple[int, int, int]] = []  # (start, end, reach before)
+        single: list[tuple[int, int]] = []  # dictionary words read alone if no doubt is near
         bounds = [0]
         at = 0
         for word, tag in tokenizer.tag(sentence, True):
@@ -299,18 +307,29 @@ def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = O
             bounds.append(at)
             if not _CJK_WORD.search(word):
                 continue
-            if tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
+            if tag in alone and len(word) > 1 and known(word):
+                single.append((start, at))
+            elif tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
                 doubt.append((start, at, reach))
             elif suffixes and word.endswith(suffixes):
                 doubt.append((start, at, org_reach))
-        windows: list[tuple[int, int]] = []
+        lone: list[tuple[int, int, bool]] = []
+        if single:
+            for i, (start, end) in enumerate(single):  # next to another doubtful word: read with it, in context
+                touching = (i and single[i - 1][1] == start) or (i + 1 < len(single) and single[i + 1][0] == end)
+                if touching or any(start - reach < e + reach and s - before < end + reach for s, e, before in doubt):
+                    doubt.append((start, end, reach))
+                else:
+                    lone.append((start, end, True))
+            doubt.sort()
+        windows: list[tuple[int, int, bool]] = []
         for start, end, before in doubt:
             start = bounds[bisect_right(bounds, max(start - before, 0)) - 1]
             end = bounds[bisect_left(bounds, min(end + reach, len(sentence)))]
             if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]), False)
             else:
-                windows.append((start, end))
-        return windows
+                windows.append((start, end, False))
+        return sorted(windows + lone)
 
     return gate

@@ -109,8 +109,10 @@ def sentences(text: str) -> list[str]:
 
 Tagger = Callable[[Sequence[str]], list[list[tuple[str, str]]]]  # sentences -> [(word, tag), ...] each
 Lexicon = Callable[[str], str | None]  # a word -> its part-of-speech tag in a general dictionary, None if not there
-Gate = Callable[[str], list[tuple[int, int]]]
-"""sentence -> the windows (start, end) of it the tagger must read, in order, not overlapping"""
+Gate = Callable[[str], list[tuple[int, int, bool]]]
+"""sentence -> the windows (start, end, whole) of it the tagger must read, in order, not overlapping;
+`whole`: the window is one word read alone (a name may fill it), else a name touching a cut edge may
+be a part of a longer one"""
 
 
 class EntityExtractor:
@@ -143,7 +145,7 @@ class EntityExtractor:
             pieces += [(i, True, s) for s in sentences(title or "")]
             pieces += [(i, False, s) for s in sentences(body or "")]
         found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
-        to_tag: list[tuple[int, int, int, list[tuple[int, int]]]] = []  # (piece, start, end, names' spans)
+        to_tag: list[tuple[int, int, int, list[tuple[int, int]], bool]] = []  # (piece, start, end, names' spans, whole)
         for p, (doc, in_title, sentence) in enumerate(pieces):
             spans = []
             rest = sentence
@@ -158,12 +160,12 @@ class EntityExtractor:
             if self.tagger is None or not _CJK.search(rest):
                 continue
             if self.gate is None:
-                to_tag.append((p, 0, len(sentence), spans))
+                to_tag.append((p, 0, len(sentence), spans, True))
                 continue
-            to_tag += [(p, start, end, spans) for start, end in self.gate(rest)]
+            to_tag += [(p, start, end, spans, whole) for start, end, whole in self.gate(rest)]
         if to_tag and self.tagger is not None:
-            tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _ in to_tag])
-            for (p, first, last, spans), words in zip(to_tag, tagged, strict=True):
+            tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _, _ in to_tag])
+            for (p, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
                 doc, in_title, sentence = pieces[p]
                 at = first
                 for word, tag in words:
@@ -176,7 +178,7 @@ class EntityExtractor:
                     at += len(word)
                     if not kind or not self._keep(name, kind) or any(s < end and start < e for s, e in spans):
                         continue
-                    if (start == first and first > 0) or (end == last and last < len(sentence)):
+                    if not whole and ((start == first and first > 0) or (end == last and last < len(sentence))):
                         continue  # touches a cut edge of the window: maybe a part of a name
                     found[doc].append((name, kind, in_title, p, start))
         printed = printed or [None] * len(docs)

@@ -137,7 +137,7 @@ def test_lac_finds_people_places_and_organisations_the_dictionary_does_not_know(
 )
 def test_the_gate_sends_the_tagger_to_an_organisation_made_of_common_words_by_how_it_ends(sentence, organisation):
     def windows(suffixes):
-        return [sentence[a:b] for a, b in jieba_gate(EntityRules(org_suffixes=suffixes))(sentence)]
+        return [sentence[a:b] for a, b, _whole in jieba_gate(EntityRules(org_suffixes=suffixes))(sentence)]
 
     assert not any(organisation in w for w in windows(()))  # jieba sees no name in it
     assert any(organisation in w for w in windows(("协会", "厅")))
@@ -145,6 +145,28 @@ def test_the_gate_sends_the_tagger_to_an_organisation_made_of_common_words_by_ho
 
 def test_the_gate_leaves_a_sentence_without_proper_nouns_to_the_dictionary():
     assert jieba_gate(EntityRules(org_suffixes=("协会",)))("今天天气很好，我们去公园散步。") == []
+
+
+def test_the_gate_has_a_known_name_with_no_doubt_near_read_alone():
+    sentence = "我们明天去北京开会。"
+    assert [(sentence[a:b], whole) for a, b, whole in jieba_gate(EntityRules())(sentence)] == [("北京", True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("日本首相高市早苗与美国总统特朗普通话。", "高市早苗"),  # two known words next to each other
+        ("他在湖北省武汉市工作。", "湖北省武汉市"),
+    ],
+)
+def test_the_gate_reads_known_names_next_to_other_doubtful_words_in_context(sentence, name):
+    windows = [(sentence[a:b], whole) for a, b, whole in jieba_gate(EntityRules())(sentence)]
+    assert any(name in text and not whole for text, whole in windows)
+
+
+def test_a_name_read_alone_is_found_though_it_fills_its_window_edge_to_edge():
+    extractor = load_entity_extractor((), "gated")
+    assert set(by_kind(extractor.extract("", "我们明天去北京开会。"))) == {("北京", "place")}
 
 
 def test_the_organisation_suffixes_come_from_a_profiles_folder(tmp_path):
