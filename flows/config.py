@@ -296,6 +296,8 @@ def jieba_gate(
     tokenizer = rjieba.Jieba()
     known = tokenizer.has_word
     suffixes = rules.org_suffixes
+    last_chars = frozenset(s[-1] for s in suffixes if s)  # a cheap test before endswith
+    cjk = _CJK_WORD.search
 
     def gate(sentence: str) -> list[tuple[int, int, bool]]:
         doubt: list[tuple[int, int, int]] = []  # (start, end, reach before)
@@ -303,15 +305,19 @@ def jieba_gate(
         bounds = [0]
         at = 0
         for word, tag in tokenizer.tag(sentence, True):
-            start, at = at, at + len(word)
+            start = at
+            at += len(word)
             bounds.append(at)
-            if not _CJK_WORD.search(word):
-                continue
-            if tag in alone and len(word) > 1 and known(word):
-                single.append((start, at))
-            elif tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
-                doubt.append((start, at, reach))
-            elif suffixes and word.endswith(suffixes):
+            if tag[:2] in _DOUBT_TAGS:
+                if cjk(word):
+                    if tag in alone and len(word) > 1 and known(word):
+                        single.append((start, at))
+                    else:
+                        doubt.append((start, at, reach))
+            elif len(word) > 1 and not known(word):
+                if cjk(word):
+                    doubt.append((start, at, reach))
+            elif word[-1] in last_chars and word.endswith(suffixes) and cjk(word):
                 doubt.append((start, at, org_reach))
         lone: list[tuple[int, int, bool]] = []
         if single:
