@@ -183,6 +183,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
     titles: list[str] = []
     members: list[str] = []
     suffixes: list[str] = []
+    ranks: list[str] = []
     for folder in map(Path, folders):
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
@@ -202,6 +203,8 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
             members += parse_word_list(path.read_text(encoding="utf-8"))
         for path in sorted(folder.glob("entity_org_suffixes*.txt")):
             suffixes += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_place_suffixes*.txt")):
+            ranks += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
     stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
     names = {
@@ -217,6 +220,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
         person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
         member_words=tuple(members),
         org_suffixes=tuple(dict.fromkeys(suffixes)),
+        place_suffixes=tuple(sorted(set(ranks), key=lambda r: (-len(r), r))),  # the longest first
     )
     if tagger == "none":
         return EntityExtractor(rules, None)

@@ -17,8 +17,10 @@ stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read b
    in a word for its people (日本人, 中共党员: data); no run of one-character place abbreviations
    (中日, 美日韩: the characters are data); no organisation ending in a word that names a place's
    government (`X政府`: data);
-4. a document's mentions are counted per (Simplified) name and kind: a person's short form
-   (高市) joins the full name it begins (高市早苗) when the document prints both.
+4. a document's mentions are counted per (Simplified) name and kind: a place without a word for its
+   rank after it (湖北省 -> 湖北, 亚太地区 -> 亚太: data), so one place printed both ways is one
+   entity in every document; a person's short form (高市) joins the full name it begins (高市早苗)
+   when the document prints both.
 
 Traditional documents are analysed in their Simplified form (the `*_simplified` columns), so one
 name's two spellings are one entity; `entity` keeps the spelling as printed when it can.
@@ -67,6 +69,7 @@ class EntityRules:
     person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
     member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
     org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
+    place_suffixes: tuple[str, ...] = ()  # 省, 市, 地区: a place's rank, counted without it (湖北省 -> 湖北)
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -191,6 +194,13 @@ class EntityExtractor:
                 return name[: -len(title)]
         return name
 
+    def _place_name(self, name: str) -> str:
+        """A place's name without a word for its rank after it (湖北省 -> 湖北; 广州 stays)."""
+        for suffix in self.rules.place_suffixes:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                return name[: -len(suffix)]
+        return name
+
     def _keep(self, name: str, kind: str) -> bool:
         rules = self.rules
         if len(name) < 2 or not _CJK.search(name) or "，" in name:
@@ -220,6 +230,8 @@ class EntityExtractor:
     ) -> list[Entity]:
         counts: dict[tuple[str, str], list] = {}  # (name, kind) -> [mentions, in title, printed]
         for name, kind, in_title, p, at in mentions:
+            if kind == "place":
+                name = self._place_name(name)
             entry = counts.setdefault((name, kind), [0, False, None])
             entry[0] += 1
             entry[1] = entry[1] or in_title

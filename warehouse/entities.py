@@ -47,6 +47,7 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
         repr(rules.person_titles),
         repr(rules.member_words),
         repr(rules.org_suffixes),
+        repr(rules.place_suffixes),
     ]
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 

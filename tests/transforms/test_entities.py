@@ -55,6 +55,21 @@ def test_a_persons_short_form_joins_the_full_name_the_document_prints():
     assert found == {("高市早苗", "person"): (2, False)}
 
 
+def test_a_place_printed_with_and_without_its_rank_is_one_entity_named_without_it():
+    rules = EntityRules(place_suffixes=("自治区", "省", "市"))
+    extractor = EntityExtractor(
+        rules, scripted(("湖北省", "LOC"), ("湖北", "LOC"), ("西藏自治区", "LOC"), ("夜市", "LOC"))
+    )
+    found = by_kind(extractor.extract("湖北省通报", "湖北的西藏自治区代表逛夜市。"))
+    assert found == {("湖北", "place"): (2, True), ("西藏", "place"): (1, False), ("夜市", "place"): (1, False)}
+
+
+def test_the_place_ranks_come_from_a_profiles_folder(tmp_path):
+    (tmp_path / "entity_place_suffixes_mine.txt").write_text("郡\n", encoding="utf-8")
+    ranks = load_entity_extractor([tmp_path], "none").rules.place_suffixes
+    assert "郡" in ranks and "省" in ranks  # the built-in list and the user's
+
+
 def test_a_dictionary_word_of_another_kind_is_no_entity_whatever_the_tagger_says():
     extractor = EntityExtractor(RULES, scripted(("日美同盟", "ORG")))
     assert by_kind(extractor.extract("", "强化日美同盟。")) == {}
