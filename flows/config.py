@@ -40,6 +40,7 @@ from zhnews.transforms.segment import (
 )
 
 if TYPE_CHECKING:
+    import rjieba
     from zhnews.transforms.entity_tagger import LacTagger
 
 
@@ -227,11 +228,17 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
     return EntityExtractor(rules, lac_tagger(), jieba_gate(rules) if tagger == "gated" else None, jieba_lexicon())
 
 
-def jieba_lexicon() -> Lexicon:
-    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+@lru_cache(maxsize=1)
+def plain_jieba() -> rjieba.Jieba:
+    """rjieba with jieba's own dictionary only (no user words), built once: the gate's and the lexicon's."""
     import rjieba
 
-    tokenizer = rjieba.Jieba()
+    return rjieba.Jieba()
+
+
+def jieba_lexicon() -> Lexicon:
+    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+    tokenizer = plain_jieba()
     cache: dict[str, str | None] = {}
 
     def lexicon(word: str) -> str | None:
@@ -295,9 +302,7 @@ def jieba_gate(
     A word of jieba's dictionary tagged with one of `alone` (ns: 北京, 湖北省, 上台) with no other
     doubtful word within reach is read alone, without context (start, end, True): the tagger sees the
     same few characters in every document and remembers them. The others: (start, end, False)."""
-    import rjieba
-
-    tokenizer = rjieba.Jieba()
+    tokenizer = plain_jieba()
     known = tokenizer.has_word
     suffixes = rules.org_suffixes
     last_chars = frozenset(s[-1] for s in suffixes if s)  # a cheap test before endswith
