@@ -44,6 +44,7 @@ _PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•・]+")  # a person's nam
 _NOT_NAME_TAGS = frozenset("ilavdzmqtcpurf")  # jieba's idioms, phrases, adjectives, verbs, adverbs, ...
 _CLAUSE_END = re.compile(r"(?<=[，,、：:\s])")
 MAX_SENTENCE = 120  # longer sentences are cut at clause ends (the tagger reads short sentences best)
+MEMO_SENTENCES = 50_000  # sentences whose names are remembered (reposts and boilerplate repeat them); a cache only
 
 
 class Entity(NamedTuple):
@@ -128,6 +129,7 @@ class EntityExtractor:
         self.tagger = tagger
         self.gate = gate
         self.lexicon = lexicon
+        self._memo: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at)
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
@@ -142,34 +144,40 @@ class EntityExtractor:
         self, docs: Sequence[tuple[str, str]], printed: Sequence[tuple[str, str] | None] | None = None
     ) -> list[list[Entity]]:
         """The entities of each (title, body), analysed in Simplified; `printed[i]` is document i's
-        (title, body) as printed when that differs (a Traditional document), for `entity`."""
+        (title, body) as printed when that differs (a Traditional document), for `entity`. A sentence
+        met before (reposted copy, boilerplate) has the names it had then (a cache: the same text
+        gives the same names)."""
         pieces: list[tuple[int, bool, str]] = []  # (document, in title, sentence)
         for i, (title, body) in enumerate(docs):
             pieces += [(i, True, s) for s in sentences(title or "")]
             pieces += [(i, False, s) for s in sentences(body or "")]
-        found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
-        to_tag: list[tuple[int, int, int, list[tuple[int, int]], bool]] = []  # (piece, start, end, names' spans, whole)
-        for p, (doc, in_title, sentence) in enumerate(pieces):
+        memo = self._memo
+        new: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at), found now
+        to_tag: list[tuple[str, int, int, list[tuple[int, int]], bool]] = []  # (sentence, start, end, names, whole)
+        for _doc, _in_title, sentence in pieces:
+            if sentence in memo or sentence in new:
+                continue
+            names = new[sentence] = []
             spans = []
             rest = sentence
             if self._dictionary is not None:
                 for m in self._dictionary.finditer(sentence):
                     kind = self.rules.names.get(m.group())
                     if kind is not None:
-                        found[doc].append((m.group(), kind, in_title, p, m.start()))
+                        names.append((m.group(), kind, m.start()))
                     spans.append(m.span())
                 if spans:
                     rest = self._dictionary.sub(lambda m: "，" * len(m.group()), sentence)
             if self.tagger is None or not _CJK.search(rest):
                 continue
             if self.gate is None:
-                to_tag.append((p, 0, len(sentence), spans, True))
+                to_tag.append((sentence, 0, len(sentence), spans, True))
                 continue
-            to_tag += [(p, start, end, spans, whole) for start, end, whole in self.gate(rest)]
+            to_tag += [(sentence, start, end, spans, whole) for start, end, whole in self.gate(rest)]
         if to_tag and self.tagger is not None:
-            tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _, _ in to_tag])
-            for (p, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
-                doc, in_title, sentence = pieces[p]
+            tagged = self.tagger([sentence[start:end] for sentence, start, end, _, _ in to_tag])
+            for (sentence, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
+                names = new[sentence]
                 at = first
                 for word, tag in words:
                     kind = kind_of_tag(tag)
@@ -183,9 +191,24 @@ class EntityExtractor:
                         continue
                     if not whole and ((start == first and first > 0) or (end == last and last < len(sentence))):
                         continue  # touches a cut edge of the window: maybe a part of a name
-                    found[doc].append((name, kind, in_title, p, start))
+                    names.append((name, kind, start))
+        for names in new.values():
+            names.sort(key=_at)  # in the order the sentence prints them
+        found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
+        for p, (doc, in_title, sentence) in enumerate(pieces):
+            names = new[sentence] if sentence in new else memo[sentence]
+            found[doc] += [(name, kind, in_title, p, at) for name, kind, at in names]
+        if len(memo) + len(new) > MEMO_SENTENCES:
+            memo.clear()
+        memo.update(new)
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
+
+    def forget(self) -> None:
+        """Empty the caches of sentences and tagged windows (benchmarks time the analysis, not the cache)."""
+        self._memo.clear()
+        if hasattr(self.tagger, "forget"):
+            self.tagger.forget()
 
     def _person_name(self, name: str) -> str:
         """A tagged person's name without a title or mask after it (金医生 -> 金, 杨某 -> 杨)."""
@@ -248,6 +271,10 @@ class EntityExtractor:
             (Entity(v[2] or n, n, k, v[0], v[1]) for (n, k), v in counts.items()),
             key=lambda e: (-e.mentions, e.kind, e.entity_simplified),
         )
+
+
+def _at(mention: tuple[str, str, int]) -> int:
+    return mention[2]
 
 
 def _printed_form(

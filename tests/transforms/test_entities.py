@@ -70,6 +70,17 @@ def test_the_place_ranks_come_from_a_profiles_folder(tmp_path):
     assert "郡" in ranks and "省" in ranks  # the built-in list and the user's
 
 
+def test_a_sentence_reposted_in_other_documents_is_read_once_and_gives_the_same_names():
+    read = []
+    tag = scripted(("杨敬辉", "PER"))
+    extractor = EntityExtractor(RULES, lambda sentences: read.extend(sentences) or tag(sentences))
+    repost = "董事长杨敬辉表示欢迎。"
+    first = extractor.extract_many([("", repost), ("", "另一句。" + repost)])
+    again = extractor.extract("", repost)
+    assert [by_kind(found) for found in [*first, again]] == [{("杨敬辉", "person"): (1, False)}] * 3
+    assert read.count(repost) == 1
+
+
 def test_a_dictionary_word_of_another_kind_is_no_entity_whatever_the_tagger_says():
     extractor = EntityExtractor(RULES, scripted(("日美同盟", "ORG")))
     assert by_kind(extractor.extract("", "强化日美同盟。")) == {}
