@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from zhnews.flows.config import load_entity_extractor
+from zhnews.flows.runners import default_workers
 from zhnews.flows.search import Hit
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.store import Warehouse
@@ -16,9 +18,12 @@ _ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELE
 
 
 @task(name="entities", cache_policy=NO_CACHE)
-def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None) -> int:
-    """Compute `doc_entities` of the documents `load_id` brought (and any without entities); returns
-    how many documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
+def find_entities(
+    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None, workers: int | None = None
+) -> int:
+    """Compute `doc_entities` of the documents `load_id` brought (and any without entities), in
+    `workers` processes (None: one a core) when there are many (`POOL_CHUNKS` chunks); returns how many
+    documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
     if tagger == "off":
         return 0
     if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
@@ -27,19 +32,35 @@ def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: s
 
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(
-        warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id, log=warehouse.log_entities
+        warehouse.con,
+        extractor,
+        rules_fingerprint(extractor, tagger),
+        load_id=load_id,
+        log=warehouse.log_entities,
+        parallel=(partial(load_entity_extractor, profile_dirs, tagger), workers or default_workers()),
     )
 
 
 def recompute_entities(
-    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, on_chunk=None, everything: bool = True
+    warehouse: Warehouse,
+    profile_dirs: tuple[str, ...],
+    tagger: str,
+    on_chunk=None,
+    everything: bool = True,
+    workers: int | None = None,
 ) -> int:
-    """Recompute every document's entities with the current dictionaries (reindex)."""
+    """Recompute every document's entities with the current dictionaries (reindex), in `workers`
+    processes (None: one a core)."""
     from zhnews.warehouse.entities import rules_fingerprint, update_entities
 
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(
-        warehouse.con, extractor, rules_fingerprint(extractor, tagger), on_chunk=on_chunk, everything=everything
+        warehouse.con,
+        extractor,
+        rules_fingerprint(extractor, tagger),
+        on_chunk=on_chunk,
+        everything=everything,
+        parallel=(partial(load_entity_extractor, profile_dirs, tagger), workers or default_workers()),
     )
 
 

@@ -206,6 +206,7 @@ def _ingest(
                 bar = progress.add_task("ingesting", total=len(inputs))
                 batches = list(_checked_batches(inputs, warehouse, batch_files, batch_bytes, summary.stage_seconds))
                 busy = sum(1 for batch in batches if batch.changed)
+                entity_workers = workers  # the entities step's own (the run's cores: None)
                 if task_runner == "process" and busy < 2:
                     workers = 1  # one batch to extract: starting worker processes would cost more than it saves
                 work = {
@@ -238,7 +239,7 @@ def _ingest(
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None)
+            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None, entity_workers)
             summary.stage_seconds["entities"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")

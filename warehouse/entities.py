@@ -7,13 +7,21 @@ transaction each. A run that brought nothing new computes nothing. `recompute_en
 recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.
+
+With `parallel` (a way to build the extractor, and how many processes), a run of `POOL_CHUNKS` chunks
+or more computes them in that many worker processes while this one reads the next chunks and writes the
+finished ones, in order: the tables are those one process writes (a document's entities depend only
+on its text and the rules).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +30,8 @@ from zhnews.transforms.entities import EntityExtractor
 from zhnews.warehouse.id_sets import registered_ids
 
 CHUNK = 500  # documents a transaction
+POOL_CHUNKS = 4  # fewer chunks are computed here: a worker process's start (~2 s) would cost more than it saves
+Docs = tuple[list[tuple[str, str]], list[tuple[str, str] | None]]  # extract_many's (title, body) and printed forms
 
 _MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions)"
 _LOADED_BY = """SELECT DISTINCT s.doc_id FROM sightings s JOIN file_events fe USING (file_id)
@@ -61,11 +71,13 @@ def update_entities(
     load_id: str | None = None,
     everything: bool = False,
     log: Callable[[list[str]], None] | None = None,
+    parallel: tuple[Callable[[], EntityExtractor], int] | None = None,
 ) -> int:
     """Compute the entities of the documents that have none, and of those the load `load_id` brought
     whose entities are of another version or other rules (a run that loaded nothing: only the
     documents without entities; `everything`: every document). Entities of documents the warehouse
-    no longer holds are dropped. Returns how many documents were computed."""
+    no longer holds are dropped. Returns how many documents were computed. `parallel`: (a picklable
+    function that builds `extractor` again, worker processes) for runs of `POOL_CHUNKS` chunks or more."""
     _drop_orphans(con, log)
     if everything:
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
@@ -73,12 +85,52 @@ def update_entities(
         stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
         missing = con.execute(_MISSING).fetchall()
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
-    for start in range(0, len(todo), chunk):
-        ids = todo[start : start + chunk]
-        _compute(con, extractor, rules, ids, log)
-        if on_chunk:
-            on_chunk(len(ids))
+    chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
+    if parallel is None or parallel[1] < 2 or len(chunks) < POOL_CHUNKS:
+        for ids in chunks:
+            rows = _read(con, ids)
+            _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
+            if on_chunk:
+                on_chunk(len(rows))
+        return len(todo)
+    build, workers = parallel
+    context = multiprocessing.get_context("spawn")  # not fork: this process runs DuckDB's and Prefect's threads
+    with ProcessPoolExecutor(min(workers, len(chunks)), context, _start_worker, (build,)) as pool:
+        pending: deque[tuple[list, Future]] = deque()
+        for ids in chunks:
+            rows = _read(con, ids)
+            pending.append((rows, pool.submit(_extract_in_worker, *_docs(rows))))
+            if len(pending) > 2 * workers:  # a few chunks ahead: every worker busy, memory bounded
+                _write_next(con, rules, pending, log, on_chunk)
+        while pending:
+            _write_next(con, rules, pending, log, on_chunk)
     return len(todo)
+
+
+_worker_extractor: EntityExtractor | None = None  # a worker process's own
+
+
+def _start_worker(build: Callable[[], EntityExtractor]) -> None:
+    global _worker_extractor
+    _worker_extractor = build()
+
+
+def _extract_in_worker(docs: list[tuple[str, str]], printed: list[tuple[str, str] | None]) -> list[list]:
+    assert _worker_extractor is not None, "a worker started without _start_worker"
+    return _worker_extractor.extract_many(docs, printed)
+
+
+def _write_next(
+    con: duckdb.DuckDBPyConnection,
+    rules: str,
+    pending: deque[tuple[list, Future]],
+    log: Callable[[list[str]], None] | None,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    rows, found = pending.popleft()
+    _write(con, rules, rows, found.result(), log)
+    if on_chunk:
+        on_chunk(len(rows))
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
@@ -110,22 +162,30 @@ def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: st
             )
 
 
-def _compute(
-    con: duckdb.DuckDBPyConnection,
-    extractor: EntityExtractor,
-    rules: str,
-    ids: list[str],
-    log: Callable[[list[str]], None] | None = None,
-) -> None:
+def _read(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
+    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of documents."""
     with registered_ids(con, ids) as todo:
-        rows = con.execute(
+        return con.execute(
             f"""SELECT doc_id, {VERSION_SQL.format(t="")},
                        coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
                        coalesce(title, ''), coalesce(body, ''),
                        title_simplified IS NOT NULL OR body_simplified IS NOT NULL
                 FROM documents WHERE doc_id IN (SELECT id FROM {todo}) ORDER BY doc_id"""
         ).fetchall()
-    found = extractor.extract_many([(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows])
+
+
+def _docs(rows: Sequence[tuple]) -> Docs:
+    return [(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows]
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    rules: str,
+    rows: list[tuple],
+    found: list[list],
+    log: Callable[[list[str]], None] | None = None,
+) -> None:
+    """Replace the entities and entity versions of the documents `rows` in one transaction."""
     table = entity_table((r[0] for r in rows), found)
     versions = pa.table(
         {
