@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import partial
+from typing import TYPE_CHECKING
 
 import duckdb
 from prefect import task
@@ -13,6 +16,9 @@ from zhnews.flows.runners import default_workers
 from zhnews.flows.search import Hit
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.store import Warehouse
+
+if TYPE_CHECKING:
+    from zhnews.warehouse.entities import Submit
 
 _ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions))"
 
@@ -37,7 +43,7 @@ def find_entities(
         rules_fingerprint(extractor, tagger),
         load_id=load_id,
         log=warehouse.log_entities,
-        parallel=(partial(load_entity_extractor, profile_dirs, tagger), workers or default_workers()),
+        workers=_workers(profile_dirs, tagger, workers),
     )
 
 
@@ -60,8 +66,18 @@ def recompute_entities(
         rules_fingerprint(extractor, tagger),
         on_chunk=on_chunk,
         everything=everything,
-        parallel=(partial(load_entity_extractor, profile_dirs, tagger), workers or default_workers()),
+        workers=_workers(profile_dirs, tagger, workers),
     )
+
+
+def _workers(
+    profile_dirs: tuple[str, ...], tagger: str, workers: int | None
+) -> Callable[[], AbstractContextManager[Submit]] | None:
+    """How `update_entities` starts its worker processes (None: it computes here)."""
+    from zhnews.flows.entity_pool import entity_workers
+
+    processes = workers or default_workers()
+    return partial(entity_workers, profile_dirs, tagger, processes) if processes > 1 else None
 
 
 def entity_search(

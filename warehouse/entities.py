@@ -8,8 +8,8 @@ recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told,
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.
 
-With `parallel` (a way to build the extractor, and how many processes), a run of `POOL_CHUNKS` chunks
-or more computes them in that many worker processes while this one reads the next chunks and writes the
+With `workers` (worker processes that have the extractor), a run of `POOL_CHUNKS` chunks or more
+computes them in those processes while this one reads the next chunks and writes the
 finished ones, in order: the tables are those one process writes (a document's entities depend only
 on its text and the rules).
 """
@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from contextlib import AbstractContextManager
 
 import duckdb
 import pyarrow as pa
 from zhnews.transforms.doc_text import VERSION_SQL
-from zhnews.transforms.entities import EntityExtractor
+from zhnews.transforms.entities import Entity, EntityExtractor
 from zhnews.warehouse.id_sets import registered_ids
 
 CHUNK = 500  # documents a transaction
 POOL_CHUNKS = 4  # fewer chunks are computed here: a worker process's start (~2 s) would cost more than it saves
+AHEAD = 4  # chunks handed to worker processes and not written yet
+Submit = Callable[[list[tuple[str, str]], list[tuple[str, str] | None]], "Future[list[list[Entity]]]"]
+"""(docs, printed) -> the future of `EntityExtractor.extract_many(docs, printed)` in a worker process"""
 Docs = tuple[list[tuple[str, str]], list[tuple[str, str] | None]]  # extract_many's (title, body) and printed forms
 
 _MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions)"
@@ -71,13 +74,13 @@ def update_entities(
     load_id: str | None = None,
     everything: bool = False,
     log: Callable[[list[str]], None] | None = None,
-    parallel: tuple[Callable[[], EntityExtractor], int] | None = None,
+    workers: Callable[[], AbstractContextManager[Submit]] | None = None,
 ) -> int:
     """Compute the entities of the documents that have none, and of those the load `load_id` brought
     whose entities are of another version or other rules (a run that loaded nothing: only the
     documents without entities; `everything`: every document). Entities of documents the warehouse
-    no longer holds are dropped. Returns how many documents were computed. `parallel`: (a picklable
-    function that builds `extractor` again, worker processes) for runs of `POOL_CHUNKS` chunks or more."""
+    no longer holds are dropped. Returns how many documents were computed. `workers`: starts worker
+    processes that compute a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
     _drop_orphans(con, log)
     if everything:
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
@@ -86,38 +89,23 @@ def update_entities(
         missing = con.execute(_MISSING).fetchall()
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
     chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
-    if parallel is None or parallel[1] < 2 or len(chunks) < POOL_CHUNKS:
+    if workers is None or len(chunks) < POOL_CHUNKS:
         for ids in chunks:
             rows = _read(con, ids)
             _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
             if on_chunk:
                 on_chunk(len(rows))
         return len(todo)
-    build, workers = parallel
-    context = multiprocessing.get_context("spawn")  # not fork: this process runs DuckDB's and Prefect's threads
-    with ProcessPoolExecutor(min(workers, len(chunks)), context, _start_worker, (build,)) as pool:
+    with workers() as submit:
         pending: deque[tuple[list, Future]] = deque()
         for ids in chunks:
             rows = _read(con, ids)
-            pending.append((rows, pool.submit(_extract_in_worker, *_docs(rows))))
-            if len(pending) > 2 * workers:  # a few chunks ahead: every worker busy, memory bounded
+            pending.append((rows, submit(*_docs(rows))))
+            if len(pending) > AHEAD:  # a few chunks ahead: every worker busy, memory bounded
                 _write_next(con, rules, pending, log, on_chunk)
         while pending:
             _write_next(con, rules, pending, log, on_chunk)
     return len(todo)
-
-
-_worker_extractor: EntityExtractor | None = None  # a worker process's own
-
-
-def _start_worker(build: Callable[[], EntityExtractor]) -> None:
-    global _worker_extractor
-    _worker_extractor = build()
-
-
-def _extract_in_worker(docs: list[tuple[str, str]], printed: list[tuple[str, str] | None]) -> list[list]:
-    assert _worker_extractor is not None, "a worker started without _start_worker"
-    return _worker_extractor.extract_many(docs, printed)
 
 
 def _write_next(

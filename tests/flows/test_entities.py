@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from zhnews.flows.config import load_entity_extractor
 from zhnews.flows.entities import entity_search
+from zhnews.flows.entity_pool import entity_workers
 from zhnews.reports.build import build_report
 from zhnews.warehouse.entities import rules_fingerprint, update_entities
 
@@ -106,11 +107,11 @@ def test_a_run_that_brings_nothing_computes_nothing_and_dropped_documents_lose_t
 def test_entities_computed_in_worker_processes_are_those_one_process_computes(warehouse, tmp_path):
     data = copy_of(warehouse, tmp_path)
     extractor = load_entity_extractor((), "gated")
-    build = partial(load_entity_extractor, (), "gated")
     with duckdb.connect(str(data / "zhnews.duckdb")) as con:
         rules = rules_fingerprint(extractor, "gated")
         one_process = sorted(con.execute("SELECT * FROM doc_entities").fetchall())  # the ingest's: one chunk
-        computed = update_entities(con, extractor, rules, chunk=3, everything=True, parallel=(build, 2))
+        workers = partial(entity_workers, (), "gated", 2)
+        computed = update_entities(con, extractor, rules, chunk=3, everything=True, workers=workers)
         assert computed > 4 * 3  # chunks enough for the worker processes
         assert sorted(con.execute("SELECT * FROM doc_entities").fetchall()) == one_process
 
