@@ -1,7 +1,8 @@
 """Worker processes for the entities step: each builds the entity extractor once and computes chunks.
 
 Spawned, not forked: the ingest's process runs DuckDB's and Prefect's threads. A worker imports only
-what the extractor needs (this module, `flows.config`), not Prefect.
+what the extractor needs (this module, `flows.config`), not Prefect. Starting one costs ~2-3 s of CPU
+(imports, LAC's model, jieba's dictionary): `warehouse.entities.POOL_CHUNKS` says when that pays.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from typing import TYPE_CHECKING
 
 from zhnews.flows.config import load_entity_extractor
 from zhnews.transforms.entities import Entity, EntityExtractor
-from zhnews.warehouse.entities import Submit
+
+if TYPE_CHECKING:
+    from zhnews.warehouse.entities import Submit  # not at run time: a worker needs no DuckDB
 
 _extractor: EntityExtractor | None = None  # a worker process's own
 

@@ -30,7 +30,8 @@ from zhnews.transforms.entities import Entity, EntityExtractor
 from zhnews.warehouse.id_sets import registered_ids
 
 CHUNK = 500  # documents a transaction
-POOL_CHUNKS = 4  # fewer chunks are computed here: a worker process's start (~2 s) would cost more than it saves
+POOL_CHUNKS = 20  # fewer chunks (10,000 documents) are computed here: starting worker processes (~2-3 s of CPU
+# each) made the 3 MB bench corpus' ingest (10 chunks) slower on the shared 2 cores (README)
 AHEAD = 4  # chunks handed to worker processes and not written yet
 Submit = Callable[[list[tuple[str, str]], list[tuple[str, str] | None]], "Future[list[list[Entity]]]"]
 """(docs, printed) -> the future of `EntityExtractor.extract_many(docs, printed)` in a worker process"""
