@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
 
@@ -89,18 +89,15 @@ def update_entities(
         stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
         missing = con.execute(_MISSING).fetchall()
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
-    chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
-    if workers is None or len(chunks) < POOL_CHUNKS:
-        for ids in chunks:
-            rows = _read(con, ids)
+    if workers is None or len(todo) < POOL_CHUNKS * chunk:
+        for rows in _chunks(con, todo, chunk):
             _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
             if on_chunk:
                 on_chunk(len(rows))
         return len(todo)
     with workers() as submit:
         pending: deque[tuple[list, Future]] = deque()
-        for ids in chunks:
-            rows = _read(con, ids)
+        for rows in _chunks(con, todo, chunk):
             pending.append((rows, submit(*_docs(rows))))
             if len(pending) > AHEAD:  # a few chunks ahead: every worker busy, memory bounded
                 _write_next(con, rules, pending, log, on_chunk)
@@ -151,16 +148,24 @@ def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: st
             )
 
 
-def _read(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
-    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of documents."""
-    with registered_ids(con, ids) as todo:
-        return con.execute(
-            f"""SELECT doc_id, {VERSION_SQL.format(t="")},
-                       coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
-                       coalesce(title, ''), coalesce(body, ''),
-                       title_simplified IS NOT NULL OR body_simplified IS NOT NULL
-                FROM documents WHERE doc_id IN (SELECT id FROM {todo}) ORDER BY doc_id"""
-        ).fetchall()
+def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iterator[list[tuple]]:
+    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of the
+    documents `todo`, `chunk` at a time, in one pass over `documents` on a cursor of its own (a query a
+    chunk scanned the whole table each time: its cost grew with the warehouse)."""
+    reader = con.cursor()
+    try:
+        with registered_ids(reader, todo) as ids:
+            result = reader.execute(
+                f"""SELECT doc_id, {VERSION_SQL.format(t="")},
+                           coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
+                           coalesce(title, ''), coalesce(body, ''),
+                           title_simplified IS NOT NULL OR body_simplified IS NOT NULL
+                    FROM documents WHERE doc_id IN (SELECT id FROM {ids})"""
+            )
+            while rows := result.fetchmany(chunk):
+                yield rows
+    finally:
+        reader.close()
 
 
 def _docs(rows: Sequence[tuple]) -> Docs:
