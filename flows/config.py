@@ -299,9 +299,10 @@ def jieba_gate(
     (whole words); a word ending like an organisation (`rules.org_suffixes`: 协会, 公司, 局) with
     `org_reach` characters before it. The rest of the sentence is not read by the tagger.
 
-    A word of jieba's dictionary tagged with one of `alone` (ns: 北京, 湖北省, 上台) with no other
-    doubtful word within reach is read alone, without context (start, end, True): the tagger sees the
-    same few characters in every document and remembers them. The others: (start, end, False)."""
+    A word of jieba's dictionary tagged with one of `alone` (nr / ns / nt / nz: 特朗普, 北京, 上台)
+    with no other doubtful word within reach, and no such word right next to it (高市|早苗), is read
+    alone, without context (start, end, True): the tagger sees the same few characters in every
+    document and remembers them. The other windows: (start, end, False)."""
     tokenizer = plain_jieba()
     known = tokenizer.has_word
     suffixes = rules.org_suffixes
