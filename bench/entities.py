@@ -118,8 +118,7 @@ def extractor(tagger: str, rules: bool = True) -> Analyser:
         built = EntityExtractor(EntityRules(), built.tagger, built.gate)
 
     def analyse(docs):
-        if hasattr(built.tagger, "forget"):
-            built.tagger.forget()  # each pass tags every sentence again
+        built.forget()  # each pass analyses every sentence again
         return [{(e.entity_simplified, e.kind) for e in found} for found in built.extract_many(docs)]
 
     return analyse

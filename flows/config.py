@@ -40,6 +40,7 @@ from zhnews.transforms.segment import (
 )
 
 if TYPE_CHECKING:
+    import rjieba
     from zhnews.transforms.entity_tagger import LacTagger
 
 
@@ -183,6 +184,7 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
     titles: list[str] = []
     members: list[str] = []
     suffixes: list[str] = []
+    ranks: list[str] = []
     for folder in map(Path, folders):
         for path in sorted(folder.glob("outlets*.tsv")):
             outlets += [(name, "org") for name, _aliases in parse_outlets_tsv(path.read_text(encoding="utf-8"))]
@@ -202,6 +204,8 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
             members += parse_word_list(path.read_text(encoding="utf-8"))
         for path in sorted(folder.glob("entity_org_suffixes*.txt")):
             suffixes += parse_word_list(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("entity_place_suffixes*.txt")):
+            ranks += parse_word_list(path.read_text(encoding="utf-8"))
     stopped = {name for name, kind in stop if kind is None}
     stopped_kinds = {(name, kind) for name, kind in stop if kind is not None}
     names = {
@@ -217,17 +221,24 @@ def _entity_extractor(folders: tuple[str, ...], files_stamp: tuple, tagger: str)
         person_titles=tuple(sorted(set(titles), key=lambda t: (-len(t), t))),
         member_words=tuple(members),
         org_suffixes=tuple(dict.fromkeys(suffixes)),
+        place_suffixes=tuple(sorted(set(ranks), key=lambda r: (-len(r), r))),  # the longest first
     )
     if tagger == "none":
         return EntityExtractor(rules, None)
     return EntityExtractor(rules, lac_tagger(), jieba_gate(rules) if tagger == "gated" else None, jieba_lexicon())
 
 
-def jieba_lexicon() -> Lexicon:
-    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+@lru_cache(maxsize=1)
+def plain_jieba() -> rjieba.Jieba:
+    """rjieba with jieba's own dictionary only (no user words), built once: the gate's and the lexicon's."""
     import rjieba
 
-    tokenizer = rjieba.Jieba()
+    return rjieba.Jieba()
+
+
+def jieba_lexicon() -> Lexicon:
+    """A word's tag in jieba's dictionary (rjieba), None when jieba does not know it as one word."""
+    tokenizer = plain_jieba()
     cache: dict[str, str | None] = {}
 
     def lexicon(word: str) -> str | None:
@@ -275,42 +286,66 @@ def lac_tagger() -> LacTagger:
 WINDOW_REACH = 4  # characters the tagger reads either side of a doubtful word (whole words)
 ORG_REACH = 8  # ... before a word ending like an organisation's name (they grow to the left)
 _DOUBT_TAGS = frozenset({"nr", "ns", "nt", "nz", "j"})
+ALONE_TAGS = frozenset({"ns", "nt", "nr", "nz"})  # dictionary words the tagger reads alone when no other doubt is near
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]")
 
 
-def jieba_gate(rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH) -> Gate:
+def jieba_gate(
+    rules: EntityRules, reach: int = WINDOW_REACH, org_reach: int = ORG_REACH, alone: frozenset[str] = ALONE_TAGS
+) -> Gate:
     """Where a sentence needs the tagger, by jieba's part-of-speech tags (rjieba, HMM on): a word
     tagged as a person, place, organisation or other proper noun (nr / ns / nt / nz / j), or a word
     jieba's dictionary does not know, is read by the tagger with `reach` characters either side
     (whole words); a word ending like an organisation (`rules.org_suffixes`: 协会, 公司, 局) with
-    `org_reach` characters before it. The rest of the sentence is not read by the tagger."""
-    import rjieba
+    `org_reach` characters before it. The rest of the sentence is not read by the tagger.
 
-    tokenizer = rjieba.Jieba()
+    A word of jieba's dictionary tagged with one of `alone` (nr / ns / nt / nz: 特朗普, 北京, 上台)
+    with no other doubtful word within reach, and no such word right next to it (高市|早苗), is read
+    alone, without context (start, end, True): the tagger sees the same few characters in every
+    document and remembers them. The other windows: (start, end, False)."""
+    tokenizer = plain_jieba()
     known = tokenizer.has_word
     suffixes = rules.org_suffixes
+    last_chars = frozenset(s[-1] for s in suffixes if s)  # a cheap test before endswith
+    cjk = _CJK_WORD.search
 
-    def gate(sentence: str) -> list[tuple[int, int]]:
+    def gate(sentence: str) -> list[tuple[int, int, bool]]:
         doubt: list[tuple[int, int, int]] = []  # (start, end, reach before)
+        single: list[tuple[int, int]] = []  # dictionary words read alone if no doubt is near
         bounds = [0]
         at = 0
         for word, tag in tokenizer.tag(sentence, True):
-            start, at = at, at + len(word)
+            start = at
+            at += len(word)
             bounds.append(at)
-            if not _CJK_WORD.search(word):
-                continue
-            if tag[:2] in _DOUBT_TAGS or (len(word) > 1 and not known(word)):
-                doubt.append((start, at, reach))
-            elif suffixes and word.endswith(suffixes):
+            if tag[:2] in _DOUBT_TAGS:
+                if cjk(word):
+                    if tag in alone and len(word) > 1 and known(word):
+                        single.append((start, at))
+                    else:
+                        doubt.append((start, at, reach))
+            elif len(word) > 1 and not known(word):
+                if cjk(word):
+                    doubt.append((start, at, reach))
+            elif word[-1] in last_chars and word.endswith(suffixes) and cjk(word):
                 doubt.append((start, at, org_reach))
-        windows: list[tuple[int, int]] = []
+        lone: list[tuple[int, int, bool]] = []
+        if single:
+            for i, (start, end) in enumerate(single):  # next to another doubtful word: read with it, in context
+                touching = (i and single[i - 1][1] == start) or (i + 1 < len(single) and single[i + 1][0] == end)
+                if touching or any(start - reach < e + reach and s - before < end + reach for s, e, before in doubt):
+                    doubt.append((start, end, reach))
+                else:
+                    lone.append((start, end, True))
+            doubt.sort()
+        windows: list[tuple[int, int, bool]] = []
         for start, end, before in doubt:
             start = bounds[bisect_right(bounds, max(start - before, 0)) - 1]
             end = bounds[bisect_left(bounds, min(end + reach, len(sentence)))]
             if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]), False)
             else:
-                windows.append((start, end))
-        return windows
+                windows.append((start, end, False))
+        return sorted(windows + lone)
 
     return gate

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from functools import partial
+from typing import TYPE_CHECKING
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from zhnews.flows.config import load_entity_extractor
+from zhnews.flows.runners import default_workers
 from zhnews.flows.search import Hit
 from zhnews.warehouse import TIMEZONE
 from zhnews.warehouse.store import Warehouse
+
+if TYPE_CHECKING:
+    from zhnews.warehouse.entities import Submit
 
 _ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions))"
 
 
 @task(name="entities", cache_policy=NO_CACHE)
-def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None) -> int:
-    """Compute `doc_entities` of the documents `load_id` brought (and any without entities); returns
-    how many documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
+def find_entities(
+    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None, workers: int | None = None
+) -> int:
+    """Compute `doc_entities` of the documents `load_id` brought (and any without entities), in
+    `workers` processes (None: one a core) when there are many (`POOL_CHUNKS` chunks); returns how many
+    documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
     if tagger == "off":
         return 0
     if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
@@ -27,20 +38,46 @@ def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: s
 
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(
-        warehouse.con, extractor, rules_fingerprint(extractor, tagger), load_id=load_id, log=warehouse.log_entities
+        warehouse.con,
+        extractor,
+        rules_fingerprint(extractor, tagger),
+        load_id=load_id,
+        log=warehouse.log_entities,
+        workers=_workers(profile_dirs, tagger, workers),
     )
 
 
 def recompute_entities(
-    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, on_chunk=None, everything: bool = True
+    warehouse: Warehouse,
+    profile_dirs: tuple[str, ...],
+    tagger: str,
+    on_chunk=None,
+    everything: bool = True,
+    workers: int | None = None,
 ) -> int:
-    """Recompute every document's entities with the current dictionaries (reindex)."""
+    """Recompute every document's entities with the current dictionaries (reindex), in `workers`
+    processes (None: one a core)."""
     from zhnews.warehouse.entities import rules_fingerprint, update_entities
 
     extractor = load_entity_extractor(profile_dirs, tagger)
     return update_entities(
-        warehouse.con, extractor, rules_fingerprint(extractor, tagger), on_chunk=on_chunk, everything=everything
+        warehouse.con,
+        extractor,
+        rules_fingerprint(extractor, tagger),
+        on_chunk=on_chunk,
+        everything=everything,
+        workers=_workers(profile_dirs, tagger, workers),
     )
+
+
+def _workers(
+    profile_dirs: tuple[str, ...], tagger: str, workers: int | None
+) -> Callable[[], AbstractContextManager[Submit]] | None:
+    """How `update_entities` starts its worker processes (None: it computes here)."""
+    from zhnews.flows.entity_pool import entity_workers
+
+    processes = workers or default_workers()
+    return partial(entity_workers, profile_dirs, tagger, processes) if processes > 1 else None
 
 
 def entity_search(

@@ -212,6 +212,7 @@ def _ingest(
                 batches = _batches(_files_to_read(listing, warehouse, summary), batch_files, batch_bytes)
                 summary.stage_seconds["check unchanged"] += time.perf_counter() - t0
                 progress.advance(bar, summary.files_unchanged)
+                entity_workers = workers  # the entities step's own (the run's cores: None)
                 if task_runner == "process" and len(batches) < 2:
                     workers = 1  # one batch to extract: starting worker processes would cost more than it saves
                 work = {
@@ -245,7 +246,7 @@ def _ingest(
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None)
+            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None, entity_workers)
             summary.stage_seconds["entities"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")

@@ -17,8 +17,10 @@ stoplist and the rules' data (`entity_*.txt` of the profiles folders) are read b
    in a word for its people (日本人, 中共党员: data); no run of one-character place abbreviations
    (中日, 美日韩: the characters are data); no organisation ending in a word that names a place's
    government (`X政府`: data);
-4. a document's mentions are counted per (Simplified) name and kind: a person's short form
-   (高市) joins the full name it begins (高市早苗) when the document prints both.
+4. a document's mentions are counted per (Simplified) name and kind: a place without a word for its
+   rank after it (湖北省 -> 湖北, 亚太地区 -> 亚太: data), so one place printed both ways is one
+   entity in every document; a person's short form (高市) joins the full name it begins (高市早苗)
+   when the document prints both.
 
 Traditional documents are analysed in their Simplified form (the `*_simplified` columns), so one
 name's two spellings are one entity; `entity` keeps the spelling as printed when it can.
@@ -42,6 +44,7 @@ _PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•・]+")  # a person's nam
 _NOT_NAME_TAGS = frozenset("ilavdzmqtcpurf")  # jieba's idioms, phrases, adjectives, verbs, adverbs, ...
 _CLAUSE_END = re.compile(r"(?<=[，,、：:\s])")
 MAX_SENTENCE = 120  # longer sentences are cut at clause ends (the tagger reads short sentences best)
+MEMO_SENTENCES = 50_000  # sentences whose names are remembered (reposts and boilerplate repeat them); a cache only
 
 
 class Entity(NamedTuple):
@@ -67,6 +70,7 @@ class EntityRules:
     person_titles: tuple[str, ...] = ()  # 金医生, 吕女士, 杨某: a title or mask after a name, not part of it
     member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
     org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
+    place_suffixes: tuple[str, ...] = ()  # 省, 市, 地区: a place's rank, counted without it (湖北省 -> 湖北)
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -109,8 +113,10 @@ def sentences(text: str) -> list[str]:
 
 Tagger = Callable[[Sequence[str]], list[list[tuple[str, str]]]]  # sentences -> [(word, tag), ...] each
 Lexicon = Callable[[str], str | None]  # a word -> its part-of-speech tag in a general dictionary, None if not there
-Gate = Callable[[str], list[tuple[int, int]]]
-"""sentence -> the windows (start, end) of it the tagger must read, in order, not overlapping"""
+Gate = Callable[[str], list[tuple[int, int, bool]]]
+"""sentence -> the windows (start, end, whole) of it the tagger must read, in order, not overlapping;
+`whole`: the window is one word read alone (a name may fill it), else a name touching a cut edge may
+be a part of a longer one"""
 
 
 class EntityExtractor:
@@ -123,6 +129,7 @@ class EntityExtractor:
         self.tagger = tagger
         self.gate = gate
         self.lexicon = lexicon
+        self._memo: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at)
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
@@ -137,34 +144,40 @@ class EntityExtractor:
         self, docs: Sequence[tuple[str, str]], printed: Sequence[tuple[str, str] | None] | None = None
     ) -> list[list[Entity]]:
         """The entities of each (title, body), analysed in Simplified; `printed[i]` is document i's
-        (title, body) as printed when that differs (a Traditional document), for `entity`."""
+        (title, body) as printed when that differs (a Traditional document), for `entity`. A sentence
+        met before (reposted copy, boilerplate) has the names it had then (a cache: the same text
+        gives the same names)."""
         pieces: list[tuple[int, bool, str]] = []  # (document, in title, sentence)
         for i, (title, body) in enumerate(docs):
             pieces += [(i, True, s) for s in sentences(title or "")]
             pieces += [(i, False, s) for s in sentences(body or "")]
-        found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
-        to_tag: list[tuple[int, int, int, list[tuple[int, int]]]] = []  # (piece, start, end, names' spans)
-        for p, (doc, in_title, sentence) in enumerate(pieces):
+        memo = self._memo
+        new: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at), found now
+        to_tag: list[tuple[str, int, int, list[tuple[int, int]], bool]] = []  # (sentence, start, end, names, whole)
+        for _doc, _in_title, sentence in pieces:
+            if sentence in memo or sentence in new:
+                continue
+            names = new[sentence] = []
             spans = []
             rest = sentence
             if self._dictionary is not None:
                 for m in self._dictionary.finditer(sentence):
                     kind = self.rules.names.get(m.group())
                     if kind is not None:
-                        found[doc].append((m.group(), kind, in_title, p, m.start()))
+                        names.append((m.group(), kind, m.start()))
                     spans.append(m.span())
                 if spans:
                     rest = self._dictionary.sub(lambda m: "，" * len(m.group()), sentence)
             if self.tagger is None or not _CJK.search(rest):
                 continue
             if self.gate is None:
-                to_tag.append((p, 0, len(sentence), spans))
+                to_tag.append((sentence, 0, len(sentence), spans, True))
                 continue
-            to_tag += [(p, start, end, spans) for start, end in self.gate(rest)]
+            to_tag += [(sentence, start, end, spans, whole) for start, end, whole in self.gate(rest)]
         if to_tag and self.tagger is not None:
-            tagged = self.tagger([pieces[p][2][start:end] for p, start, end, _ in to_tag])
-            for (p, first, last, spans), words in zip(to_tag, tagged, strict=True):
-                doc, in_title, sentence = pieces[p]
+            tagged = self.tagger([sentence[start:end] for sentence, start, end, _, _ in to_tag])
+            for (sentence, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
+                names = new[sentence]
                 at = first
                 for word, tag in words:
                     kind = kind_of_tag(tag)
@@ -176,17 +189,39 @@ class EntityExtractor:
                     at += len(word)
                     if not kind or not self._keep(name, kind) or any(s < end and start < e for s, e in spans):
                         continue
-                    if (start == first and first > 0) or (end == last and last < len(sentence)):
+                    if not whole and ((start == first and first > 0) or (end == last and last < len(sentence))):
                         continue  # touches a cut edge of the window: maybe a part of a name
-                    found[doc].append((name, kind, in_title, p, start))
+                    names.append((name, kind, start))
+        for names in new.values():
+            names.sort(key=_at)  # in the order the sentence prints them
+        found: list[list[tuple[str, str, bool, int, int]]] = [[] for _ in docs]  # (name, kind, title, part, at)
+        for p, (doc, in_title, sentence) in enumerate(pieces):
+            names = new[sentence] if sentence in new else memo[sentence]
+            found[doc] += [(name, kind, in_title, p, at) for name, kind, at in names]
+        if len(memo) + len(new) > MEMO_SENTENCES:
+            memo.clear()
+        memo.update(new)
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
+
+    def forget(self) -> None:
+        """Empty the caches of sentences and tagged windows (benchmarks time the analysis, not the cache)."""
+        self._memo.clear()
+        if hasattr(self.tagger, "forget"):
+            self.tagger.forget()
 
     def _person_name(self, name: str) -> str:
         """A tagged person's name without a title or mask after it (金医生 -> 金, 杨某 -> 杨)."""
         for title in self.rules.person_titles:
             if name.endswith(title) and len(name) > len(title):
                 return name[: -len(title)]
+        return name
+
+    def _place_name(self, name: str) -> str:
+        """A place's name without a word for its rank after it (湖北省 -> 湖北; 广州 stays)."""
+        for suffix in self.rules.place_suffixes:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                return name[: -len(suffix)]
         return name
 
     def _keep(self, name: str, kind: str) -> bool:
@@ -218,6 +253,8 @@ class EntityExtractor:
     ) -> list[Entity]:
         counts: dict[tuple[str, str], list] = {}  # (name, kind) -> [mentions, in title, printed]
         for name, kind, in_title, p, at in mentions:
+            if kind == "place":
+                name = self._place_name(name)
             entry = counts.setdefault((name, kind), [0, False, None])
             entry[0] += 1
             entry[1] = entry[1] or in_title
@@ -234,6 +271,10 @@ class EntityExtractor:
             (Entity(v[2] or n, n, k, v[0], v[1]) for (n, k), v in counts.items()),
             key=lambda e: (-e.mentions, e.kind, e.entity_simplified),
         )
+
+
+def _at(mention: tuple[str, str, int]) -> int:
+    return mention[2]
 
 
 def _printed_form(

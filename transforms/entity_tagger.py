@@ -106,8 +106,9 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray)
     for t in range(1, steps):
         live = int(np.searchsorted(lengths, t, side="right"))  # rows [live:] are longer than t
         total = score[live:, None, :] + to_from[None, :, :]  # (rows, to, from)
-        back[t, live:] = total.argmax(axis=2)
-        score[live:] = total.max(axis=2) + emissions[live:, t, :]
+        best = total.argmax(axis=2)
+        back[t, live:] = best
+        score[live:] = np.take_along_axis(total, best[:, :, None], axis=2)[:, :, 0] + emissions[live:, t, :]
     path = np.zeros((batch, steps), dtype=np.int64)
     last = np.maximum(lengths, 1) - 1
     rows = np.arange(batch)

@@ -7,21 +7,35 @@ transaction each. A run that brought nothing new computes nothing. `recompute_en
 recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.
+
+With `workers` (worker processes that have the extractor), a run of `POOL_CHUNKS` chunks or more
+computes them in those processes while this one reads the next chunks and writes the
+finished ones, in order: the tables are those one process writes (a document's entities depend only
+on its text and the rules).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import AbstractContextManager
 
 import duckdb
 import pyarrow as pa
 from zhnews.transforms.doc_text import VERSION_SQL
-from zhnews.transforms.entities import EntityExtractor
+from zhnews.transforms.entities import Entity, EntityExtractor
 from zhnews.warehouse.id_sets import registered_ids
 
 CHUNK = 500  # documents a transaction
+POOL_CHUNKS = 20  # fewer chunks (10,000 documents) are computed here: starting worker processes (~2-3 s of CPU
+# each) made the 3 MB bench corpus' ingest (10 chunks) slower on the shared 2 cores (README)
+AHEAD = 4  # chunks handed to worker processes and not written yet
+Submit = Callable[[list[tuple[str, str]], list[tuple[str, str] | None]], "Future[list[list[Entity]]]"]
+"""(docs, printed) -> the future of `EntityExtractor.extract_many(docs, printed)` in a worker process"""
+Docs = tuple[list[tuple[str, str]], list[tuple[str, str] | None]]  # extract_many's (title, body) and printed forms
 
 _MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions)"
 _LOADED_BY = """SELECT DISTINCT s.doc_id FROM sightings s JOIN file_events fe USING (file_id)
@@ -47,6 +61,7 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
         repr(rules.person_titles),
         repr(rules.member_words),
         repr(rules.org_suffixes),
+        repr(rules.place_suffixes),
     ]
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 
@@ -60,11 +75,13 @@ def update_entities(
     load_id: str | None = None,
     everything: bool = False,
     log: Callable[[list[str]], None] | None = None,
+    workers: Callable[[], AbstractContextManager[Submit]] | None = None,
 ) -> int:
     """Compute the entities of the documents that have none, and of those the load `load_id` brought
     whose entities are of another version or other rules (a run that loaded nothing: only the
     documents without entities; `everything`: every document). Entities of documents the warehouse
-    no longer holds are dropped. Returns how many documents were computed."""
+    no longer holds are dropped. Returns how many documents were computed. `workers`: starts worker
+    processes that compute a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
     _drop_orphans(con, log)
     if everything:
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
@@ -72,12 +89,34 @@ def update_entities(
         stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
         missing = con.execute(_MISSING).fetchall()
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
-    for start in range(0, len(todo), chunk):
-        ids = todo[start : start + chunk]
-        _compute(con, extractor, rules, ids, log)
-        if on_chunk:
-            on_chunk(len(ids))
+    if workers is None or len(todo) < POOL_CHUNKS * chunk:
+        for rows in _chunks(con, todo, chunk):
+            _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
+            if on_chunk:
+                on_chunk(len(rows))
+        return len(todo)
+    with workers() as submit:
+        pending: deque[tuple[list, Future]] = deque()
+        for rows in _chunks(con, todo, chunk):
+            pending.append((rows, submit(*_docs(rows))))
+            if len(pending) > AHEAD:  # a few chunks ahead: every worker busy, memory bounded
+                _write_next(con, rules, pending, log, on_chunk)
+        while pending:
+            _write_next(con, rules, pending, log, on_chunk)
     return len(todo)
+
+
+def _write_next(
+    con: duckdb.DuckDBPyConnection,
+    rules: str,
+    pending: deque[tuple[list, Future]],
+    log: Callable[[list[str]], None] | None,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    rows, found = pending.popleft()
+    _write(con, rules, rows, found.result(), log)
+    if on_chunk:
+        on_chunk(len(rows))
 
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
@@ -109,22 +148,38 @@ def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: st
             )
 
 
-def _compute(
+def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iterator[list[tuple]]:
+    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of the
+    documents `todo`, `chunk` at a time, in one pass over `documents` on a cursor of its own (a query a
+    chunk scanned the whole table each time: its cost grew with the warehouse)."""
+    reader = con.cursor()
+    try:
+        with registered_ids(reader, todo) as ids:
+            result = reader.execute(
+                f"""SELECT doc_id, {VERSION_SQL.format(t="")},
+                           coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
+                           coalesce(title, ''), coalesce(body, ''),
+                           title_simplified IS NOT NULL OR body_simplified IS NOT NULL
+                    FROM documents WHERE doc_id IN (SELECT id FROM {ids})"""
+            )
+            while rows := result.fetchmany(chunk):
+                yield rows
+    finally:
+        reader.close()
+
+
+def _docs(rows: Sequence[tuple]) -> Docs:
+    return [(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows]
+
+
+def _write(
     con: duckdb.DuckDBPyConnection,
-    extractor: EntityExtractor,
     rules: str,
-    ids: list[str],
+    rows: list[tuple],
+    found: list[list],
     log: Callable[[list[str]], None] | None = None,
 ) -> None:
-    with registered_ids(con, ids) as todo:
-        rows = con.execute(
-            f"""SELECT doc_id, {VERSION_SQL.format(t="")},
-                       coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
-                       coalesce(title, ''), coalesce(body, ''),
-                       title_simplified IS NOT NULL OR body_simplified IS NOT NULL
-                FROM documents WHERE doc_id IN (SELECT id FROM {todo}) ORDER BY doc_id"""
-        ).fetchall()
-    found = extractor.extract_many([(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows])
+    """Replace the entities and entity versions of the documents `rows` in one transaction."""
     table = entity_table((r[0] for r in rows), found)
     versions = pa.table(
         {

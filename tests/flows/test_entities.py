@@ -3,14 +3,16 @@
 import json
 import shutil
 from collections import Counter
+from functools import partial
 from itertools import combinations
 
 import duckdb
 import pytest
 from zhnews.flows.config import load_entity_extractor
 from zhnews.flows.entities import entity_search
+from zhnews.flows.entity_pool import entity_workers
 from zhnews.reports.build import build_report
-from zhnews.warehouse.entities import rules_fingerprint, update_entities
+from zhnews.warehouse.entities import POOL_CHUNKS, rules_fingerprint, update_entities
 
 from tests.conftest import ROOT, SAMPLES, run_cli
 
@@ -100,6 +102,18 @@ def test_a_run_that_brings_nothing_computes_nothing_and_dropped_documents_lose_t
         assert con.execute("SELECT count(*) FROM doc_entities WHERE doc_id = ?", [gone]).fetchone()[0] == 0
         # other names and rules: a document the next load brings is computed with them
         assert rules_fingerprint(extractor, "none") != rules
+
+
+def test_entities_computed_in_worker_processes_are_those_one_process_computes(warehouse, tmp_path):
+    data = copy_of(warehouse, tmp_path)
+    extractor = load_entity_extractor((), "gated")
+    with duckdb.connect(str(data / "zhnews.duckdb")) as con:
+        rules = rules_fingerprint(extractor, "gated")
+        one_process = sorted(con.execute("SELECT * FROM doc_entities").fetchall())  # the ingest's: one chunk
+        workers = partial(entity_workers, (), "gated", 2)
+        computed = update_entities(con, extractor, rules, chunk=1, everything=True, workers=workers)
+        assert computed >= POOL_CHUNKS  # chunks enough for the worker processes
+        assert sorted(con.execute("SELECT * FROM doc_entities").fetchall()) == one_process
 
 
 def test_search_by_entity_lists_the_documents_naming_it_newest_first(warehouse):

@@ -55,6 +55,32 @@ def test_a_persons_short_form_joins_the_full_name_the_document_prints():
     assert found == {("高市早苗", "person"): (2, False)}
 
 
+def test_a_place_printed_with_and_without_its_rank_is_one_entity_named_without_it():
+    rules = EntityRules(place_suffixes=("自治区", "省", "市"))
+    extractor = EntityExtractor(
+        rules, scripted(("湖北省", "LOC"), ("湖北", "LOC"), ("西藏自治区", "LOC"), ("夜市", "LOC"))
+    )
+    found = by_kind(extractor.extract("湖北省通报", "湖北的西藏自治区代表逛夜市。"))
+    assert found == {("湖北", "place"): (2, True), ("西藏", "place"): (1, False), ("夜市", "place"): (1, False)}
+
+
+def test_the_place_ranks_come_from_a_profiles_folder(tmp_path):
+    (tmp_path / "entity_place_suffixes_mine.txt").write_text("郡\n", encoding="utf-8")
+    ranks = load_entity_extractor([tmp_path], "none").rules.place_suffixes
+    assert "郡" in ranks and "省" in ranks  # the built-in list and the user's
+
+
+def test_a_sentence_reposted_in_other_documents_is_read_once_and_gives_the_same_names():
+    read = []
+    tag = scripted(("杨敬辉", "PER"))
+    extractor = EntityExtractor(RULES, lambda sentences: read.extend(sentences) or tag(sentences))
+    repost = "董事长杨敬辉表示欢迎。"
+    first = extractor.extract_many([("", repost), ("", "另一句。" + repost)])
+    again = extractor.extract("", repost)
+    assert [by_kind(found) for found in [*first, again]] == [{("杨敬辉", "person"): (1, False)}] * 3
+    assert read.count(repost) == 1
+
+
 def test_a_dictionary_word_of_another_kind_is_no_entity_whatever_the_tagger_says():
     extractor = EntityExtractor(RULES, scripted(("日美同盟", "ORG")))
     assert by_kind(extractor.extract("", "强化日美同盟。")) == {}
@@ -137,7 +163,7 @@ def test_lac_finds_people_places_and_organisations_the_dictionary_does_not_know(
 )
 def test_the_gate_sends_the_tagger_to_an_organisation_made_of_common_words_by_how_it_ends(sentence, organisation):
     def windows(suffixes):
-        return [sentence[a:b] for a, b in jieba_gate(EntityRules(org_suffixes=suffixes))(sentence)]
+        return [sentence[a:b] for a, b, _whole in jieba_gate(EntityRules(org_suffixes=suffixes))(sentence)]
 
     assert not any(organisation in w for w in windows(()))  # jieba sees no name in it
     assert any(organisation in w for w in windows(("协会", "厅")))
@@ -145,6 +171,28 @@ def test_the_gate_sends_the_tagger_to_an_organisation_made_of_common_words_by_ho
 
 def test_the_gate_leaves_a_sentence_without_proper_nouns_to_the_dictionary():
     assert jieba_gate(EntityRules(org_suffixes=("协会",)))("今天天气很好，我们去公园散步。") == []
+
+
+def test_the_gate_has_a_known_name_with_no_doubt_near_read_alone():
+    sentence = "我们明天去北京开会。"
+    assert [(sentence[a:b], whole) for a, b, whole in jieba_gate(EntityRules())(sentence)] == [("北京", True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("日本首相高市早苗与美国总统特朗普通话。", "高市早苗"),  # two known words next to each other
+        ("他在湖北省武汉市工作。", "湖北省武汉市"),
+    ],
+)
+def test_the_gate_reads_known_names_next_to_other_doubtful_words_in_context(sentence, name):
+    windows = [(sentence[a:b], whole) for a, b, whole in jieba_gate(EntityRules())(sentence)]
+    assert any(name in text and not whole for text, whole in windows)
+
+
+def test_a_name_read_alone_is_found_though_it_fills_its_window_edge_to_edge():
+    extractor = load_entity_extractor((), "gated")
+    assert set(by_kind(extractor.extract("", "我们明天去北京开会。"))) == {("北京", "place")}
 
 
 def test_the_organisation_suffixes_come_from_a_profiles_folder(tmp_path):
