@@ -39,6 +39,19 @@ def page(header: list[str], after: list[str] = (), **kw) -> Page:
 
 
 class TestTitleCandidates:
+    def test_a_title_label_spaced_to_align_a_form_is_cut(self, rules):
+        texts = [
+            c.text
+            for c in title_candidates(page(["发文机关：\t某省人民政府", "标      题：\t关于加强防汛工作的通知"]), rules)
+        ]
+        assert "关于加强防汛工作的通知" in texts
+
+    def test_a_line_labelled_as_the_title_far_above_the_text_is_offered(self, rules):
+        header = ["主题: 雨水为何这么多", *[f"◎资料{i}　第{i}项" for i in range(30)]]
+        found = {c.text: c for c in title_candidates(page(header), rules)}
+        assert found["雨水为何这么多"].features["variant:label_cut"] == 1.0
+        assert "◎资料0　第0项" not in found  # the other lines that far up are not
+
     def test_a_headline_printed_over_two_lines_is_also_offered_joined(self, rules):
         texts = [
             c.text

@@ -34,6 +34,7 @@ from zhnews.transforms.profiles import Rulebook
 # while they still settle what the pages teach nothing about.
 RULES_CHOICE = 0.1
 TITLE_ABOVE = 16  # non-blank lines above the article text searched for its headline (137 of 138 annotated)
+LABELLED_TITLE_ABOVE = 40  # ... and further up, lines labelled as the title
 TITLE_INTO_BODY = 2  # ... and first lines of the text (a headline the text run took in)
 MAX_JOINED = 4  # a headline printed over up to this many lines is joined
 MAX_TITLE_PART = 80  # ... each of them at most this long
@@ -205,8 +206,12 @@ def title_candidates(
     rule = canonical(page.rule_title)
     names = {canonical(name) for name in (page.rule_outlet, *page.named.values()) if name}
     found: dict[str, Candidate] = {}
-    for at in range(first, last):
-        for span in range(1, MAX_JOINED + 1):
+    # a line labelled as the title (`主题：…`) further up: a forum's or a register's header block above the text
+    labelled = [
+        i for i in range(max(0, page.body_start - LABELLED_TITLE_ABOVE), first) if _title_label(lines[i], rules)
+    ]
+    for at in (*labelled, *range(first, last)):
+        for span in range(1, MAX_JOINED + 1 if at >= first else 2):
             if at + span > last or (span > 1 and not _joinable(lines[at : at + span], view, at)):
                 break
             joined = _join(lines[at : at + span])
@@ -274,12 +279,18 @@ def _join(parts: Sequence[str]) -> str:
     return text
 
 
+def _title_label(text: str, rules: Rulebook) -> str | None:
+    """What follows a title label (`主题：…`, `标      题：…`: spaced to align a form), else None."""
+    label, sep, rest = text.partition("：") if "：" in text else text.partition(":")
+    return rest.strip() or None if sep and "".join(label.split()) in rules.title_labels else None
+
+
 def _title_variants(text: str, rules: Rulebook) -> Iterator[tuple[str, str]]:
     """The line as printed, and without a label before it (`主题：…`) or a decoration after it (`… - -`)."""
     yield text, "as_printed"
-    label, sep, rest = text.partition("：") if "：" in text else text.partition(":")
-    if sep and label.strip() in rules.title_labels and rest.strip():
-        yield rest.strip(), "label_cut"
+    labelled = _title_label(text, rules)
+    if labelled:
+        yield labelled, "label_cut"
     undecorated = _DECORATION.sub("", text)
     if undecorated != text and len(undecorated) >= 2:
         yield undecorated, "decoration_cut"
@@ -314,7 +325,7 @@ def _title_features(text: str, at: int, span: int, page: Page, view: PageView, r
             "text_overlap": _share_in(grams, view.body),
             "joined": float(span - 1),
             "relative_top": at / max(1, page.body_start),
-            "headings_between": min(sum(view.heading[i] for i in range(end + 1, page.body_start)), 5) / 5,
+            "headings_between": min(sum(view.heading.get(i, False) for i in range(end + 1, page.body_start)), 5) / 5,
         }
     )
     if span > 1:
