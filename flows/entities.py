@@ -34,17 +34,7 @@ def find_entities(
         return 0
     if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
         return 0  # a run that loaded nothing, and every document has its entities: no model is loaded
-    from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
-
-    extractor = load_entity_extractor(profile_dirs, tagger)
-    return update_entities(
-        warehouse.con,
-        extractor,
-        rules_fingerprint(extractor, tagger),
-        load_id=load_id,
-        log=warehouse.log_entities,
-        workers=_workers(profile_dirs, tagger, workers),
-    )
+    return _update(warehouse, profile_dirs, tagger, workers, load_id=load_id, log=warehouse.log_entities)
 
 
 def recompute_entities(
@@ -57,16 +47,17 @@ def recompute_entities(
 ) -> int:
     """Recompute every document's entities with the current dictionaries (reindex), in `workers`
     processes (None: one a core)."""
-    from zhnews.warehouse.entities import rules_fingerprint, update_entities
+    return _update(warehouse, profile_dirs, tagger, workers, on_chunk=on_chunk, everything=everything)
+
+
+def _update(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, workers: int | None, **which) -> int:
+    """`update_entities` with the tagger's extractor and fingerprint; `which`: the documents and what to log."""
+    from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
 
     extractor = load_entity_extractor(profile_dirs, tagger)
+    fingerprint = rules_fingerprint(extractor, tagger)
     return update_entities(
-        warehouse.con,
-        extractor,
-        rules_fingerprint(extractor, tagger),
-        on_chunk=on_chunk,
-        everything=everything,
-        workers=_workers(profile_dirs, tagger, workers),
+        warehouse.con, extractor, fingerprint, workers=_workers(profile_dirs, tagger, workers), **which
     )
 
 
