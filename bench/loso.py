@@ -5,8 +5,9 @@
 
 For each site of the scored sets, the reader is trained on every annotated page except that site's
 (`flows/header_training.py`, all the repository's sets) and chooses that site's titles, dates and
-outlets. Printed per set and pooled: title, outlet and date accuracy as the shared scorer counts them
-(an outlet or a date counts only when the title is right, since documents are paired by title), the
+outlets. Printed per set and pooled: the shared scorer's F1 and title, outlet and date accuracy, counted as
+it counts them (documents are paired by title, so a page whose title is wrong loses its text's snippets,
+its outlet and its date; the text is the pipeline's, which the reader does not choose), the
 rules' own reading of the same pages, the fitted model's (trained on everything), and how often the
 right value is among the candidates at all (the ceiling).
 """
@@ -29,6 +30,7 @@ from zhnews.flows.header_training import (
     train,
 )
 from zhnews.transforms.header.model import FIELDS
+from zhnews.transforms.normalize.text import canonical
 
 SCORED = (FIXTURES / "realpages" / "dev", FIXTURES / "realpages" / "dev2")
 
@@ -38,11 +40,16 @@ def _rule_choice(page: AnnotatedPage, name: str):
 
 
 def tally(pages: list[AnnotatedPage], pick) -> Counter:
-    """Right answers per field, scorer-style: a page's outlet and date count only when its title is right."""
+    """Right answers per field, and the text's snippets found, missed and leaked, scorer-style: a page's
+    snippets, outlet and date count only when its title is right."""
     counts: Counter = Counter()
     for page in pages:
         title = pick(page, "title")
         title_ok = not page.annotated("title") or (title is not None and page.label("title", title))
+        body = canonical(page.document.body)
+        for snippet in page.gold.get("must_include", []):
+            counts["tp" if title_ok and canonical(snippet) in body else "fn"] += 1
+        counts["fp"] += sum(canonical(snippet) in body for snippet in page.must_exclude)
         for name in FIELDS:
             if not page.annotated(name):
                 continue
@@ -53,8 +60,16 @@ def tally(pages: list[AnnotatedPage], pick) -> Counter:
     return counts
 
 
+def f1(counts: Counter) -> float:
+    """The scorer's F1 of the text's snippets (`score_gold.py`)."""
+    found = counts["tp"]
+    precision = found / (found + counts["fp"]) if found + counts["fp"] else 1.0
+    recall = found / (found + counts["fn"]) if found + counts["fn"] else 1.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def line(label: str, counts: Counter) -> str:
-    parts = [
+    parts = [f"F1 {f1(counts):.3f}" if counts["tp"] + counts["fn"] else "F1 -"] + [
         f"{name} {counts[name] / counts[name + '_n']:.3f}" if counts[name + "_n"] else f"{name} -" for name in FIELDS
     ]
     return f"{label:<34} " + "  ".join(parts) + f"   ({counts['title_n']} pages)"
