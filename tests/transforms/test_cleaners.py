@@ -91,6 +91,22 @@ class TestTrailingFooter:
         TrailingFooter()(d, rules)
         assert texts(d) == ["相关内容", "正文第一段。"]
 
+    def test_a_marker_labelling_its_first_link_starts_the_footer_too(self, rules):
+        d = draft("第一段。", "第二段。", "延伸阅读：某地警方破获一起集资诈骗案", "另一条相关报道的标题")
+        TrailingFooter()(d, rules)
+        assert texts(d) == ["第一段。", "第二段。"]
+        assert {r.rule for r in d.removed} == {"footer_marker:延伸阅读：某地警方破获一起集资诈骗案"}
+
+    def test_a_labelled_related_link_inside_the_text_is_dropped_and_the_text_goes_on(self, rules):
+        d = draft("第一段。", "相关阅读：某地出台供暖新规", "第二段，文章继续写下去。", "第三段，还有更多内容。")
+        TrailingFooter()(d, rules)
+        assert texts(d) == ["第一段。", "第二段，文章继续写下去。", "第三段，还有更多内容。"]
+
+    def test_a_disclaimer_heading_under_the_text_ends_it(self, rules):
+        d = draft("第一段。", "第二段。", "某某网版权与免责声明：", "1. 任何言论纯属作者个人观点；")
+        TrailingFooter()(d, rules)
+        assert texts(d) == ["第一段。", "第二段。"]
+
     def test_a_trailing_run_of_teasers_is_a_footer_without_a_marker(self, rules):
         body = ["正文第一段。", "正文第二段。"]
         teasers = ["长春市举办医疗... 为探讨数字化转型...", "苹果大更新... 苹果宣布了...", "富士X-E5... 近日..."]
@@ -115,6 +131,22 @@ class TestBoilerplateLines:
         BoilerplateLines()(d, rules)
         assert texts(d) == ["正文。"]
         assert [r.rule for r in d.removed] == ["common:follow_prompt", "netease:image_placeholder"]
+
+    @pytest.mark.parametrize(
+        "line",
+        ["[上一篇]  [下一篇]", "上一篇：某地出台供暖新规", "【打印本稿】", "[关闭窗口]", "您是本文第 154 个阅览者",
+         "Trackback: http://tb.example.net/TrackBack.aspx?PostId=1"],
+    )  # fmt: skip
+    def test_story_navigation_single_buttons_and_counters_are_removed(self, rules, line):
+        d = draft(line, "正文。")
+        BoilerplateLines()(d, rules)
+        assert texts(d) == ["正文。"]
+
+    @pytest.mark.parametrize("line", ["下一篇报道将在明天刊出。", "他打印了三份材料。", "这是第3个读者来信。"])
+    def test_prose_that_names_them_stays(self, rules, line):
+        d = draft(line, "正文。")
+        BoilerplateLines()(d, rules)
+        assert texts(d) == [line, "正文。"]
 
 
 class TestMetadataLines:

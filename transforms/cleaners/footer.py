@@ -15,6 +15,7 @@ MIN_TEASER_RUN = 3
 RESUME_PARAGRAPHS = 2
 MAX_MARKER_LINE = 30  # a footer marker line is a heading: longer lines are not compared
 MAX_RELATED_LINES = 8
+MAX_LINKED_MARKER_LINE = 80  # a marker with the first link's title after it (`延伸阅读：…`)
 
 
 class TrailingFooter:
@@ -35,7 +36,7 @@ class TrailingFooter:
         cut = next((i for i in range(1, len(lines)) if _ends_content(lines[i].text.strip(), markers, end)), len(lines))
         while cut < len(lines):
             marker = lines[cut].text.strip()
-            resume = _resumes_at(lines, cut + 1) if marker_key(marker) in markers else None
+            resume = _resumes_at(lines, cut + 1) if _is_marker(marker, markers) else None
             if resume is None:
                 self._drop_from(draft, cut, f"footer_marker:{marker[:20]}")
                 break
@@ -90,6 +91,15 @@ def _any_end(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
 
 def _ends_content(text: str, markers: frozenset[str], end: re.Pattern[str] | None) -> bool:
     """Whether the (stripped) line is a footer marker or matches `end`, the content-end patterns."""
+    return _is_marker(text, markers) or (end is not None and end.search(text) is not None)
+
+
+_LABEL_END = re.compile(r"[：:]")
+
+
+def _is_marker(text: str, markers: frozenset[str]) -> bool:
+    """A footer marker line, alone or as the label of the first link it introduces (`延伸阅读：某地…`)."""
     if len(text) <= MAX_MARKER_LINE and marker_key(text) in markers:
         return True
-    return end is not None and end.search(text) is not None
+    label = _LABEL_END.search(text, 0, MAX_MARKER_LINE)
+    return label is not None and len(text) <= MAX_LINKED_MARKER_LINE and marker_key(text[: label.start()]) in markers
