@@ -135,9 +135,9 @@ class TestBoilerplateLines:
     @pytest.mark.parametrize(
         "line",
         ["[上一篇]  [下一篇]", "上一篇：某地出台供暖新规", "【打印本稿】", "[关闭窗口]", "您是本文第 154 个阅览者",
-         "Trackback: http://tb.example.net/TrackBack.aspx?PostId=1"],
+         "Trackback: http://tb.example.net/TrackBack.aspx?PostId=1", "Copyright © someblog"],
     )  # fmt: skip
-    def test_story_navigation_single_buttons_and_counters_are_removed(self, rules, line):
+    def test_story_navigation_single_buttons_counters_and_copyright_lines_are_removed(self, rules, line):
         d = draft(line, "正文。")
         BoilerplateLines()(d, rules)
         assert texts(d) == ["正文。"]
