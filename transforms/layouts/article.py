@@ -76,6 +76,7 @@ _DATELINE_FIELDS = frozenset({"published", "source", "outlet", "account", "autho
 _PLACE_LABEL = re.compile(r"^(?:发布于|發布於|發佈於|IP\s*属地|IP\s*屬地)\s*[:：]?\s*")
 _NAME_LINE = re.compile(r"^[^，。,！？!?、；;：:]{2,24}$")
 FOOTER_LINES = 40  # a page's copyright line is among its last lines
+GREETING_LINES = 8  # ... and its greeting (`欢迎来到…`) among its first
 CREDIT_REACH = 6  # lines after the article text searched for its credit lines
 ACCOUNT_REACH = 4  # lines above a follow button searched for the account name
 # Any saving time lets `_dateline` recognize dates read against it (`3小时前`, `11-25 21:36`); the
@@ -462,8 +463,8 @@ class PortalArticle:
 
 def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
     """The site's own name from its copyright footer (the last line, among the page's last
-    `FOOTER_LINES`, that names it)."""
-    for line in reversed(lines[-FOOTER_LINES:]):
+    `FOOTER_LINES`, that names it), else from a greeting among its first `GREETING_LINES`."""
+    for line in (*reversed(lines[-FOOTER_LINES:]), *lines[:GREETING_LINES]):
         for pattern in rules.site_credits:
             match = pattern.search(line.text)
             if match:
