@@ -161,6 +161,8 @@ def test_the_copyright_footer_names_the_site_when_nothing_else_credits_an_outlet
 def test_a_greeting_at_the_top_names_the_site_when_nothing_else_credits_an_outlet(processor):
     greeted = "欢迎来到某某留学网\n" + page("新闻发布会\n发布日期: 2012-06-24", footer="")
     assert only_document(processor, greeted).source == "某某留学网"
+    anonymous = "欢迎光临本站！\n" + page("新闻发布会\n发布日期: 2012-06-24", footer="")
+    assert only_document(processor, anonymous).source is None
 
 
 # --- what inside the article text is page furniture --------------------------------------------------
