@@ -55,6 +55,7 @@ from zhnews.transforms.neardup import (
     shingle_hashes_of_many,
 )
 from zhnews.warehouse.id_sets import registered_ids
+from zhnews.warehouse.story_index import StoryKeyIndex
 
 _TEXT = DOCUMENT_TEXT_SQL.format(t="")
 _PARTIAL = "(d.body_kind <> 'full' OR coalesce(d.truncated, false))"
@@ -78,7 +79,10 @@ def update_stories(con: duckdb.DuckDBPyConnection, force: bool = False, full_sha
     indexed = con.execute("SELECT count(*) FROM story_docs").fetchone()[0]
     if pending > full_share * indexed:
         return rebuild_stories(con)
-    return _in_transaction(con, lambda: _place_pending(con))
+    index = StoryKeyIndex(con)
+    stories = _in_transaction(con, lambda: _place_pending(con, index))
+    index.collect_garbage()
+    return stories
 
 
 def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -122,16 +126,20 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
     order = {d: (t if t is not None else _NO_TIME, d) for d, t in zip(doc_ids, published, strict=True)}
     linked = sorted({d for m in matches for d in (m.a, m.b)})
     rows = story_rows(linked, order, leader, source)
+    index = StoryKeyIndex(con, load=False)
 
     def write() -> int:
         for table in ("story_docs", "story_keys", "doc_stories", "stories_pending"):
             con.execute(f"DELETE FROM {table}")
         _insert(con, "story_docs", docs)
         _insert(con, "story_keys", keys)
+        index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy())
         _insert(con, "doc_stories", _stories_table(rows))
         return _finish(con)
 
-    return _in_transaction(con, write)
+    stories = _in_transaction(con, write)
+    index.collect_garbage()
+    return stories
 
 
 def story_rows(
@@ -220,8 +228,9 @@ class _Doc:
 class _Placement:
     """The documents one incremental pass reads, their band neighbours, and the links it changes."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: StoryKeyIndex):
         self.con = con
+        self.index = index
         self.docs: dict[str, _Doc] = {}
         self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
 
@@ -280,19 +289,20 @@ class _Placement:
         owner = np.repeat(np.arange(len(docs)), keys.shape[1])
         partial = np.asarray([d.partial for d in docs])[owner]
         by_repost = is_repost_key(keys.ravel())
+        at, doc_nos = self.index.find(stored_keys(keys.ravel(), ~partial))  # the other kind's excerpt keys
         query = pa.table(
             {
-                "q": pa.array(owner, pa.int64()),
-                "key": pa.array(stored_keys(keys.ravel(), ~partial), pa.uint32()),  # the other kind's
-                "repost": pa.array(by_repost),
-                "partial": pa.array(partial),
+                "q": pa.array(owner[at], pa.int64()),
+                "doc_no": pa.array(doc_nos, pa.uint32()),
+                "repost": pa.array(by_repost[at]),
+                "partial": pa.array(partial[at]),
             }
         )
         self.con.register("_story_query", query)
-        try:
+        try:  # the documents that left the stories are no longer in story_docs
             found = self.con.execute(
-                "SELECT q.q, x.doc_id, q.repost FROM _story_query q JOIN story_keys k ON k.key = q.key"
-                " JOIN story_docs x ON x.doc_no = k.doc_no WHERE q.repost OR x.partial <> q.partial"
+                "SELECT q.q, x.doc_id, q.repost FROM _story_query q"
+                " JOIN story_docs x ON x.doc_no = q.doc_no WHERE q.repost OR x.partial <> q.partial"
             ).fetchall()
         finally:
             self.con.unregister("_story_query")
@@ -312,7 +322,7 @@ class _Placement:
         return np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
 
 
-def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
+def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
     with registered_ids(con, _pending(con)) as ids:
         present = con.execute(  # rows found by a scan of doc_id only, then fetched
             f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
@@ -324,7 +334,7 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
             "CREATE OR REPLACE TEMP TABLE story_dropped AS SELECT doc_id, doc_no, partial, leader IS NULL AS leads"
             f" FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})"
         )
-    places = _Placement(con)
+    places = _Placement(con, index)
     # the stored versions of pending documents leave the index: their followers and excerpts are placed again,
     # and so is every stored partial sharing an excerpt band with a full document that leaves
     followers = [
@@ -340,27 +350,17 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
         ).fetchall()
     ]
     dropped_full = con.execute("SELECT count(*) FROM story_dropped WHERE NOT partial").fetchone()[0]
-    uncovered = (
-        [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT x.doc_id FROM story_keys k"
-                f" JOIN (SELECT xor(key, {int(PARTIAL_KEY_BIT)}::UINTEGER) AS key FROM story_keys"
-                f" WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial) AND key & {BAND_MASK} < {EXCERPT_BANDS}) g"
-                " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
-            ).fetchall()
-        ]
-        if dropped_full
-        else []
-    )
+    uncovered = _partials_sharing_excerpt_bands(con, index) if dropped_full else []
     old_links = {
         doc_id: (leader, source)
         for doc_id, leader, source in con.execute(
             "SELECT doc_id, leader, source FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)"
         ).fetchall()
     }
-    con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
-    con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
+    dropped_doc_nos = con.execute("SELECT doc_no FROM story_dropped").to_arrow_table().column(0).to_numpy()
+    if len(dropped_doc_nos):  # (each statement scans its table, even for no document)
+        con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
+        con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
     dropped = set(old_links)
     places.add_pending(present)
     pending = {row[0] for row in present}
@@ -404,7 +404,7 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
     linked = {d for d in regrouped if d in leader or d in source} | {t[0] for t in (*leader.values(), *source.values())}
     rows = story_rows(linked, {d: docs[d].order for d in linked}, leader, source)
     # writes: the pending documents' index rows and keys, the changed links, the regrouped stories
-    start = con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0]
+    start = max(con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0], index.next_doc_no)
     for k, doc_id in enumerate(sorted(pending)):
         docs[doc_id].doc_no = start + k
     rewritten = sorted(pending | (changed - dropped))
@@ -412,21 +412,37 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(f"DELETE FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "story_docs", _docs_table([docs[d] for d in rewritten]))
     new = [docs[d] for d in sorted(pending)]
-    if new:
-        _insert(
-            con,
-            "story_keys",
-            _keys_table(
-                np.stack([d.signature for d in new]),
-                np.asarray([d.doc_no for d in new], dtype=np.uint32),
-                np.asarray([d.partial for d in new], dtype=bool),
-            ),
-        )
+    keys = _keys_table(
+        np.stack([d.signature for d in new]) if new else np.zeros((0, NUM_PERM), dtype=np.uint32),
+        np.asarray([d.doc_no for d in new], dtype=np.uint32),
+        np.asarray([d.partial for d in new], dtype=bool),
+    )
+    _insert(con, "story_keys", keys)
+    index.add(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), dropped_doc_nos)
     with registered_ids(con, sorted(members | involved)) as ids:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "doc_stories", _stories_table(rows))
     con.execute("DELETE FROM stories_pending")
     return _finish(con)
+
+
+def _partials_sharing_excerpt_bands(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> list[str]:
+    """The stored partial documents sharing an excerpt band with a full document of `story_dropped`."""
+    keys = con.execute(
+        "SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)"
+        f" AND key & {BAND_MASK} < {EXCERPT_BANDS}"
+    ).to_arrow_table()
+    _, doc_nos = index.find(np.unique(keys.column(0).to_numpy() ^ PARTIAL_KEY_BIT))  # as partials store them
+    found = pa.table({"doc_no": pa.array(np.unique(doc_nos), pa.uint32())})
+    con.register("_story_found", found)
+    try:
+        rows = con.execute(
+            "SELECT doc_id FROM story_docs WHERE partial AND doc_no IN (SELECT doc_no FROM _story_found)"
+            " ORDER BY doc_id"
+        ).fetchall()
+    finally:
+        con.unregister("_story_found")
+    return [r[0] for r in rows]
 
 
 def _place_reposts(places: _Placement, pending: set[str], followers: list[str]) -> None:
