@@ -32,7 +32,6 @@ import numpy as np
 
 KEY_FOLDER = ".zhnews.story-keys"  # beside the database file
 MAX_DELTA_ROWS = 2_000_000  # a delta of more keys (16 MB) is merged into the base (about 22,000 documents' keys)
-_ROLES = ("base", "delta")
 
 
 class StoryKeyIndex:
@@ -47,6 +46,7 @@ class StoryKeyIndex:
         self.folder = key_folder(con)
         self.named_before = set(_named_files(con))
         self.base, self.delta = _empty(), _empty()
+        self.base_file: str | None = None  # the base's file, when it was read from one (not written again)
         self.next_doc_no = 0
         if not load:
             return
@@ -55,6 +55,7 @@ class StoryKeyIndex:
         if self.folder is not None and stored and all(part is not None for part in parts.values()):
             self.base = parts.get("base", _empty())
             self.delta = parts.get("delta", _empty())
+            self.base_file = next((name for role, name, *_ in stored if role == "base"), None)
             self.next_doc_no = max(n for *_, n in stored)
         else:  # no files yet (a warehouse of an earlier zhnews), or missing: built from the record
             self.replace(*_table_rows(con))
@@ -89,7 +90,7 @@ class StoryKeyIndex:
             both = np.concatenate([np.asarray(self.base), delta], axis=1)
             self._record(_sorted(both[:, live[both[1]]]), _empty(), next_doc_no)
         else:
-            self._record(self.base, delta, next_doc_no)
+            self._record(self.base, delta, next_doc_no, self.base_file)
 
     def replace(self, keys: np.ndarray, doc_nos: np.ndarray) -> None:
         """Make these pairs the whole index (a full pass); records the files."""
@@ -105,14 +106,19 @@ class StoryKeyIndex:
             if path.name not in keep:
                 path.unlink(missing_ok=True)
 
-    def _record(self, base: np.ndarray, delta: np.ndarray, next_doc_no: int) -> None:
-        """Hold these parts, write their files and name them in `story_key_files` (an empty part: no file)."""
+    def _record(self, base: np.ndarray, delta: np.ndarray, next_doc_no: int, base_file: str | None = None) -> None:
+        """Hold these parts, write their files (the base's unless `base_file` holds it) and name them in
+        `story_key_files` (an empty part: no file)."""
         self.base, self.delta, self.next_doc_no = base, delta, next_doc_no
         if self.folder is None:
             return
+        if base.shape[1] and base_file is None:
+            base_file = _write(self.folder, base)
+        self.base_file = base_file if base.shape[1] else None
+        delta_file = _write(self.folder, delta) if delta.shape[1] else None
         rows = [
-            [role, _write(self.folder, part) if part.shape[1] else None, part.shape[1], next_doc_no]
-            for role, part in zip(_ROLES, (base, delta), strict=True)
+            ["base", self.base_file, base.shape[1], next_doc_no],
+            ["delta", delta_file, delta.shape[1], next_doc_no],
         ]
         self.con.execute("DELETE FROM story_key_files")
         self.con.executemany("INSERT INTO story_key_files VALUES (?, ?, ?, ?)", rows)
@@ -134,7 +140,8 @@ def _empty() -> np.ndarray:
 
 def _sorted(pairs: np.ndarray) -> np.ndarray:
     """(2, n) pairs in (key, doc_no) order."""
-    return pairs[:, np.argsort((pairs[0].astype(np.uint64) << np.uint64(32)) | pairs[1], kind="stable")]
+    combined = np.sort((pairs[0].astype(np.uint64) << np.uint64(32)) | pairs[1])
+    return np.stack([(combined >> np.uint64(32)).astype(np.uint32), combined.astype(np.uint32)])
 
 
 def _table_rows(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray]:
