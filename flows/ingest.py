@@ -246,7 +246,7 @@ def _ingest(
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None, entity_workers)
+            find_entities(warehouse, profiles, entities, entity_workers)
             summary.stage_seconds["entities"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")

@@ -384,6 +384,7 @@ class Warehouse:
         con.execute(
             "INSERT INTO stories_pending SELECT doc_id FROM batch_docs" + inserted
         )  # the stories pass places them
+        con.execute("INSERT INTO entities_pending SELECT doc_id FROM batch_docs")  # the entities step checks them
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE kept_versions AS
                 SELECT doc_id, {VERSION_SQL.format(t="")} AS version FROM batch_docs WHERE doc_id NOT IN {kept_stored}
@@ -431,6 +432,7 @@ class Warehouse:
         for table in ("documents", *ANALYTICS_TABLES):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM unsighted)")
         con.execute("INSERT INTO stories_pending SELECT doc_id FROM unsighted")
+        con.execute("INSERT INTO entities_pending SELECT doc_id FROM unsighted")
 
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
