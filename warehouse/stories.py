@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
     BAND_MASK,
@@ -122,7 +123,6 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
         }
     )
     keys = _keys_table(signatures, np.arange(len(doc_ids), dtype=np.uint32), partial)
-    del signatures
     order = {d: (t if t is not None else _NO_TIME, d) for d, t in zip(doc_ids, published, strict=True)}
     linked = sorted({d for m in matches for d in (m.a, m.b)})
     rows = story_rows(linked, order, leader, source)
@@ -133,7 +133,7 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(f"DELETE FROM {table}")
         _insert(con, "story_docs", docs)
         _insert(con, "story_keys", keys)
-        index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy())
+        index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures)
         _insert(con, "doc_stories", _stories_table(rows))
         return _finish(con)
 
@@ -233,27 +233,38 @@ class _Placement:
         self.index = index
         self.docs: dict[str, _Doc] = {}
         self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
+        self.stored: pa.Table | None = None  # story_docs as the pass found it (`read_story_docs`)
+        self.row_of_doc_no = np.zeros(0, dtype=np.int64)
+
+    def read_story_docs(self) -> None:
+        """Read `story_docs` once (its columns are small: a scan of the 300 MB bench warehouse's 479,184
+        rows took ~0.1 s), after the documents that leave were deleted from it: the pass then finds a
+        stored document's row by doc_id or doc_no without a query."""
+        self.stored = self.con.execute(
+            "SELECT doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
+            " FROM story_docs"
+        ).to_arrow_table()
+        doc_nos = self.stored.column("doc_no").to_numpy()
+        self.row_of_doc_no = np.full(max(int(doc_nos.max()) + 1 if len(doc_nos) else 0, 1), -1, dtype=np.int64)
+        self.row_of_doc_no[doc_nos] = np.arange(len(doc_nos))
 
     def read_stored(self, doc_ids: Iterable[str]) -> None:
         """Read the stored documents among `doc_ids` not read yet (index rows and signatures)."""
         wanted = sorted(set(doc_ids) - self.docs.keys())
         if not wanted:
             return
-        with registered_ids(self.con, wanted) as ids:
-            rows = self.con.execute(
-                "SELECT x.doc_id, x.doc_no, x.published_us, x.partial, x.shingles, x.leader, x.similarity,"
-                " x.source, x.containment, s.minhash FROM story_docs x"
-                " JOIN (SELECT doc_id, minhash FROM doc_signatures WHERE rowid IN"
-                f"  (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s USING (doc_id)"
-                f" WHERE x.doc_id IN (SELECT id FROM {ids})"
-            ).fetchall()
-        for doc_id, doc_no, published, partial, shingles, leader, similarity, source, containment, minhash in rows:
+        if self.stored is None:
+            self.read_story_docs()
+        rows = self.stored.filter(pc.is_in(self.stored.column("doc_id"), value_set=pa.array(wanted, pa.string())))
+        for doc_no, doc_id, published, partial, shingles, leader, similarity, source, containment in zip(
+            *(rows.column(c).to_pylist() for c in rows.column_names), strict=True
+        ):
             self.docs[doc_id] = _Doc(
                 doc_id,
                 (published if published is not None else _NO_TIME, doc_id),
                 partial,
                 shingles,
-                np.asarray(minhash, dtype=np.uint32),
+                self.index.signature(doc_no),
                 doc_no,
                 (leader, similarity) if leader is not None else None,
                 (source, containment) if source is not None else None,
@@ -290,22 +301,15 @@ class _Placement:
         partial = np.asarray([d.partial for d in docs])[owner]
         by_repost = is_repost_key(keys.ravel())
         at, doc_nos = self.index.find(stored_keys(keys.ravel(), ~partial))  # the other kind's excerpt keys
-        query = pa.table(
-            {
-                "q": pa.array(owner[at], pa.int64()),
-                "doc_no": pa.array(doc_nos, pa.uint32()),
-                "repost": pa.array(by_repost[at]),
-                "partial": pa.array(partial[at]),
-            }
-        )
-        self.con.register("_story_query", query)
-        try:  # the documents that left the stories are no longer in story_docs
-            found = self.con.execute(
-                "SELECT q.q, x.doc_id, q.repost FROM _story_query q"
-                " JOIN story_docs x ON x.doc_no = q.doc_no WHERE q.repost OR x.partial <> q.partial"
-            ).fetchall()
-        finally:
-            self.con.unregister("_story_query")
+        if self.stored is None:
+            self.read_story_docs()
+        known = doc_nos < len(self.row_of_doc_no)
+        rows = np.where(known, self.row_of_doc_no[np.where(known, doc_nos, 0)], -1)
+        at, rows = at[rows >= 0], rows[rows >= 0]  # the documents that left the stories are not in story_docs
+        found_partial = self.stored.column("partial").to_numpy(zero_copy_only=False)[rows]
+        keep = by_repost[at] | (found_partial != partial[at])
+        found_ids = self.stored.column("doc_id").take(pa.array(rows[keep])).to_pylist()
+        found = list(zip(owner[at[keep]].tolist(), found_ids, by_repost[at[keep]].tolist(), strict=True))
         for doc in docs:
             doc.repost_neighbours, doc.excerpt_neighbours = set(), set()
         for q, key, repost in zip(owner.tolist(), keys.ravel().tolist(), by_repost.tolist(), strict=True):
@@ -362,6 +366,7 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
         con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
         con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
     dropped = set(old_links)
+    places.read_story_docs()
     places.add_pending(present)
     pending = {row[0] for row in present}
     places.read_stored([*followers, *orphans, *uncovered])
@@ -418,7 +423,8 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
         np.asarray([d.partial for d in new], dtype=bool),
     )
     _insert(con, "story_keys", keys)
-    index.add(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), dropped_doc_nos)
+    signatures = np.stack([d.signature for d in new]) if new else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    index.add(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures, dropped_doc_nos)
     with registered_ids(con, sorted(members | involved)) as ids:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "doc_stories", _stories_table(rows))

@@ -204,7 +204,8 @@ def many_runs(folder, monkeypatch, before_run=lambda: None):
 
 def index_state(folder):
     """(pairs the index lists for documents in the stories, pairs of story_keys, files named by the
-    published file and the spare, files in the index folder) of a data dir."""
+    published file and the spare, files in the index folder) of a data dir; checks that the index
+    holds each document's signature."""
     from zhnews.warehouse.story_index import KEY_FOLDER, StoryKeyIndex
 
     named = set()
@@ -221,6 +222,8 @@ def index_state(folder):
             (int(k), int(d)) for part in (index.base, index.delta) for k, d in zip(*part, strict=True) if d in live
         }
         stored = set(con.execute("SELECT key, doc_no FROM story_keys").fetchall())
+        signatures = con.execute("SELECT x.doc_no, s.minhash FROM story_docs x JOIN doc_signatures s USING (doc_id)")
+        assert all(index.signature(n).tolist() == minhash for n, minhash in signatures.fetchall())
     return listed, stored, named, {p.name for p in (folder / KEY_FOLDER).iterdir()}
 
 
