@@ -206,7 +206,7 @@ class Warehouse:
             not committed and self.con.execute("SELECT count(*) FROM loads WHERE status = 'completed'").fetchone()[0]
         )
         if not legacy:  # a warehouse from before parquet_files existed keeps its files
-            leftovers += [p for p in folder.glob("*/*.parquet") if self._relative(p) not in committed]
+            leftovers += [path for path, name in _parquet_files(folder) if name not in committed]
         for path in leftovers:
             path.unlink(missing_ok=True)
         return leftovers
@@ -467,6 +467,23 @@ class Warehouse:
                     f"INSERT INTO {table} BY NAME SELECT {'DISTINCT ' if seen_twice else ''}{columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
+
+
+def _parquet_files(folder: Path) -> list[tuple[Path, str]]:
+    """The Parquet files of the data dir's `parquet/` folder, with their names as `parquet_files` holds
+    them (`parquet/<table>/<file>`): one directory read a table, no system call a file (1,082 files of
+    the 300 MB bench warehouse resolved one by one took 0.3-0.5 s)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    with os.scandir(folder) as tables:
+        for table in tables:
+            if table.is_dir():
+                with os.scandir(table.path) as files:
+                    found += [
+                        (Path(f.path), f"parquet/{table.name}/{f.name}") for f in files if f.name.endswith(".parquet")
+                    ]
+    return found
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
