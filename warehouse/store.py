@@ -87,7 +87,7 @@ class Warehouse:
     A failed run publishes nothing and leaves its copy, which the next run continues; the next
     completed one publishes everything.
 
-    `logged`: this session writes only through `load_batch`, `forget_files`, `update_stories` and
+    `logged`: this session writes only through `load_batch`, `forget_files`, `record_mtimes`, `update_stories` and
     `warehouse.entities.update_entities` logging with `log_entities` (an ingest); any other
     writable session is marked `unlogged`, so the next one copies.
     """
@@ -264,6 +264,30 @@ class Warehouse:
             ).fetchall()
         finally:
             self.con.unregister("_listing")
+
+    def record_mtimes(self, files: list[tuple[str, int]]) -> None:
+        """Record new modification times (file_id, mtime_ns) of loaded files found to hold the content
+        loaded (touched, or copied over with the same bytes), so that later runs leave them unread
+        instead of reading and hashing them again; logged, in one transaction."""
+        if not files:
+            return
+        con = self.con
+        touched = pa.table({"file_id": [f for f, _ in files], "mtime_ns": pa.array([m for _, m in files], pa.int64())})
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_touched", touched)
+            con.execute(
+                "UPDATE files SET mtime_ns = t.mtime_ns FROM _touched t"
+                " WHERE files.file_id = t.file_id AND files.status = 'loaded'"
+            )
+            self._log("mtimes", [list(f) for f in sorted(files)])
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_touched")
 
     def line_stats(self, min_files: int = 2, excluding: str | None = None) -> LineStats:
         """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
@@ -525,7 +549,7 @@ def _adopt(data_dir: Path, published: Path, work: Path) -> None:
     _copy_atomically(published, work)
 
 
-_REPLAYABLE = {"load", "forget", "stories", "entities"}
+_REPLAYABLE = {"load", "forget", "stories", "entities", "mtimes"}
 
 
 def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
@@ -555,6 +579,8 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
                 warehouse.forget_files(json.loads(arg))
             elif op == "entities":  # computed by a model once: copied, not computed again
                 _copy_entities(warehouse, json.loads(arg))
+            elif op == "mtimes":
+                warehouse.record_mtimes([(file_id, mtime_ns) for file_id, mtime_ns in json.loads(arg)])
             else:
                 warehouse.update_stories()
         con.execute("BEGIN TRANSACTION")
