@@ -9,8 +9,10 @@ What places a new document is stored: `story_docs` (each document's order, kind,
 source it was linked to) and `story_keys` (its band keys; a partial document's excerpt keys with
 `PARTIAL_KEY_BIT` flipped, so that looking a key up finds only documents of the other kind: the
 excerpt bands of listings' snippets are shared by thousands of other snippets, which a lookup
-never wants). The loader lists the documents it
-inserts, replaces or drops in `stories_pending`; a pass then looks up only their keys:
+never wants). The keys are looked up, and stored documents' signatures read, in a sorted copy
+beside the warehouse (`warehouse.story_index`): a search, where DuckDB scans the table. The loader
+lists the documents it inserts, replaces or drops in `stories_pending`; a pass then looks up only
+their keys:
 
 * reposts: each pending document is placed against the leaders among its band neighbours; one that
   starts a story, or stops leading one, may change the leader of later documents it shares a band
@@ -235,17 +237,28 @@ class _Placement:
         self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
         self.stored: pa.Table | None = None  # story_docs as the pass found it (`read_story_docs`)
         self.row_of_doc_no = np.zeros(0, dtype=np.int64)
+        self.doc_no_end = 0
 
     def read_story_docs(self) -> None:
         """Read `story_docs` once (its columns are small: a scan of the 300 MB bench warehouse's 479,184
-        rows took ~0.1 s), after the documents that leave were deleted from it: the pass then finds a
-        stored document's row by doc_id or doc_no without a query."""
-        self.stored = self.con.execute(
-            "SELECT doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
-            " FROM story_docs"
-        ).to_arrow_table()
+        rows took ~0.1 s): the pass then finds a stored document's row by doc_id or doc_no without a query."""
+        self._hold(
+            self.con.execute(
+                "SELECT doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
+                " FROM story_docs"
+            ).to_arrow_table()
+        )
+
+    def leave(self, doc_ids: list[str]) -> None:
+        """Forget the stored rows of these documents (they leave the stories)."""
+        if doc_ids:
+            self._hold(self.stored.filter(pc.invert(pc.is_in(self.stored.column("doc_id"), pa.array(doc_ids)))))
+
+    def _hold(self, stored: pa.Table) -> None:
+        self.stored = stored
         doc_nos = self.stored.column("doc_no").to_numpy()
-        self.row_of_doc_no = np.full(max(int(doc_nos.max()) + 1 if len(doc_nos) else 0, 1), -1, dtype=np.int64)
+        self.doc_no_end = int(doc_nos.max()) + 1 if len(doc_nos) else 0  # one past the largest stored doc_no
+        self.row_of_doc_no = np.full(max(self.doc_no_end, 1), -1, dtype=np.int64)
         self.row_of_doc_no[doc_nos] = np.arange(len(doc_nos))
 
     def read_stored(self, doc_ids: Iterable[str]) -> None:
@@ -334,44 +347,35 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
             f" JOIN (SELECT * FROM doc_signatures WHERE rowid IN (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s"
             f" USING (doc_id) WHERE s.shingles >= {MIN_SHINGLES}"
         ).fetchall()
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE story_dropped AS SELECT doc_id, doc_no, partial, leader IS NULL AS leads"
-            f" FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})"
-        )
+        pending_ids = [r[0] for r in con.execute(f"SELECT id FROM {ids}").fetchall()]
     places = _Placement(con, index)
+    places.read_story_docs()
     # the stored versions of pending documents leave the index: their followers and excerpts are placed again,
     # and so is every stored partial sharing an excerpt band with a full document that leaves
-    followers = [
-        r[0]
-        for r in con.execute(
-            "SELECT doc_id FROM story_docs WHERE leader IN (SELECT doc_id FROM story_dropped WHERE leads)"
-        ).fetchall()
-    ]
-    orphans = [
-        r[0]
-        for r in con.execute(
-            "SELECT doc_id FROM story_docs WHERE source IN (SELECT doc_id FROM story_dropped)"
-        ).fetchall()
-    ]
-    dropped_full = con.execute("SELECT count(*) FROM story_dropped WHERE NOT partial").fetchone()[0]
-    uncovered = _partials_sharing_excerpt_bands(con, index) if dropped_full else []
-    old_links = {
-        doc_id: (leader, source)
-        for doc_id, leader, source in con.execute(
-            "SELECT doc_id, leader, source FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)"
-        ).fetchall()
-    }
-    dropped_doc_nos = con.execute("SELECT doc_no FROM story_dropped").to_arrow_table().column(0).to_numpy()
-    if len(dropped_doc_nos):  # (each statement scans its table, even for no document)
+    stored = places.stored
+    leaving = stored.filter(pc.is_in(stored.column("doc_id"), pa.array(pending_ids, pa.string())))
+    ids, leaders, sources = (leaving.column(c).to_pylist() for c in ("doc_id", "leader", "source"))
+    old_links = {d: (leader, source) for d, leader, source in zip(ids, leaders, sources, strict=True)}
+    dropped_doc_nos = leaving.column("doc_no").to_numpy()
+    followers, orphans, uncovered = [], [], []
+    if old_links:
+        leaders = pa.array([d for d, (leader, _) in old_links.items() if leader is None], pa.string())
+        followers = stored.filter(pc.is_in(stored.column("leader"), leaders)).column("doc_id").to_pylist()
+        orphans = (
+            stored.filter(pc.is_in(stored.column("source"), pa.array(ids, pa.string()))).column("doc_id").to_pylist()
+        )
+        _insert(con, "story_dropped", leaving.select(["doc_id", "doc_no", "partial"]), create=True)
+        if not pc.all(leaving.column("partial")).as_py():
+            uncovered = _partials_sharing_excerpt_bands(con, index)
         con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
         con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
+        places.leave(list(old_links))
     dropped = set(old_links)
-    places.read_story_docs()
     places.add_pending(present)
     pending = {row[0] for row in present}
     places.read_stored([*followers, *orphans, *uncovered])
     docs = places.docs
-    # one lookup for all the documents known to be placed again (each lookup scans the stored keys)
+    # one lookup for all the documents known to be placed again
     places.look_up_neighbours(sorted({*pending, *(d for d in (*followers, *orphans, *uncovered) if d in docs)}))
     _place_reposts(places, pending, [d for d in followers if d in docs and d not in pending])
     excerpts = {d for d in pending if docs[d].partial} | {d for d in (*orphans, *uncovered) if d in docs}
@@ -409,7 +413,7 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
     linked = {d for d in regrouped if d in leader or d in source} | {t[0] for t in (*leader.values(), *source.values())}
     rows = story_rows(linked, {d: docs[d].order for d in linked}, leader, source)
     # writes: the pending documents' index rows and keys, the changed links, the regrouped stories
-    start = max(con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0], index.next_doc_no)
+    start = max(places.doc_no_end, index.next_doc_no)
     for k, doc_id in enumerate(sorted(pending)):
         docs[doc_id].doc_no = start + k
     rewritten = sorted(pending | (changed - dropped))
@@ -576,12 +580,16 @@ def _stories_table(rows: list[tuple[str, str, float, str]]) -> pa.Table:
     )
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    if not rows.num_rows:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, create: bool = False) -> None:
+    """Insert these rows into `table` (`create`: as a new temporary table of them, replacing any)."""
+    if not rows.num_rows and not create:
         return
     con.register("_story_rows", rows)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _story_rows")
+        if create:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _story_rows")
+        else:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _story_rows")
     finally:
         con.unregister("_story_rows")
 
