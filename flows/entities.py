@@ -20,21 +20,18 @@ from zhnews.warehouse.store import Warehouse
 if TYPE_CHECKING:
     from zhnews.warehouse.entities import Submit
 
-_ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions))"
-
 
 @task(name="entities", cache_policy=NO_CACHE)
-def find_entities(
-    warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None, workers: int | None = None
-) -> int:
-    """Compute `doc_entities` of the documents `load_id` brought (and any without entities), in
-    `workers` processes (None: one a core) when there are many (`POOL_CHUNKS` chunks); returns how many
-    documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
-    if tagger == "off":
-        return 0
-    if load_id is None and not warehouse.con.execute(_ANY_MISSING).fetchone()[0]:
-        return 0  # a run that loaded nothing, and every document has its entities: no model is loaded
-    return _update(warehouse, profile_dirs, tagger, workers, load_id=load_id, log=warehouse.log_entities)
+def find_entities(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, workers: int | None = None) -> int:
+    """Compute `doc_entities` of the documents the loads brought or changed since the last time (and
+    drop those of documents they dropped), in `workers` processes (None: one a core) when there are
+    many (`POOL_CHUNKS` chunks); returns how many documents were analysed. `tagger` "off": nothing (the
+    table keeps what it has, and the documents stay pending)."""
+    from zhnews.warehouse.entities import entities_out_of_date
+
+    if tagger == "off" or not entities_out_of_date(warehouse.con):
+        return 0  # nothing to look at: no model is loaded
+    return _update(warehouse, profile_dirs, tagger, workers, log=warehouse.log_entities)
 
 
 def recompute_entities(

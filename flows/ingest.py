@@ -246,7 +246,7 @@ def _ingest(
                 summary.repaired.append("stories rebuilt (an earlier run ended before its stories pass)")
             summary.stage_seconds["stories"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            find_entities(warehouse, profiles, entities, load_id if summary.files_loaded else None, entity_workers)
+            find_entities(warehouse, profiles, entities, entity_workers)
             summary.stage_seconds["entities"] += time.perf_counter() - t0
         except BaseException as exc:
             warehouse.finish_load(load_id, "failed", summary.counts(), f"{type(exc).__name__}: {exc}")
@@ -319,12 +319,17 @@ LOAD_MEMORY_LIMIT = "256MB"
 def _files_to_read(listing: Listing, warehouse: Warehouse, summary: RunSummary) -> list[InputFile]:
     """The listed files to extract, in listing order. The others, whose content the warehouse holds
     (same size and mtime as loaded, or the same content hash), are counted into `summary` as
-    unchanged: the run writes no row for them (its `loads` row counts them)."""
+    unchanged: the run writes no row for them (its `loads` row counts them), but records the new
+    modification time of those it had to read to know (touched), so that it reads them only once."""
     to_read: list[InputFile] = []
+    touched: list[tuple[str, int]] = []
     for row, known_hash in warehouse.files_to_read(listing.table()):
         item = listing.item(row)
-        if known_hash is None or not _same_content(item, known_hash):
+        if known_hash is not None and _same_content(item, known_hash):
+            touched.append((item.file_id, item.mtime_ns))
+        else:
             to_read.append(item)
+    warehouse.record_mtimes(touched)
     unchanged_bytes = sum(listing.sizes) - sum(item.size for item in to_read)
     summary.add_unchanged(len(listing) - len(to_read), unchanged_bytes)
     return to_read

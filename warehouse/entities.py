@@ -1,9 +1,12 @@
 """Keep `doc_entities` up to date: computed for each new or changed document version after a load.
 
-`update_entities` finds the documents whose entities are missing or were computed from another
-version of the document or other names and rules (`entity_versions`), drops the entities of
-documents the warehouse no longer holds, and computes the rest `chunk` documents at a time, one
-transaction each. A run that brought nothing new computes nothing. `recompute_entities` (reindex)
+`update_entities` looks at the documents the loads brought, replaced or dropped (`entities_pending`,
+which the loader fills): it drops the entities of those the warehouse no longer holds and computes
+those whose entities are missing or were computed from another version of the document or other
+names and rules (`entity_versions`), `chunk` documents at a time, one transaction each. So a run
+costs what it brought, not what the warehouse holds; only when the counts of documents and entity
+versions disagree (documents written outside the loader, a warehouse of an earlier zhnews) does it
+compare every document. A run that brought nothing computes nothing. `recompute_entities` (reindex)
 recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.
@@ -38,13 +41,7 @@ Submit = Callable[[list[tuple[str, str]], list[tuple[str, str] | None]], "Future
 Docs = tuple[list[tuple[str, str]], list[tuple[str, str] | None]]  # extract_many's (title, body) and printed forms
 
 _MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM entity_versions)"
-_LOADED_BY = """SELECT DISTINCT s.doc_id FROM sightings s JOIN file_events fe USING (file_id)
-                WHERE fe.load_id = ? AND fe.outcome = 'loaded'"""
-_STALE = f"""
-SELECT d.doc_id
-FROM documents d JOIN entity_versions v USING (doc_id)
-WHERE d.doc_id IN ({{among}}) AND (v.version <> {VERSION_SQL.format(t="d.")} OR v.rules <> ?)
-"""
+_COUNTS_DIFFER = "SELECT (SELECT count(*) FROM documents) <> (SELECT count(*) FROM entity_versions)"  # no scan
 
 
 def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
@@ -66,29 +63,90 @@ def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
     return hashlib.md5("\n".join(parts).encode()).hexdigest()
 
 
+def entities_out_of_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `update_entities` has anything to look at (without a scan of the tables)."""
+    pending = con.execute("SELECT EXISTS (SELECT 1 FROM entities_pending)").fetchone()[0]
+    return bool(pending or con.execute(_COUNTS_DIFFER).fetchone()[0])
+
+
 def update_entities(
     con: duckdb.DuckDBPyConnection,
     extractor: EntityExtractor,
     rules: str,
     chunk: int = CHUNK,
     on_chunk: Callable[[int], None] | None = None,
-    load_id: str | None = None,
     everything: bool = False,
     log: Callable[[list[str]], None] | None = None,
     workers: Callable[[], AbstractContextManager[Submit]] | None = None,
 ) -> int:
-    """Compute the entities of the documents that have none, and of those the load `load_id` brought
-    whose entities are of another version or other rules (a run that loaded nothing: only the
-    documents without entities; `everything`: every document). Entities of documents the warehouse
-    no longer holds are dropped. Returns how many documents were computed. `workers`: starts worker
-    processes that compute a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
-    _drop_orphans(con, log)
+    """Compute the entities of the pending documents (`entities_pending`) whose entities are missing,
+    of another version or of other rules, and drop those of pending documents the warehouse no longer
+    holds (`everything`: every document computed). Returns how many documents were computed. `workers`:
+    starts worker processes that compute a chunk each call (`flows.entity_pool`), for runs of
+    `POOL_CHUNKS` chunks or more."""
+    pending = [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM entities_pending ORDER BY doc_id").fetchall()]
     if everything:
+        _drop_orphans(con, log)
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
     else:
-        stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
-        missing = con.execute(_MISSING).fetchall()
-        todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
+        todo = _pending_todo(con, pending, rules, log)
+    computed = _compute(con, extractor, rules, todo, chunk, on_chunk, log, workers)
+    _forget_pending(con, log)
+    if not everything and con.execute(_COUNTS_DIFFER).fetchone()[0]:  # written outside the loader: every document
+        _drop_orphans(con, log)
+        missing = [r[0] for r in con.execute(_MISSING + " ORDER BY doc_id").fetchall()]
+        computed += _compute(con, extractor, rules, missing, chunk, on_chunk, log, workers)
+    return computed
+
+
+def _pending_todo(
+    con: duckdb.DuckDBPyConnection, pending: list[str], rules: str, log: Callable[[list[str]], None] | None
+) -> list[str]:
+    """Of the pending documents: drop the entities of those the warehouse no longer holds (logged);
+    return those to compute (entities missing, of another version or other rules)."""
+    if not pending:
+        return []
+    with registered_ids(con, pending) as ids:
+        versions = dict(
+            con.execute(  # the rows found by a scan of doc_id only, then fetched
+                f"SELECT doc_id, {VERSION_SQL.format(t='')} FROM documents WHERE rowid IN"
+                f" (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))"
+            ).fetchall()
+        )
+        stored = {
+            doc_id: (version, used)
+            for doc_id, version, used in con.execute(
+                f"SELECT doc_id, version, rules FROM entity_versions WHERE doc_id IN (SELECT id FROM {ids})"
+            ).fetchall()
+        }
+    gone = [d for d in pending if d not in versions and d in stored]
+    if gone:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            with registered_ids(con, gone) as ids:
+                for table in ("entity_versions", "doc_entities", "entities_pending"):
+                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+            if log is not None:
+                log(gone)
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+    return [d for d, version in versions.items() if stored.get(d) != (version, rules)]
+
+
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    extractor: EntityExtractor,
+    rules: str,
+    todo: list[str],
+    chunk: int,
+    on_chunk: Callable[[int], None] | None,
+    log: Callable[[list[str]], None] | None,
+    workers: Callable[[], AbstractContextManager[Submit]] | None,
+) -> int:
+    """Compute and write the entities of the documents `todo`, in order; returns how many."""
+    todo = sorted(todo)
     if workers is None or len(todo) < POOL_CHUNKS * chunk:
         for rows in _chunks(con, todo, chunk):
             _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
@@ -104,6 +162,22 @@ def update_entities(
         while pending:
             _write_next(con, rules, pending, log, on_chunk)
     return len(todo)
+
+
+def _forget_pending(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
+    """Empty `entities_pending` (its documents are up to date now), logged: the catch-up empties it too."""
+    left = [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM entities_pending ORDER BY doc_id").fetchall()]
+    if not left:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM entities_pending")
+        if log is not None:
+            log(left)
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
 
 
 def _write_next(
@@ -129,23 +203,27 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], Non
         gone += con.execute(
             "DELETE FROM doc_entities WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
         ).fetchall()
-        if gone and log is not None:
-            log(sorted({r[0] for r in gone}))
+        if gone:
+            with registered_ids(con, sorted({r[0] for r in gone})) as ids:
+                con.execute(f"DELETE FROM entities_pending WHERE doc_id IN (SELECT id FROM {ids})")
+            if log is not None:
+                log(sorted({r[0] for r in gone}))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
 
 
 def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: str) -> None:
     """Give these documents the `doc_entities` and `entity_versions` rows the attached database
-    `source` holds for them (none: they have none), in the caller's transaction."""
+    `source` holds for them (none: they have none), in the caller's transaction; they are no longer pending."""
     with registered_ids(con, doc_ids) as ids:
         for table in ("doc_entities", "entity_versions"):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table} WHERE doc_id IN (SELECT id FROM {ids})"
             )
+        con.execute(f"DELETE FROM entities_pending WHERE doc_id IN (SELECT id FROM {ids})")
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iterator[list[tuple]]:
@@ -160,7 +238,7 @@ def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iter
                            coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
                            coalesce(title, ''), coalesce(body, ''),
                            title_simplified IS NOT NULL OR body_simplified IS NOT NULL
-                    FROM documents WHERE doc_id IN (SELECT id FROM {ids})"""
+                    FROM documents WHERE rowid IN (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))"""
             )
             while rows := result.fetchmany(chunk):
                 yield rows
@@ -191,8 +269,8 @@ def _write(
     con.execute("BEGIN TRANSACTION")
     try:
         with registered_ids(con, [r[0] for r in rows]) as done:
-            con.execute(f"DELETE FROM doc_entities WHERE doc_id IN (SELECT id FROM {done})")
-            con.execute(f"DELETE FROM entity_versions WHERE doc_id IN (SELECT id FROM {done})")
+            for replaced in ("doc_entities", "entity_versions", "entities_pending"):
+                con.execute(f"DELETE FROM {replaced} WHERE doc_id IN (SELECT id FROM {done})")
         con.register("new_entities", table)
         con.register("new_versions", versions)
         con.execute("INSERT INTO doc_entities BY NAME SELECT * FROM new_entities")
@@ -207,6 +285,11 @@ def _write(
         for name in ("new_entities", "new_versions"):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
 
 
 def entity_table(doc_ids: Iterable[str], found: Iterable[list]) -> pa.Table:

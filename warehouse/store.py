@@ -87,7 +87,7 @@ class Warehouse:
     A failed run publishes nothing and leaves its copy, which the next run continues; the next
     completed one publishes everything.
 
-    `logged`: this session writes only through `load_batch`, `forget_files`, `update_stories` and
+    `logged`: this session writes only through `load_batch`, `forget_files`, `record_mtimes`, `update_stories` and
     `warehouse.entities.update_entities` logging with `log_entities` (an ingest); any other
     writable session is marked `unlogged`, so the next one copies.
     """
@@ -206,7 +206,7 @@ class Warehouse:
             not committed and self.con.execute("SELECT count(*) FROM loads WHERE status = 'completed'").fetchone()[0]
         )
         if not legacy:  # a warehouse from before parquet_files existed keeps its files
-            leftovers += [p for p in folder.glob("*/*.parquet") if self._relative(p) not in committed]
+            leftovers += [path for path, name in _parquet_files(folder) if name not in committed]
         for path in leftovers:
             path.unlink(missing_ok=True)
         return leftovers
@@ -264,6 +264,30 @@ class Warehouse:
             ).fetchall()
         finally:
             self.con.unregister("_listing")
+
+    def record_mtimes(self, files: list[tuple[str, int]]) -> None:
+        """Record new modification times (file_id, mtime_ns) of loaded files found to hold the content
+        loaded (touched, or copied over with the same bytes), so that later runs leave them unread
+        instead of reading and hashing them again; logged, in one transaction."""
+        if not files:
+            return
+        con = self.con
+        touched = pa.table({"file_id": [f for f, _ in files], "mtime_ns": pa.array([m for _, m in files], pa.int64())})
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_touched", touched)
+            con.execute(
+                "UPDATE files SET mtime_ns = t.mtime_ns FROM _touched t"
+                " WHERE files.file_id = t.file_id AND files.status = 'loaded'"
+            )
+            self._log("mtimes", [list(f) for f in sorted(files)])
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("_touched")
 
     def line_stats(self, min_files: int = 2, excluding: str | None = None) -> LineStats:
         """Corpus line counts: files per site, and (site, hash) → files for lines in ≥ `min_files`.
@@ -384,6 +408,7 @@ class Warehouse:
         con.execute(
             "INSERT INTO stories_pending SELECT doc_id FROM batch_docs" + inserted
         )  # the stories pass places them
+        con.execute("INSERT INTO entities_pending SELECT doc_id FROM batch_docs")  # the entities step checks them
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE kept_versions AS
                 SELECT doc_id, {VERSION_SQL.format(t="")} AS version FROM batch_docs WHERE doc_id NOT IN {kept_stored}
@@ -431,6 +456,7 @@ class Warehouse:
         for table in ("documents", *ANALYTICS_TABLES):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM unsighted)")
         con.execute("INSERT INTO stories_pending SELECT doc_id FROM unsighted")
+        con.execute("INSERT INTO entities_pending SELECT doc_id FROM unsighted")
 
     def _merge_analytics(self, src: dict[str, str]) -> None:
         """Keep the terms, keywords and signature of the version of each document the warehouse keeps.
@@ -465,6 +491,23 @@ class Warehouse:
                     f"INSERT INTO {table} BY NAME SELECT {'DISTINCT ' if seen_twice else ''}{columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
+
+
+def _parquet_files(folder: Path) -> list[tuple[Path, str]]:
+    """The Parquet files of the data dir's `parquet/` folder, with their names as `parquet_files` holds
+    them (`parquet/<table>/<file>`): one directory read a table, no system call a file (1,082 files of
+    the 300 MB bench warehouse resolved one by one took 0.3-0.5 s)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    with os.scandir(folder) as tables:
+        for table in tables:
+            if table.is_dir():
+                with os.scandir(table.path) as files:
+                    found += [
+                        (Path(f.path), f"parquet/{table.name}/{f.name}") for f in files if f.name.endswith(".parquet")
+                    ]
+    return found
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -506,7 +549,7 @@ def _adopt(data_dir: Path, published: Path, work: Path) -> None:
     _copy_atomically(published, work)
 
 
-_REPLAYABLE = {"load", "forget", "stories", "entities"}
+_REPLAYABLE = {"load", "forget", "stories", "entities", "mtimes"}
 
 
 def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
@@ -536,6 +579,8 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
                 warehouse.forget_files(json.loads(arg))
             elif op == "entities":  # computed by a model once: copied, not computed again
                 _copy_entities(warehouse, json.loads(arg))
+            elif op == "mtimes":
+                warehouse.record_mtimes([(file_id, mtime_ns) for file_id, mtime_ns in json.loads(arg)])
             else:
                 warehouse.update_stories()
         con.execute("BEGIN TRANSACTION")

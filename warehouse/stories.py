@@ -9,8 +9,10 @@ What places a new document is stored: `story_docs` (each document's order, kind,
 source it was linked to) and `story_keys` (its band keys; a partial document's excerpt keys with
 `PARTIAL_KEY_BIT` flipped, so that looking a key up finds only documents of the other kind: the
 excerpt bands of listings' snippets are shared by thousands of other snippets, which a lookup
-never wants). The loader lists the documents it
-inserts, replaces or drops in `stories_pending`; a pass then looks up only their keys:
+never wants). The keys are looked up, and stored documents' signatures read, in a sorted copy
+beside the warehouse (`warehouse.story_index`): a search, where DuckDB scans the table. The loader
+lists the documents it inserts, replaces or drops in `stories_pending`; a pass then looks up only
+their keys:
 
 * reposts: each pending document is placed against the leaders among its band neighbours; one that
   starts a story, or stops leading one, may change the leader of later documents it shares a band
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
     BAND_MASK,
@@ -55,6 +58,7 @@ from zhnews.transforms.neardup import (
     shingle_hashes_of_many,
 )
 from zhnews.warehouse.id_sets import registered_ids
+from zhnews.warehouse.story_index import StoryKeyIndex
 
 _TEXT = DOCUMENT_TEXT_SQL.format(t="")
 _PARTIAL = "(d.body_kind <> 'full' OR coalesce(d.truncated, false))"
@@ -78,7 +82,10 @@ def update_stories(con: duckdb.DuckDBPyConnection, force: bool = False, full_sha
     indexed = con.execute("SELECT count(*) FROM story_docs").fetchone()[0]
     if pending > full_share * indexed:
         return rebuild_stories(con)
-    return _in_transaction(con, lambda: _place_pending(con))
+    index = StoryKeyIndex(con)
+    stories = _in_transaction(con, lambda: _place_pending(con, index))
+    index.collect_garbage()
+    return stories
 
 
 def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -118,20 +125,23 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
         }
     )
     keys = _keys_table(signatures, np.arange(len(doc_ids), dtype=np.uint32), partial)
-    del signatures
     order = {d: (t if t is not None else _NO_TIME, d) for d, t in zip(doc_ids, published, strict=True)}
     linked = sorted({d for m in matches for d in (m.a, m.b)})
     rows = story_rows(linked, order, leader, source)
+    index = StoryKeyIndex(con, load=False)
 
     def write() -> int:
         for table in ("story_docs", "story_keys", "doc_stories", "stories_pending"):
             con.execute(f"DELETE FROM {table}")
         _insert(con, "story_docs", docs)
         _insert(con, "story_keys", keys)
+        index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures)
         _insert(con, "doc_stories", _stories_table(rows))
         return _finish(con)
 
-    return _in_transaction(con, write)
+    stories = _in_transaction(con, write)
+    index.collect_garbage()
+    return stories
 
 
 def story_rows(
@@ -220,31 +230,54 @@ class _Doc:
 class _Placement:
     """The documents one incremental pass reads, their band neighbours, and the links it changes."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: StoryKeyIndex):
         self.con = con
+        self.index = index
         self.docs: dict[str, _Doc] = {}
         self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
+        self.stored: pa.Table | None = None  # story_docs as the pass found it (`read_story_docs`)
+        self.row_of_doc_no = np.zeros(0, dtype=np.int64)
+        self.doc_no_end = 0
+
+    def read_story_docs(self) -> None:
+        """Read `story_docs` once (its columns are small: a scan of the 300 MB bench warehouse's 479,184
+        rows took ~0.1 s): the pass then finds a stored document's row by doc_id or doc_no without a query."""
+        self._hold(
+            self.con.execute(
+                "SELECT doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
+                " FROM story_docs"
+            ).to_arrow_table()
+        )
+
+    def leave(self, doc_ids: list[str]) -> None:
+        """Forget the stored rows of these documents (they leave the stories)."""
+        if doc_ids:
+            self._hold(self.stored.filter(pc.invert(pc.is_in(self.stored.column("doc_id"), pa.array(doc_ids)))))
+
+    def _hold(self, stored: pa.Table) -> None:
+        self.stored = stored
+        doc_nos = self.stored.column("doc_no").to_numpy()
+        self.doc_no_end = int(doc_nos.max()) + 1 if len(doc_nos) else 0  # one past the largest stored doc_no
+        self.row_of_doc_no = np.full(max(self.doc_no_end, 1), -1, dtype=np.int64)
+        self.row_of_doc_no[doc_nos] = np.arange(len(doc_nos))
 
     def read_stored(self, doc_ids: Iterable[str]) -> None:
         """Read the stored documents among `doc_ids` not read yet (index rows and signatures)."""
         wanted = sorted(set(doc_ids) - self.docs.keys())
         if not wanted:
             return
-        with registered_ids(self.con, wanted) as ids:
-            rows = self.con.execute(
-                "SELECT x.doc_id, x.doc_no, x.published_us, x.partial, x.shingles, x.leader, x.similarity,"
-                " x.source, x.containment, s.minhash FROM story_docs x"
-                " JOIN (SELECT doc_id, minhash FROM doc_signatures WHERE rowid IN"
-                f"  (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s USING (doc_id)"
-                f" WHERE x.doc_id IN (SELECT id FROM {ids})"
-            ).fetchall()
-        for doc_id, doc_no, published, partial, shingles, leader, similarity, source, containment, minhash in rows:
+        if self.stored is None:
+            self.read_story_docs()
+        rows = self.stored.filter(pc.is_in(self.stored.column("doc_id"), value_set=pa.array(wanted, pa.string())))
+        for doc_no, doc_id, published, partial, shingles, leader, similarity, source, containment in zip(
+            *(rows.column(c).to_pylist() for c in rows.column_names), strict=True
+        ):
             self.docs[doc_id] = _Doc(
                 doc_id,
                 (published if published is not None else _NO_TIME, doc_id),
                 partial,
                 shingles,
-                np.asarray(minhash, dtype=np.uint32),
+                self.index.signature(doc_no),
                 doc_no,
                 (leader, similarity) if leader is not None else None,
                 (source, containment) if source is not None else None,
@@ -280,22 +313,16 @@ class _Placement:
         owner = np.repeat(np.arange(len(docs)), keys.shape[1])
         partial = np.asarray([d.partial for d in docs])[owner]
         by_repost = is_repost_key(keys.ravel())
-        query = pa.table(
-            {
-                "q": pa.array(owner, pa.int64()),
-                "key": pa.array(stored_keys(keys.ravel(), ~partial), pa.uint32()),  # the other kind's
-                "repost": pa.array(by_repost),
-                "partial": pa.array(partial),
-            }
-        )
-        self.con.register("_story_query", query)
-        try:
-            found = self.con.execute(
-                "SELECT q.q, x.doc_id, q.repost FROM _story_query q JOIN story_keys k ON k.key = q.key"
-                " JOIN story_docs x ON x.doc_no = k.doc_no WHERE q.repost OR x.partial <> q.partial"
-            ).fetchall()
-        finally:
-            self.con.unregister("_story_query")
+        at, doc_nos = self.index.find(stored_keys(keys.ravel(), ~partial))  # the other kind's excerpt keys
+        if self.stored is None:
+            self.read_story_docs()
+        known = doc_nos < len(self.row_of_doc_no)
+        rows = np.where(known, self.row_of_doc_no[np.where(known, doc_nos, 0)], -1)
+        at, rows = at[rows >= 0], rows[rows >= 0]  # the documents that left the stories are not in story_docs
+        found_partial = self.stored.column("partial").to_numpy(zero_copy_only=False)[rows]
+        keep = by_repost[at] | (found_partial != partial[at])
+        found_ids = self.stored.column("doc_id").take(pa.array(rows[keep])).to_pylist()
+        found = list(zip(owner[at[keep]].tolist(), found_ids, by_repost[at[keep]].tolist(), strict=True))
         for doc in docs:
             doc.repost_neighbours, doc.excerpt_neighbours = set(), set()
         for q, key, repost in zip(owner.tolist(), keys.ravel().tolist(), by_repost.tolist(), strict=True):
@@ -312,7 +339,7 @@ class _Placement:
         return np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
 
 
-def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
+def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
     with registered_ids(con, _pending(con)) as ids:
         present = con.execute(  # rows found by a scan of doc_id only, then fetched
             f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
@@ -320,53 +347,35 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
             f" JOIN (SELECT * FROM doc_signatures WHERE rowid IN (SELECT rowid FROM doc_signatures WHERE doc_id IN (SELECT id FROM {ids}))) s"
             f" USING (doc_id) WHERE s.shingles >= {MIN_SHINGLES}"
         ).fetchall()
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE story_dropped AS SELECT doc_id, doc_no, partial, leader IS NULL AS leads"
-            f" FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})"
-        )
-    places = _Placement(con)
+        pending_ids = [r[0] for r in con.execute(f"SELECT id FROM {ids}").fetchall()]
+    places = _Placement(con, index)
+    places.read_story_docs()
     # the stored versions of pending documents leave the index: their followers and excerpts are placed again,
     # and so is every stored partial sharing an excerpt band with a full document that leaves
-    followers = [
-        r[0]
-        for r in con.execute(
-            "SELECT doc_id FROM story_docs WHERE leader IN (SELECT doc_id FROM story_dropped WHERE leads)"
-        ).fetchall()
-    ]
-    orphans = [
-        r[0]
-        for r in con.execute(
-            "SELECT doc_id FROM story_docs WHERE source IN (SELECT doc_id FROM story_dropped)"
-        ).fetchall()
-    ]
-    dropped_full = con.execute("SELECT count(*) FROM story_dropped WHERE NOT partial").fetchone()[0]
-    uncovered = (
-        [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT x.doc_id FROM story_keys k"
-                f" JOIN (SELECT xor(key, {int(PARTIAL_KEY_BIT)}::UINTEGER) AS key FROM story_keys"
-                f" WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial) AND key & {BAND_MASK} < {EXCERPT_BANDS}) g"
-                " USING (key) JOIN story_docs x ON x.doc_no = k.doc_no WHERE x.partial"
-            ).fetchall()
-        ]
-        if dropped_full
-        else []
-    )
-    old_links = {
-        doc_id: (leader, source)
-        for doc_id, leader, source in con.execute(
-            "SELECT doc_id, leader, source FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)"
-        ).fetchall()
-    }
-    con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
-    con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
+    stored = places.stored
+    leaving = stored.filter(pc.is_in(stored.column("doc_id"), pa.array(pending_ids, pa.string())))
+    ids, leaders, sources = (leaving.column(c).to_pylist() for c in ("doc_id", "leader", "source"))
+    old_links = {d: (leader, source) for d, leader, source in zip(ids, leaders, sources, strict=True)}
+    dropped_doc_nos = leaving.column("doc_no").to_numpy()
+    followers, orphans, uncovered = [], [], []
+    if old_links:
+        leaders = pa.array([d for d, (leader, _) in old_links.items() if leader is None], pa.string())
+        followers = stored.filter(pc.is_in(stored.column("leader"), leaders)).column("doc_id").to_pylist()
+        orphans = (
+            stored.filter(pc.is_in(stored.column("source"), pa.array(ids, pa.string()))).column("doc_id").to_pylist()
+        )
+        _insert(con, "story_dropped", leaving.select(["doc_id", "doc_no", "partial"]), create=True)
+        if not pc.all(leaving.column("partial")).as_py():
+            uncovered = _partials_sharing_excerpt_bands(con, index)
+        con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
+        con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
+        places.leave(list(old_links))
     dropped = set(old_links)
     places.add_pending(present)
     pending = {row[0] for row in present}
     places.read_stored([*followers, *orphans, *uncovered])
     docs = places.docs
-    # one lookup for all the documents known to be placed again (each lookup scans the stored keys)
+    # one lookup for all the documents known to be placed again
     places.look_up_neighbours(sorted({*pending, *(d for d in (*followers, *orphans, *uncovered) if d in docs)}))
     _place_reposts(places, pending, [d for d in followers if d in docs and d not in pending])
     excerpts = {d for d in pending if docs[d].partial} | {d for d in (*orphans, *uncovered) if d in docs}
@@ -404,7 +413,7 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
     linked = {d for d in regrouped if d in leader or d in source} | {t[0] for t in (*leader.values(), *source.values())}
     rows = story_rows(linked, {d: docs[d].order for d in linked}, leader, source)
     # writes: the pending documents' index rows and keys, the changed links, the regrouped stories
-    start = con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0]
+    start = max(places.doc_no_end, index.next_doc_no)
     for k, doc_id in enumerate(sorted(pending)):
         docs[doc_id].doc_no = start + k
     rewritten = sorted(pending | (changed - dropped))
@@ -412,21 +421,38 @@ def _place_pending(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(f"DELETE FROM story_docs WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "story_docs", _docs_table([docs[d] for d in rewritten]))
     new = [docs[d] for d in sorted(pending)]
-    if new:
-        _insert(
-            con,
-            "story_keys",
-            _keys_table(
-                np.stack([d.signature for d in new]),
-                np.asarray([d.doc_no for d in new], dtype=np.uint32),
-                np.asarray([d.partial for d in new], dtype=bool),
-            ),
-        )
+    keys = _keys_table(
+        np.stack([d.signature for d in new]) if new else np.zeros((0, NUM_PERM), dtype=np.uint32),
+        np.asarray([d.doc_no for d in new], dtype=np.uint32),
+        np.asarray([d.partial for d in new], dtype=bool),
+    )
+    _insert(con, "story_keys", keys)
+    signatures = np.stack([d.signature for d in new]) if new else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    index.add(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures, dropped_doc_nos)
     with registered_ids(con, sorted(members | involved)) as ids:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "doc_stories", _stories_table(rows))
     con.execute("DELETE FROM stories_pending")
     return _finish(con)
+
+
+def _partials_sharing_excerpt_bands(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> list[str]:
+    """The stored partial documents sharing an excerpt band with a full document of `story_dropped`."""
+    keys = con.execute(
+        "SELECT key FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped WHERE NOT partial)"
+        f" AND key & {BAND_MASK} < {EXCERPT_BANDS}"
+    ).to_arrow_table()
+    _, doc_nos = index.find(np.unique(keys.column(0).to_numpy() ^ PARTIAL_KEY_BIT))  # as partials store them
+    found = pa.table({"doc_no": pa.array(np.unique(doc_nos), pa.uint32())})
+    con.register("_story_found", found)
+    try:
+        rows = con.execute(
+            "SELECT doc_id FROM story_docs WHERE partial AND doc_no IN (SELECT doc_no FROM _story_found)"
+            " ORDER BY doc_id"
+        ).fetchall()
+    finally:
+        con.unregister("_story_found")
+    return [r[0] for r in rows]
 
 
 def _place_reposts(places: _Placement, pending: set[str], followers: list[str]) -> None:
@@ -554,12 +580,16 @@ def _stories_table(rows: list[tuple[str, str, float, str]]) -> pa.Table:
     )
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
-    if not rows.num_rows:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, create: bool = False) -> None:
+    """Insert these rows into `table` (`create`: as a new temporary table of them, replacing any)."""
+    if not rows.num_rows and not create:
         return
     con.register("_story_rows", rows)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _story_rows")
+        if create:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _story_rows")
+        else:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _story_rows")
     finally:
         con.unregister("_story_rows")
 

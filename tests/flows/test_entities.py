@@ -104,6 +104,25 @@ def test_a_run_that_brings_nothing_computes_nothing_and_dropped_documents_lose_t
         assert rules_fingerprint(extractor, "none") != rules
 
 
+def test_a_run_looks_only_at_the_documents_its_loads_brought_replaced_or_dropped(warehouse, tmp_path):
+    """The loader lists those documents (entities_pending); the step computes the listed ones whose
+    entities are missing, stale or of other rules, and empties the list: the other documents are not
+    looked at, even with entities of other rules (that is reindex's work)."""
+    data = copy_of(warehouse, tmp_path)
+    extractor = load_entity_extractor((), "none")
+    with duckdb.connect(str(data / "zhnews.duckdb")) as con:
+        assert con.execute("SELECT count(*) FROM entities_pending").fetchone()[0] == 0  # the ingest emptied it
+        con.execute("UPDATE entity_versions SET rules = 'older rules'")
+        listed = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id LIMIT 2").fetchall()]
+        con.execute("INSERT INTO entities_pending VALUES (?), (?)", listed)  # as a load lists them
+        assert update_entities(con, extractor, "new rules") == 2
+        assert con.execute("SELECT count(*) FROM entities_pending").fetchone()[0] == 0
+        by_rules = dict(
+            con.execute("SELECT rules, list(doc_id ORDER BY doc_id) FROM entity_versions GROUP BY rules").fetchall()
+        )
+        assert by_rules["new rules"] == listed and len(by_rules["older rules"]) > 2
+
+
 def test_entities_computed_in_worker_processes_are_those_one_process_computes(warehouse, tmp_path):
     data = copy_of(warehouse, tmp_path)
     extractor = load_entity_extractor((), "gated")

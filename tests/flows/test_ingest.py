@@ -50,6 +50,34 @@ def test_rerun_on_the_same_input_leaves_the_same_tables(ingest, tmp_path):
     ]
 
 
+def test_a_file_touched_without_a_change_is_read_once_and_then_left_unread(ingest, tmp_path, monkeypatch):
+    """A loaded file whose modification time changed but not its bytes is read and hashed by the next
+    run, which counts it unchanged and records its new time: the runs after leave it unread."""
+    import shutil
+
+    import zhnews.flows.extract as extract
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES, inbox)
+    files = sorted(inbox.glob("*.txt"))
+    ingest([inbox], tmp_path / "data")
+    touched = files[0].resolve()
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    read, same_content = [], extract.same_content
+    monkeypatch.setattr(
+        extract, "same_content", lambda item, known: read.append(item.path) or same_content(item, known)
+    )
+    second = ingest([inbox], tmp_path / "data")
+    third = ingest([inbox], tmp_path / "data")
+    assert read == [str(touched)]  # by the second run only
+    assert (
+        (second.files_unchanged, second.files_loaded) == (third.files_unchanged, third.files_loaded) == (len(files), 0)
+    )
+    with duckdb.connect(str(tmp_path / "data" / "zhnews.duckdb"), read_only=True) as con:
+        recorded = con.execute("SELECT mtime_ns FROM files WHERE path = ?", [str(touched)]).fetchone()[0]
+    assert recorded == touched.stat().st_mtime_ns
+
+
 def test_synthetic_dumps_of_the_seed_layouts_score_like_the_seeds(ingest, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

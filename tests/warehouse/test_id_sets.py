@@ -31,6 +31,7 @@ import duckdb
 from zhnews.flows.inputs import Listing
 from zhnews.warehouse.store import Warehouse
 from zhnews.warehouse.stories import _Placement, _TextCache
+from zhnews.warehouse.story_index import StoryKeyIndex
 
 warehouse = Warehouse(Path(sys.argv[1]))
 con = warehouse.con
@@ -41,7 +42,7 @@ con.execute(
 con.execute("INSERT INTO files (file_id, path, content_hash, status) SELECT 'f' || i::VARCHAR, 'p' || i::VARCHAR,"
             " 'h', 'loaded' FROM range(3000) t(i)")
 calls = {
-    "stories._Placement.read_stored": lambda n: _Placement(con).read_stored([f"d{i}" for i in range(n)]),
+    "stories._Placement.read_stored": lambda n: _Placement(con, StoryKeyIndex(con)).read_stored([f"d{i}" for i in range(n)]),
     "stories._TextCache (texts for containment)": lambda n: _TextCache(con).exact([(f"d{i}", "d0") for i in range(n)]),
     "Warehouse.files_to_read (a listing)": lambda n: warehouse.files_to_read(
         Listing([f"p{i}" for i in range(n)], [0] * n, [1] * n).table()

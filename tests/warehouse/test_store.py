@@ -214,7 +214,7 @@ def test_the_catch_up_copies_the_entities_the_last_run_found_instead_of_copying_
 
     def ingest_with_entities(batches, forget=()):
         def entities(wh):
-            update_entities(wh.con, extractor, "rules", load_id="load1", log=wh.log_entities)
+            update_entities(wh.con, extractor, "rules", log=wh.log_entities)
 
         ingest_like(tmp_path, batches, forget, then=entities)
 

@@ -175,35 +175,98 @@ def run(folder, files, forget=()):
         return documents, stories(wh.con), wh.con.execute("SELECT doc_id, similarity FROM doc_stories").fetchall()
 
 
-def test_stories_of_a_warehouse_built_in_many_runs_are_those_of_one_run(tmp_path, monkeypatch):
-    """A big run, then small ones bringing older documents, a changed file and a removed one."""
+@pytest.fixture(scope="module")
+def one_run(tmp_path_factory):
+    """The news files' final state loaded in one run: (documents, stories, similarities)."""
+    files = news_files()
+    final = {name: files[name] for name in ("f0", "f1", "f2", "f3", "f4-changed")}
+    return run(tmp_path_factory.mktemp("one") / "data", final)
+
+
+def many_runs(folder, monkeypatch, before_run=lambda: None):
+    """The news files loaded by a big run, then small ones bringing older documents, a changed file and
+    a removed one (`before_run` called before each small one); the last run's result."""
     import zhnews.warehouse.stories as stories_module
 
     files = news_files()
-    final = {name: files[name] for name in ("f0", "f1", "f2", "f3", "f4-changed")}
-    documents, one_run, one_run_similarities = run(tmp_path / "one", final)
-
-    many = tmp_path / "many"
-    run(many, {name: files[name] for name in ("f0", "f1", "f5")})
+    run(folder, {name: files[name] for name in ("f0", "f1", "f5")})
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a small run recomputed every story")
 
     monkeypatch.setattr(stories_module, "find_signed_matches", must_not_run)
-    run(many, {"f2": files["f2"]})
-    run(many, {"f3": files["f3"], "f4": files["f4"]})
-    run(many, {"f4-changed": files["f4-changed"]})
-    many_documents, many_runs, many_similarities = run(many, {}, forget=["f5"])
+    result = None
+    for loaded, forgotten in (({"f2"}, ()), ({"f3", "f4"}, ()), ({"f4-changed"}, ()), ((), ["f5"])):
+        before_run()
+        result = run(folder, {name: files[name] for name in sorted(loaded)}, forget=forgotten)
+    return result
 
+
+def index_state(folder):
+    """(pairs the index lists for documents in the stories, pairs of story_keys, files named by the
+    published file and the spare, files in the index folder) of a data dir; checks that the index
+    holds each document's signature."""
+    from zhnews.warehouse.story_index import KEY_FOLDER, StoryKeyIndex
+
+    named = set()
+    for name in ("zhnews.duckdb", ".zhnews.spare.duckdb"):
+        if (folder / name).exists():
+            with duckdb.connect(str(folder / name), read_only=True) as con:
+                named |= {
+                    r[0] for r in con.execute("SELECT name FROM story_key_files WHERE name IS NOT NULL").fetchall()
+                }
+    with duckdb.connect(str(folder / "zhnews.duckdb"), read_only=True) as con:
+        index = StoryKeyIndex(con)
+        live = {r[0] for r in con.execute("SELECT doc_no FROM story_docs").fetchall()}
+        listed = {
+            (int(k), int(d)) for part in (index.base, index.delta) for k, d in zip(*part, strict=True) if d in live
+        }
+        stored = set(con.execute("SELECT key, doc_no FROM story_keys").fetchall())
+        signatures = con.execute("SELECT x.doc_no, s.minhash FROM story_docs x JOIN doc_signatures s USING (doc_id)")
+        assert all(index.signature(n).tolist() == minhash for n, minhash in signatures.fetchall())
+    return listed, stored, named, {p.name for p in (folder / KEY_FOLDER).iterdir()}
+
+
+def test_stories_of_a_warehouse_built_in_many_runs_are_those_of_one_run(tmp_path, monkeypatch, one_run):
+    """A big run, then small ones bringing older documents, a changed file and a removed one."""
+    documents, stories_of_one_run, one_run_similarities = one_run
+    many_documents, stories_of_many_runs, many_similarities = many_runs(tmp_path / "many", monkeypatch)
+
+    listed, stored, named, present = index_state(tmp_path / "many")
+    assert stored and listed == stored  # the key index lists the keys of the documents in the stories
+    assert named and present == named  # in files the published warehouse or its spare names, no others
     assert many_documents == documents
-    assert many_runs == one_run
+    assert stories_of_many_runs == stories_of_one_run
     assert sorted(many_similarities) == sorted(one_run_similarities)
-    assert {("r01", "r01", "first"), ("a01", "r01", "repost"), ("r02", "r02", "first")} <= one_run  # older copies lead
-    assert {("s06", "a06", "excerpt"), ("a06", "a06", "contains"), ("r07", "r07", "first")} <= one_run
-    assert {("sx0", "sx0", "excerpt"), ("x0", "sx0", "contains")} <= one_run  # named by the earlier snippet
-    assert not any(d == "y0" for d, _, _ in one_run)
-    assert {("y1", "y1", "first"), ("y2", "y1", "repost")} <= one_run  # y0's story, led by y1 once y0 left
-    assert len({story for d, story, _ in one_run if d.startswith("v")}) >= 2  # the chain does not drift
+    found = stories_of_one_run
+    assert {("r01", "r01", "first"), ("a01", "r01", "repost"), ("r02", "r02", "first")} <= found  # older copies lead
+    assert {("s06", "a06", "excerpt"), ("a06", "a06", "contains"), ("r07", "r07", "first")} <= found
+    assert {("sx0", "sx0", "excerpt"), ("x0", "sx0", "contains")} <= found  # named by the earlier snippet
+    assert not any(d == "y0" for d, _, _ in found)
+    assert {("y1", "y1", "first"), ("y2", "y1", "repost")} <= found  # y0's story, led by y1 once y0 left
+    assert len({story for d, story, _ in found if d.startswith("v")}) >= 2  # the chain does not drift
+
+
+# --- the sorted key index beside the warehouse -------------------------------------------------------
+
+
+def test_stories_do_not_depend_on_how_the_key_index_was_kept(tmp_path, monkeypatch, one_run):
+    """Merged into a new base at every pass, or its files lost before a run (built again from
+    story_keys), the index gives the stories of one run."""
+    import zhnews.warehouse.story_index as story_index
+
+    monkeypatch.setattr(story_index, "MAX_DELTA_ROWS", 0)
+    lost = iter([False, True, False, True])
+    folder = tmp_path / "many"
+
+    def maybe_lose_the_index():
+        if next(lost):
+            shutil.rmtree(folder / story_index.KEY_FOLDER)
+
+    documents, stories_of_many_runs, similarities = many_runs(folder, monkeypatch, maybe_lose_the_index)
+    assert (documents, stories_of_many_runs, sorted(similarities)) == (one_run[0], one_run[1], sorted(one_run[2]))
+    listed, stored, _, _ = index_state(folder)
+    assert listed == stored
 
 
 def test_a_key_lookup_finds_documents_of_the_other_kind_through_the_excerpt_bands():

@@ -23,3 +23,13 @@ CREATE TABLE IF NOT EXISTS story_keys (
 CREATE TABLE IF NOT EXISTS stories_pending (
     doc_id  VARCHAR NOT NULL
 );
+
+-- The files of the stories index beside the warehouse (warehouse/story_index.py): the sorted band keys
+-- and the signatures by doc_no, a base and a delta of each, in data/.zhnews.story-keys/, named by their
+-- content. name NULL: an empty part.
+CREATE TABLE IF NOT EXISTS story_key_files (
+    role         VARCHAR NOT NULL,            -- base | delta | base_signatures | delta_signatures
+    name         VARCHAR,
+    size         BIGINT NOT NULL,             -- numbers in the file
+    next_doc_no  UBIGINT NOT NULL             -- above every doc_no the files list: none is given again
+);

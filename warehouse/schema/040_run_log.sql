@@ -3,7 +3,8 @@
 -- instead of copying the whole published file (warehouse/store.py, `_catch_up`).
 CREATE TABLE IF NOT EXISTS run_log (
     seq  BIGINT NOT NULL,
-    op   VARCHAR NOT NULL,       -- load | forget | stories | entities | unlogged (a session that cannot be done again)
+    op   VARCHAR NOT NULL,       -- load | forget | mtimes | stories | entities | unlogged (a session that cannot be done again)
     arg  VARCHAR                 -- load: {table: Parquet path in the data dir}; forget: [file_id, ...];
-                                 -- entities: [doc_id, ...] whose doc_entities were written or dropped
+                                 -- entities: [doc_id, ...] whose doc_entities were written or dropped;
+                                 -- mtimes: [[file_id, mtime_ns], ...] of files found unchanged
 );

@@ -20,6 +20,12 @@ CREATE TABLE IF NOT EXISTS entity_versions (
     rules    VARCHAR NOT NULL
 );
 
+-- Documents loaded, replaced or dropped since the entities step last ran: the loader adds them in the
+-- load's transaction, the step looks at them (and no other document) and empties it.
+CREATE TABLE IF NOT EXISTS entities_pending (
+    doc_id  VARCHAR NOT NULL
+);
+
 -- Documents naming an entity per Beijing day and outlet.
 CREATE OR REPLACE VIEW v_entity_trends AS
 SELECT e.entity_simplified AS entity, e.kind,
