@@ -28,6 +28,7 @@ name's two spellings are one entity; `entity` keeps the spelling as printed when
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -71,6 +72,38 @@ class EntityRules:
     member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
     org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
     place_suffixes: tuple[str, ...] = ()  # 省, 市, 地区: a place's rank, counted without it (湖北省 -> 湖北)
+
+
+def rules_fingerprint(rules: EntityRules, tagger: str) -> str:
+    """A fingerprint of what the entities depend on besides the text: names, stoplists, rules, tagger."""
+    parts = [
+        tagger,
+        repr(sorted(rules.names.items())),
+        repr(sorted(rules.known)),
+        repr(sorted(rules.stoplist)),
+        repr(sorted(rules.stop_kinds)),
+        repr(sorted(rules.abbreviations)),
+        repr(rules.government_words),
+        repr(rules.person_titles),
+        repr(rules.member_words),
+        repr(rules.org_suffixes),
+        repr(rules.place_suffixes),
+    ]
+    return hashlib.md5("\n".join(parts).encode()).hexdigest()
+
+
+def analysed_text(
+    title: str | None, body: str | None, title_simplified: str | None, body_simplified: str | None
+) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    """What `EntityExtractor.extract_many` reads of a document: its (title, body) in Simplified, and
+    its (title, body) as printed when that differs (a Traditional document), else None."""
+    if title_simplified is None and body_simplified is None:
+        return (title or "", body or ""), None
+    simplified = (
+        title_simplified if title_simplified is not None else title or "",
+        body_simplified if body_simplified is not None else body or "",
+    )
+    return simplified, (title or "", body or "")
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:

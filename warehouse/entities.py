@@ -17,17 +17,16 @@ on its text and the rules).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
 
 import duckdb
-import pyarrow as pa
 from zhnews.transforms.doc_text import VERSION_SQL
-from zhnews.transforms.entities import Entity, EntityExtractor
+from zhnews.transforms.entities import Entity, EntityExtractor, analysed_text
 from zhnews.warehouse.id_sets import registered_ids
+from zhnews.warehouse.records import entity_tables
 
 CHUNK = 500  # documents a transaction
 POOL_CHUNKS = 20  # fewer chunks (10,000 documents) are computed here: starting worker processes (~2-3 s of CPU
@@ -47,28 +46,9 @@ WHERE d.doc_id IN ({{among}}) AND (v.version <> {VERSION_SQL.format(t="d.")} OR 
 """
 
 
-def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
-    """A fingerprint of what the entities depend on besides the text: names, stoplists, rules, tagger."""
-    rules = extractor.rules
-    parts = [
-        tagger,
-        repr(sorted(rules.names.items())),
-        repr(sorted(rules.known)),
-        repr(sorted(rules.stoplist)),
-        repr(sorted(rules.stop_kinds)),
-        repr(sorted(rules.abbreviations)),
-        repr(rules.government_words),
-        repr(rules.person_titles),
-        repr(rules.member_words),
-        repr(rules.org_suffixes),
-        repr(rules.place_suffixes),
-    ]
-    return hashlib.md5("\n".join(parts).encode()).hexdigest()
-
-
 def update_entities(
     con: duckdb.DuckDBPyConnection,
-    extractor: EntityExtractor,
+    extractor: EntityExtractor | Callable[[], EntityExtractor],
     rules: str,
     chunk: int = CHUNK,
     on_chunk: Callable[[int], None] | None = None,
@@ -80,8 +60,10 @@ def update_entities(
     """Compute the entities of the documents that have none, and of those the load `load_id` brought
     whose entities are of another version or other rules (a run that loaded nothing: only the
     documents without entities; `everything`: every document). Entities of documents the warehouse
-    no longer holds are dropped. Returns how many documents were computed. `workers`: starts worker
-    processes that compute a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
+    no longer holds are dropped. Returns how many documents were computed. `extractor`: the
+    extractor, or what builds it (called only when there is a document to compute: a run whose
+    batches brought their entities loads no model). `workers`: starts worker processes that compute
+    a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
     _drop_orphans(con, log)
     if everything:
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
@@ -89,6 +71,10 @@ def update_entities(
         stale = con.execute(_STALE.format(among=_LOADED_BY), [load_id, rules]).fetchall() if load_id else []
         missing = con.execute(_MISSING).fetchall()
         todo = sorted({r[0] for r in stale} | {r[0] for r in missing})
+    if not todo:
+        return 0
+    if not isinstance(extractor, EntityExtractor):
+        extractor = extractor()
     if workers is None or len(todo) < POOL_CHUNKS * chunk:
         for rows in _chunks(con, todo, chunk):
             _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
@@ -149,17 +135,14 @@ def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: st
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iterator[list[tuple]]:
-    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of the
+    """(doc_id, version, title, body, title and body in Simplified) of the
     documents `todo`, `chunk` at a time, in one pass over `documents` on a cursor of its own (a query a
     chunk scanned the whole table each time: its cost grew with the warehouse)."""
     reader = con.cursor()
     try:
         with registered_ids(reader, todo) as ids:
             result = reader.execute(
-                f"""SELECT doc_id, {VERSION_SQL.format(t="")},
-                           coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
-                           coalesce(title, ''), coalesce(body, ''),
-                           title_simplified IS NOT NULL OR body_simplified IS NOT NULL
+                f"""SELECT doc_id, {VERSION_SQL.format(t="")}, title, body, title_simplified, body_simplified
                     FROM documents WHERE doc_id IN (SELECT id FROM {ids})"""
             )
             while rows := result.fetchmany(chunk):
@@ -169,7 +152,8 @@ def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iter
 
 
 def _docs(rows: Sequence[tuple]) -> Docs:
-    return [(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows]
+    read = [analysed_text(*r[2:6]) for r in rows]
+    return [simplified for simplified, _ in read], [printed for _, printed in read]
 
 
 def _write(
@@ -180,22 +164,15 @@ def _write(
     log: Callable[[list[str]], None] | None = None,
 ) -> None:
     """Replace the entities and entity versions of the documents `rows` in one transaction."""
-    table = entity_table((r[0] for r in rows), found)
-    versions = pa.table(
-        {
-            "doc_id": pa.array([r[0] for r in rows], pa.string()),
-            "version": pa.array([r[1] for r in rows], pa.string()),
-            "rules": pa.array([rules] * len(rows), pa.string()),
-        }
-    )
+    tables = entity_tables([r[0] for r in rows], [r[1] for r in rows], found, rules)
     con.execute("BEGIN TRANSACTION")
     try:
         with registered_ids(con, [r[0] for r in rows]) as done:
             con.execute(f"DELETE FROM doc_entities WHERE doc_id IN (SELECT id FROM {done})")
             con.execute(f"DELETE FROM entity_versions WHERE doc_id IN (SELECT id FROM {done})")
-        con.register("new_entities", table)
-        con.register("new_versions", versions)
-        con.execute("INSERT INTO doc_entities BY NAME SELECT * FROM new_entities")
+        con.register("new_entities", tables["doc_entities"])
+        con.register("new_versions", tables["entity_versions"])
+        con.execute("INSERT INTO doc_entities BY NAME SELECT * EXCLUDE (version) FROM new_entities")
         con.execute("INSERT INTO entity_versions BY NAME SELECT * FROM new_versions")
         if log is not None:
             log([r[0] for r in rows])
@@ -207,26 +184,3 @@ def _write(
         for name in ("new_entities", "new_versions"):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
-
-
-def entity_table(doc_ids: Iterable[str], found: Iterable[list]) -> pa.Table:
-    """doc_entities rows of documents and their entities (`EntityExtractor.extract_many`)."""
-    cols: dict[str, list] = {c: [] for c in ("doc_id", "entity", "entity_simplified", "kind", "mentions", "in_title")}
-    for doc_id, entities in zip(doc_ids, found, strict=True):
-        for e in entities:
-            cols["doc_id"].append(doc_id)
-            cols["entity"].append(e.entity)
-            cols["entity_simplified"].append(e.entity_simplified)
-            cols["kind"].append(e.kind)
-            cols["mentions"].append(e.mentions)
-            cols["in_title"].append(e.in_title)
-    return pa.table(
-        {
-            "doc_id": pa.array(cols["doc_id"], pa.string()),
-            "entity": pa.array(cols["entity"], pa.string()),
-            "entity_simplified": pa.array(cols["entity_simplified"], pa.string()),
-            "kind": pa.array(cols["kind"], pa.string()),
-            "mentions": pa.array(cols["mentions"], pa.int32()),
-            "in_title": pa.array(cols["in_title"], pa.bool_()),
-        }
-    )
