@@ -1,4 +1,5 @@
-"""The entities step of a run: people, places and organisations of the documents a load brought."""
+"""The entities step of a run: people, places and organisations of the documents a load brought that
+their batch did not bring entities for (`flows.batches.batch_entities` finds most, in the batch workers)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ _ANY_MISSING = "SELECT EXISTS (SELECT 1 FROM documents WHERE doc_id NOT IN (SELE
 def find_entities(
     warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, load_id: str | None, workers: int | None = None
 ) -> int:
-    """Compute `doc_entities` of the documents `load_id` brought (and any without entities), in
+    """Compute `doc_entities` of the documents `load_id` brought whose batches did not (and any without entities), in
     `workers` processes (None: one a core) when there are many (`POOL_CHUNKS` chunks); returns how many
     documents were analysed. `tagger` "off": nothing (the table keeps what it has)."""
     if tagger == "off":

@@ -1,9 +1,11 @@
-"""Keep `doc_entities` up to date: computed for each new or changed document version after a load.
+"""Keep `doc_entities` up to date: computed for each new or changed document version.
 
-`update_entities` finds the documents whose entities are missing or were computed from another
-version of the document or other names and rules (`entity_versions`), drops the entities of
+An ingest's batches bring the entities of their documents (`flows.batches.batch_entities`, loaded
+with the batch: `Warehouse.load_batch`). After the loads, `update_entities` finds the documents whose
+entities are still missing (loaded with `--entities off`, by an older zhnews) or were computed from
+another version of the document or other names and rules (`entity_versions`), drops the entities of
 documents the warehouse no longer holds, and computes the rest `chunk` documents at a time, one
-transaction each. A run that brought nothing new computes nothing. `recompute_entities` (reindex)
+transaction each. A run that brought nothing new computes nothing and builds no model. `recompute_entities` (reindex)
 recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.

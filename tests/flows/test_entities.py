@@ -100,6 +100,25 @@ def test_each_batch_brings_the_entities_of_its_documents_in_its_parquet_files(wa
     assert sorted(kept) == sorted(con.execute("SELECT * FROM doc_entities").fetchall())
 
 
+def test_documents_loaded_with_entities_off_get_them_from_the_next_run_that_has_them_on(warehouse, con, tmp_path):
+    from zhnews.flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted(SAMPLES.glob("*.txt"))[0], inbox)
+    data = tmp_path / "data"
+    ingest_flow(paths=[str(inbox)], data_dir=str(data), entities="off")
+    assert not (data / "parquet" / "doc_entities").exists()
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as off:
+        assert off.execute("SELECT count(*) FROM doc_entities").fetchone()[0] == 0
+    ingest_flow(paths=[str(inbox)], data_dir=str(data))  # nothing new: only the step after the loads
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as on:
+        doc_ids = [r[0] for r in on.execute("SELECT doc_id FROM documents").fetchall()]
+        computed = sorted(on.execute("SELECT * FROM doc_entities").fetchall())
+    brought = con.execute("SELECT * FROM doc_entities WHERE doc_id IN (SELECT unnest(?))", [doc_ids]).fetchall()
+    assert computed and computed == sorted(brought)  # the entities the batches of the warehouse fixture brought
+
+
 def test_a_run_that_brings_nothing_computes_nothing_and_dropped_documents_lose_their_entities(warehouse, tmp_path):
     data = copy_of(warehouse, tmp_path)
     extractor = load_entity_extractor((), "none")
