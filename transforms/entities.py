@@ -163,6 +163,7 @@ class EntityExtractor:
         self.gate = gate
         self.lexicon = lexicon
         self._memo: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at)
+        self._kept: dict[tuple[str, str], bool] = {}  # (name, kind) -> whether the rules keep it
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
@@ -209,18 +210,26 @@ class EntityExtractor:
             to_tag += [(sentence, start, end, spans, whole) for start, end, whole in self.gate(rest)]
         if to_tag and self.tagger is not None:
             tagged = self.tagger([sentence[start:end] for sentence, start, end, _, _ in to_tag])
+            kinds: dict[str, str | None] = {}  # tag -> kind
+            keep = self._kept
             for (sentence, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
                 names = new[sentence]
                 at = first
                 for word, tag in words:
-                    kind = kind_of_tag(tag)
+                    kind = kinds[tag] if tag in kinds else kinds.setdefault(tag, kind_of_tag(tag))
+                    if kind is None:
+                        at += len(word)
+                        continue
                     name = word.strip()
                     if kind == "person":
                         name = self._person_name(name)
                     start = at + word.find(name)
                     end = start + len(name)
                     at += len(word)
-                    if not kind or not self._keep(name, kind) or any(s < end and start < e for s, e in spans):
+                    kept = keep.get((name, kind))
+                    if kept is None:
+                        kept = keep[(name, kind)] = self._keep(name, kind)
+                    if not kept or any(s < end and start < e for s, e in spans):
                         continue
                     if not whole and ((start == first and first > 0) or (end == last and last < len(sentence))):
                         continue  # touches a cut edge of the window: maybe a part of a name
@@ -233,6 +242,8 @@ class EntityExtractor:
             found[doc] += [(name, kind, in_title, p, at) for name, kind, at in names]
         if len(memo) + len(new) > MEMO_SENTENCES:
             memo.clear()
+        if len(self._kept) > MEMO_SENTENCES:
+            self._kept.clear()
         memo.update(new)
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
@@ -240,6 +251,7 @@ class EntityExtractor:
     def forget(self) -> None:
         """Empty the caches of sentences and tagged windows (benchmarks time the analysis, not the cache)."""
         self._memo.clear()
+        self._kept.clear()
         if hasattr(self.tagger, "forget"):
             self.tagger.forget()
 
