@@ -130,6 +130,8 @@ DOC_ENTITIES = pa.schema(
     ]
 )
 ENTITY_VERSIONS = pa.schema([("doc_id", pa.string()), ("version", pa.string()), ("rules", pa.string())])
+# Batch tables whose rows carry the `version` they were derived from, which their warehouse table drops.
+VERSIONED_TABLES = (*ANALYTICS_TABLES, "doc_entities")
 
 # Tables a batch writes, in load order.
 BATCH_TABLES: dict[str, pa.Schema] = {
