@@ -6,6 +6,7 @@ import hashlib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +20,7 @@ from zhnews.warehouse.parquet import write_batch
 from zhnews.warehouse.records import (
     batch_analytics,
     documents_table,
+    entity_tables,
     removed_lines_table,
     sightings_table,
 )
@@ -125,10 +127,42 @@ class BatchOutput:
     seconds: dict[str, float]
 
 
-def write_results(results: list[FileResult], data_dir: str, load_id: str) -> dict[str, str]:
-    """Write a batch's rows as Parquet under `data_dir`; table → file path."""
-    written = write_batch(Path(data_dir), batch_key(results), batch_tables(results, load_id), load_id)
+def write_results(
+    results: list[FileResult], data_dir: str, load_id: str, more: dict[str, pa.Table] | None = None
+) -> dict[str, str]:
+    """Write a batch's rows, and the `more` tables (its entities), as Parquet under `data_dir`; table → file path."""
+    tables = chain(batch_tables(results, load_id), (more or {}).items())
+    written = write_batch(Path(data_dir), batch_key(results), tables, load_id)
     return {table: str(path) for table, path in written.items()}
+
+
+ENTITY_CHUNK = 500  # documents an `extract_many` call (its cache is trimmed between calls)
+
+
+def batch_entities(results: list[FileResult], profile_dirs: tuple[str, ...], tagger: str) -> dict[str, pa.Table]:
+    """The `doc_entities` and `entity_versions` rows of the batch's documents, each version once, with
+    the extractor of `profile_dirs` and `tagger` (flows.config.ENTITY_TAGGERS; "off": none)."""
+    if tagger == "off":
+        return {}
+    from zhnews.flows.config import load_entity_extractor  # built once per process
+    from zhnews.transforms.doc_text import version_of
+    from zhnews.transforms.entities import analysed_text, rules_fingerprint
+
+    extractor = load_entity_extractor(profile_dirs, tagger)
+    docs: dict[tuple[str, str], Document] = {}  # (doc_id, version) -> the document
+    for r in results:
+        if r.outcome == "loaded":
+            for doc in r.dump.extract.documents:
+                docs.setdefault((doc.doc_id, version_of(doc.title, doc.body)), doc)
+    keys = list(docs)
+    found = []
+    for start in range(0, len(keys), ENTITY_CHUNK):
+        read = [
+            analysed_text(d.title, d.body, d.title_simplified, d.body_simplified)
+            for d in (docs[k] for k in keys[start : start + ENTITY_CHUNK])
+        ]
+        found += extractor.extract_many([text for text, _ in read], [printed for _, printed in read])
+    return entity_tables([k[0] for k in keys], [k[1] for k in keys], found, rules_fingerprint(extractor.rules, tagger))
 
 
 def run_batch(
@@ -138,11 +172,16 @@ def run_batch(
     load_id: str,
     line_stats: LineStats | None = None,
     segmenter: str = DEFAULT_ENGINE,
+    entities: str = "off",
 ) -> BatchOutput:
-    """Extract a batch of files and write its Parquet files: the CPU-bound work a worker does."""
+    """Extract a batch of files, find its documents' entities (`entities`: the tagger, or "off") and
+    write its Parquet files: the CPU-bound work a worker does."""
     t0 = time.perf_counter()
     results = extract_files(files, profile_dirs, line_stats, segmenter)
     t1 = time.perf_counter()
-    parquet = write_results(results, data_dir, load_id)
+    found = batch_entities(results, profile_dirs, entities)
     t2 = time.perf_counter()
-    return BatchOutput(parquet, [FileOutcome.of(r) for r in results], {"extract": t1 - t0, "parquet": t2 - t1})
+    parquet = write_results(results, data_dir, load_id, found)
+    t3 = time.perf_counter()
+    seconds = {"extract": t1 - t0, "parquet": t3 - t2} | ({"entities": t2 - t1} if found else {})
+    return BatchOutput(parquet, [FileOutcome.of(r) for r in results], seconds)

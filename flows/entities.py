@@ -1,4 +1,5 @@
-"""The entities step of a run: people, places and organisations of the documents a load brought."""
+"""The entities step of a run: people, places and organisations of the documents a load brought that
+their batch did not bring entities for (`flows.batches.batch_entities` finds most, in the batch workers)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,18 @@ def recompute_entities(
 
 
 def _update(warehouse: Warehouse, profile_dirs: tuple[str, ...], tagger: str, workers: int | None, **which) -> int:
-    """`update_entities` with the tagger's extractor and fingerprint; `which`: the documents and what to log."""
-    from zhnews.warehouse.entities import rules_fingerprint, update_entities  # here: an idle run imports none of it
+    """`update_entities` with the tagger's extractor (built only when a document needs it: the batches
+    bring most) and fingerprint; `which`: the documents and what to log."""
+    from zhnews.transforms.entities import rules_fingerprint
+    from zhnews.warehouse.entities import update_entities  # here: an idle run imports none of it
 
-    extractor = load_entity_extractor(profile_dirs, tagger)
-    fingerprint = rules_fingerprint(extractor, tagger)
+    rules = load_entity_extractor(profile_dirs, "none").rules  # the names and rules, without the tagger's model
     return update_entities(
-        warehouse.con, extractor, fingerprint, workers=_workers(profile_dirs, tagger, workers), **which
+        warehouse.con,
+        partial(load_entity_extractor, profile_dirs, tagger),
+        rules_fingerprint(rules, tagger),
+        workers=_workers(profile_dirs, tagger, workers),
+        **which,
     )
 
 

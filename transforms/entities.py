@@ -28,6 +28,7 @@ name's two spellings are one entity; `entity` keeps the spelling as printed when
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -71,6 +72,38 @@ class EntityRules:
     member_words: tuple[str, ...] = ()  # 日本人, 中共党员: the people of a place or organisation, not it
     org_suffixes: tuple[str, ...] = ()  # 协会, 公司, 局: how organisations' names end (where a gate sends the tagger)
     place_suffixes: tuple[str, ...] = ()  # 省, 市, 地区: a place's rank, counted without it (湖北省 -> 湖北)
+
+
+def rules_fingerprint(rules: EntityRules, tagger: str) -> str:
+    """A fingerprint of what the entities depend on besides the text: names, stoplists, rules, tagger."""
+    parts = [
+        tagger,
+        repr(sorted(rules.names.items())),
+        repr(sorted(rules.known)),
+        repr(sorted(rules.stoplist)),
+        repr(sorted(rules.stop_kinds)),
+        repr(sorted(rules.abbreviations)),
+        repr(rules.government_words),
+        repr(rules.person_titles),
+        repr(rules.member_words),
+        repr(rules.org_suffixes),
+        repr(rules.place_suffixes),
+    ]
+    return hashlib.md5("\n".join(parts).encode()).hexdigest()
+
+
+def analysed_text(
+    title: str | None, body: str | None, title_simplified: str | None, body_simplified: str | None
+) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    """What `EntityExtractor.extract_many` reads of a document: its (title, body) in Simplified, and
+    its (title, body) as printed when that differs (a Traditional document), else None."""
+    if title_simplified is None and body_simplified is None:
+        return (title or "", body or ""), None
+    simplified = (
+        title_simplified if title_simplified is not None else title or "",
+        body_simplified if body_simplified is not None else body or "",
+    )
+    return simplified, (title or "", body or "")
 
 
 def parse_entity_stoplist(text: str) -> list[tuple[str, str | None]]:
@@ -130,6 +163,7 @@ class EntityExtractor:
         self.gate = gate
         self.lexicon = lexicon
         self._memo: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at)
+        self._kept: dict[tuple[str, str], bool] = {}  # (name, kind) -> whether the rules keep it
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
@@ -176,18 +210,26 @@ class EntityExtractor:
             to_tag += [(sentence, start, end, spans, whole) for start, end, whole in self.gate(rest)]
         if to_tag and self.tagger is not None:
             tagged = self.tagger([sentence[start:end] for sentence, start, end, _, _ in to_tag])
+            kinds: dict[str, str | None] = {}  # tag -> kind
+            keep = self._kept
             for (sentence, first, last, spans, whole), words in zip(to_tag, tagged, strict=True):
                 names = new[sentence]
                 at = first
                 for word, tag in words:
-                    kind = kind_of_tag(tag)
+                    kind = kinds[tag] if tag in kinds else kinds.setdefault(tag, kind_of_tag(tag))
+                    if kind is None:
+                        at += len(word)
+                        continue
                     name = word.strip()
                     if kind == "person":
                         name = self._person_name(name)
                     start = at + word.find(name)
                     end = start + len(name)
                     at += len(word)
-                    if not kind or not self._keep(name, kind) or any(s < end and start < e for s, e in spans):
+                    kept = keep.get((name, kind))
+                    if kept is None:
+                        kept = keep[(name, kind)] = self._keep(name, kind)
+                    if not kept or any(s < end and start < e for s, e in spans):
                         continue
                     if not whole and ((start == first and first > 0) or (end == last and last < len(sentence))):
                         continue  # touches a cut edge of the window: maybe a part of a name
@@ -200,6 +242,8 @@ class EntityExtractor:
             found[doc] += [(name, kind, in_title, p, at) for name, kind, at in names]
         if len(memo) + len(new) > MEMO_SENTENCES:
             memo.clear()
+        if len(self._kept) > MEMO_SENTENCES:
+            self._kept.clear()
         memo.update(new)
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
@@ -207,6 +251,7 @@ class EntityExtractor:
     def forget(self) -> None:
         """Empty the caches of sentences and tagged windows (benchmarks time the analysis, not the cache)."""
         self._memo.clear()
+        self._kept.clear()
         if hasattr(self.tagger, "forget"):
             self.tagger.forget()
 

@@ -96,7 +96,28 @@ class LacTagger:
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The best tag path of each row of `emissions` (batch, time, tags) under a CRF's `transitions`
     (from, to); steps at or beyond a row's length are padding (its path there is meaningless).
-    Each step computes only the rows still that long (the rows are taken shortest first)."""
+
+    A step whose best tag's emission beats every other tag's by more than twice the spread of the
+    transitions has that tag on the best path (another tag there changes the path's score by its
+    emission and two transitions only). A row made only of such steps is its emissions' argmax
+    (LAC's transitions spread 0.41, its emissions several units: about 40 % of the gate's windows);
+    the other rows are decoded in full."""
+    best = emissions.argmax(axis=2)
+    runner_up = emissions.copy()
+    np.put_along_axis(runner_up, best[:, :, None], -np.inf, axis=2)
+    margin = np.take_along_axis(emissions, best[:, :, None], axis=2)[:, :, 0] - runner_up.max(axis=2)
+    padding = np.arange(emissions.shape[1])[None, :] >= lengths[:, None]
+    spread = float(transitions.max() - transitions.min())
+    unsure = ~((margin > 2 * spread + 1e-3) | padding).all(axis=1)  # (a little more: float32 rounding)
+    path = best.astype(np.int64)
+    if unsure.any():
+        path[unsure] = _viterbi(emissions[unsure], transitions, lengths[unsure])
+    return path
+
+
+def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`viterbi` decoding every step: each step computes only the rows still that long (the rows are
+    taken shortest first)."""
     batch, steps, tags = emissions.shape
     order = np.argsort(lengths, kind="stable")
     emissions, lengths = emissions[order], lengths[order]

@@ -1,12 +1,14 @@
-"""Keep `doc_entities` up to date: computed for each new or changed document version after a load.
+"""Keep `doc_entities` up to date: computed for each new or changed document version.
 
-`update_entities` looks at the documents the loads brought, replaced or dropped (`entities_pending`,
-which the loader fills): it drops the entities of those the warehouse no longer holds and computes
-those whose entities are missing or were computed from another version of the document or other
+An ingest's batches bring the entities of their documents (`flows.batches.batch_entities`, loaded
+with the batch: `Warehouse.load_batch`). `update_entities` then looks at the documents the loads
+brought, replaced or dropped (`entities_pending`, which the loader fills): it drops the entities of
+those the warehouse no longer holds and computes those whose entities are still missing (loaded with
+`--entities off`, by an older zhnews) or were computed from another version of the document or other
 names and rules (`entity_versions`), `chunk` documents at a time, one transaction each. So a run
 costs what it brought, not what the warehouse holds; only when the counts of documents and entity
 versions disagree (documents written outside the loader, a warehouse of an earlier zhnews) does it
-compare every document. A run that brought nothing computes nothing. `recompute_entities` (reindex)
+compare every document. A run that brought nothing computes nothing and builds no model. `recompute_entities` (reindex)
 recomputes every document. `log` (an ingest's `Warehouse.log_entities`) is told, in each of those
 transactions, which documents' entities it wrote or dropped: the next run catches the file this run
 published over up by copying them (`copy_entities`), not by running the model again.
@@ -20,17 +22,16 @@ on its text and the rules).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
 
 import duckdb
-import pyarrow as pa
 from zhnews.transforms.doc_text import VERSION_SQL
-from zhnews.transforms.entities import Entity, EntityExtractor
+from zhnews.transforms.entities import Entity, EntityExtractor, analysed_text
 from zhnews.warehouse.id_sets import registered_ids
+from zhnews.warehouse.records import entity_tables
 
 CHUNK = 500  # documents a transaction
 POOL_CHUNKS = 20  # fewer chunks (10,000 documents) are computed here: starting worker processes (~2-3 s of CPU
@@ -44,25 +45,6 @@ _MISSING = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM
 _COUNTS_DIFFER = "SELECT (SELECT count(*) FROM documents) <> (SELECT count(*) FROM entity_versions)"  # no scan
 
 
-def rules_fingerprint(extractor: EntityExtractor, tagger: str) -> str:
-    """A fingerprint of what the entities depend on besides the text: names, stoplists, rules, tagger."""
-    rules = extractor.rules
-    parts = [
-        tagger,
-        repr(sorted(rules.names.items())),
-        repr(sorted(rules.known)),
-        repr(sorted(rules.stoplist)),
-        repr(sorted(rules.stop_kinds)),
-        repr(sorted(rules.abbreviations)),
-        repr(rules.government_words),
-        repr(rules.person_titles),
-        repr(rules.member_words),
-        repr(rules.org_suffixes),
-        repr(rules.place_suffixes),
-    ]
-    return hashlib.md5("\n".join(parts).encode()).hexdigest()
-
-
 def entities_out_of_date(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether `update_entities` has anything to look at (without a scan of the tables)."""
     pending = con.execute("SELECT EXISTS (SELECT 1 FROM entities_pending)").fetchone()[0]
@@ -71,7 +53,7 @@ def entities_out_of_date(con: duckdb.DuckDBPyConnection) -> bool:
 
 def update_entities(
     con: duckdb.DuckDBPyConnection,
-    extractor: EntityExtractor,
+    extractor: EntityExtractor | Callable[[], EntityExtractor],
     rules: str,
     chunk: int = CHUNK,
     on_chunk: Callable[[int], None] | None = None,
@@ -81,10 +63,13 @@ def update_entities(
 ) -> int:
     """Compute the entities of the pending documents (`entities_pending`) whose entities are missing,
     of another version or of other rules, and drop those of pending documents the warehouse no longer
-    holds (`everything`: every document computed). Returns how many documents were computed. `workers`:
-    starts worker processes that compute a chunk each call (`flows.entity_pool`), for runs of
-    `POOL_CHUNKS` chunks or more."""
+    holds (`everything`: every document computed). Returns how many documents were computed.
+    `extractor`: the extractor, or what builds it (called only when there is a document to compute: a
+    run whose batches brought their entities loads no model). `workers`: starts worker processes that
+    compute a chunk each call (`flows.entity_pool`), for runs of `POOL_CHUNKS` chunks or more."""
     pending = [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM entities_pending ORDER BY doc_id").fetchall()]
+    if not isinstance(extractor, EntityExtractor):
+        extractor = _built_once(extractor)
     if everything:
         _drop_orphans(con, log)
         todo = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
@@ -137,7 +122,7 @@ def _pending_todo(
 
 def _compute(
     con: duckdb.DuckDBPyConnection,
-    extractor: EntityExtractor,
+    extractor: EntityExtractor | Callable[[], EntityExtractor],
     rules: str,
     todo: list[str],
     chunk: int,
@@ -147,6 +132,10 @@ def _compute(
 ) -> int:
     """Compute and write the entities of the documents `todo`, in order; returns how many."""
     todo = sorted(todo)
+    if not todo:
+        return 0
+    if not isinstance(extractor, EntityExtractor):
+        extractor = extractor()
     if workers is None or len(todo) < POOL_CHUNKS * chunk:
         for rows in _chunks(con, todo, chunk):
             _write(con, rules, rows, extractor.extract_many(*_docs(rows)), log)
@@ -227,17 +216,14 @@ def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: st
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iterator[list[tuple]]:
-    """(doc_id, version, title and body in Simplified, as printed, whether they differ) of the
+    """(doc_id, version, title, body, title and body in Simplified) of the
     documents `todo`, `chunk` at a time, in one pass over `documents` on a cursor of its own (a query a
     chunk scanned the whole table each time: its cost grew with the warehouse)."""
     reader = con.cursor()
     try:
         with registered_ids(reader, todo) as ids:
             result = reader.execute(
-                f"""SELECT doc_id, {VERSION_SQL.format(t="")},
-                           coalesce(title_simplified, title, ''), coalesce(body_simplified, body, ''),
-                           coalesce(title, ''), coalesce(body, ''),
-                           title_simplified IS NOT NULL OR body_simplified IS NOT NULL
+                f"""SELECT doc_id, {VERSION_SQL.format(t="")}, title, body, title_simplified, body_simplified
                     FROM documents WHERE rowid IN (SELECT rowid FROM documents WHERE doc_id IN (SELECT id FROM {ids}))"""
             )
             while rows := result.fetchmany(chunk):
@@ -247,7 +233,8 @@ def _chunks(con: duckdb.DuckDBPyConnection, todo: list[str], chunk: int) -> Iter
 
 
 def _docs(rows: Sequence[tuple]) -> Docs:
-    return [(r[2], r[3]) for r in rows], [(r[4], r[5]) if r[6] else None for r in rows]
+    read = [analysed_text(*r[2:6]) for r in rows]
+    return [simplified for simplified, _ in read], [printed for _, printed in read]
 
 
 def _write(
@@ -258,22 +245,15 @@ def _write(
     log: Callable[[list[str]], None] | None = None,
 ) -> None:
     """Replace the entities and entity versions of the documents `rows` in one transaction."""
-    table = entity_table((r[0] for r in rows), found)
-    versions = pa.table(
-        {
-            "doc_id": pa.array([r[0] for r in rows], pa.string()),
-            "version": pa.array([r[1] for r in rows], pa.string()),
-            "rules": pa.array([rules] * len(rows), pa.string()),
-        }
-    )
+    tables = entity_tables([r[0] for r in rows], [r[1] for r in rows], found, rules)
     con.execute("BEGIN TRANSACTION")
     try:
         with registered_ids(con, [r[0] for r in rows]) as done:
             for replaced in ("doc_entities", "entity_versions", "entities_pending"):
                 con.execute(f"DELETE FROM {replaced} WHERE doc_id IN (SELECT id FROM {done})")
-        con.register("new_entities", table)
-        con.register("new_versions", versions)
-        con.execute("INSERT INTO doc_entities BY NAME SELECT * FROM new_entities")
+        con.register("new_entities", tables["doc_entities"])
+        con.register("new_versions", tables["entity_versions"])
+        con.execute("INSERT INTO doc_entities BY NAME SELECT * EXCLUDE (version) FROM new_entities")
         con.execute("INSERT INTO entity_versions BY NAME SELECT * FROM new_versions")
         if log is not None:
             log([r[0] for r in rows])
@@ -292,24 +272,13 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
-def entity_table(doc_ids: Iterable[str], found: Iterable[list]) -> pa.Table:
-    """doc_entities rows of documents and their entities (`EntityExtractor.extract_many`)."""
-    cols: dict[str, list] = {c: [] for c in ("doc_id", "entity", "entity_simplified", "kind", "mentions", "in_title")}
-    for doc_id, entities in zip(doc_ids, found, strict=True):
-        for e in entities:
-            cols["doc_id"].append(doc_id)
-            cols["entity"].append(e.entity)
-            cols["entity_simplified"].append(e.entity_simplified)
-            cols["kind"].append(e.kind)
-            cols["mentions"].append(e.mentions)
-            cols["in_title"].append(e.in_title)
-    return pa.table(
-        {
-            "doc_id": pa.array(cols["doc_id"], pa.string()),
-            "entity": pa.array(cols["entity"], pa.string()),
-            "entity_simplified": pa.array(cols["entity_simplified"], pa.string()),
-            "kind": pa.array(cols["kind"], pa.string()),
-            "mentions": pa.array(cols["mentions"], pa.int32()),
-            "in_title": pa.array(cols["in_title"], pa.bool_()),
-        }
-    )
+def _built_once(build: Callable[[], EntityExtractor]) -> Callable[[], EntityExtractor]:
+    """`build`, called at most once however often the result is asked for."""
+    built: list[EntityExtractor] = []
+
+    def extractor() -> EntityExtractor:
+        if not built:
+            built.append(build())
+        return built[0]
+
+    return extractor

@@ -9,6 +9,7 @@ from operator import attrgetter
 import numpy as np
 import pyarrow as pa
 from zhnews.transforms.doc_text import BatchAnalysis, DocAnalysis
+from zhnews.transforms.entities import Entity
 from zhnews.transforms.model import Document, RemovedLine
 from zhnews.transforms.neardup import NUM_PERM
 
@@ -114,6 +115,24 @@ DOC_SIGNATURES = pa.schema(
 )
 ANALYTICS_TABLES = ("doc_terms", "doc_keywords", "doc_signatures")
 
+# People, places and organisations (transforms.entities), one set of rows per version of a document
+# like the analytics, with the fingerprint of the names and rules that found them (`entity_versions`);
+# the loader keeps those of the version the warehouse keeps.
+DOC_ENTITIES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("version", pa.string()),
+        ("entity", pa.string()),
+        ("entity_simplified", pa.string()),
+        ("kind", pa.string()),
+        ("mentions", pa.int32()),
+        ("in_title", pa.bool_()),
+    ]
+)
+ENTITY_VERSIONS = pa.schema([("doc_id", pa.string()), ("version", pa.string()), ("rules", pa.string())])
+# Batch tables whose rows carry the `version` they were derived from, which their warehouse table drops.
+VERSIONED_TABLES = (*ANALYTICS_TABLES, "doc_entities")
+
 # Tables a batch writes, in load order.
 BATCH_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
@@ -125,6 +144,8 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "doc_terms": DOC_TERMS,
     "doc_keywords": DOC_KEYWORDS,
     "doc_signatures": DOC_SIGNATURES,
+    "doc_entities": DOC_ENTITIES,
+    "entity_versions": ENTITY_VERSIONS,
 }
 
 
@@ -296,3 +317,27 @@ def _uint32_lists(rows: np.ndarray) -> pa.Array:
     """The rows of a 2-D uint32 array (MinHash signatures) as an Arrow list<uint32> array."""
     offsets = np.arange(len(rows) + 1, dtype=np.int32) * rows.shape[1]
     return pa.ListArray.from_arrays(pa.array(offsets), pa.array(rows.reshape(-1), pa.uint32()))
+
+
+def entity_tables(
+    doc_ids: Sequence[str], versions: Sequence[str], found: Sequence[list[Entity]], rules: str
+) -> dict[str, pa.Table]:
+    """`doc_entities` and `entity_versions` rows of documents (their ids and versions) and the entities
+    found in each (`EntityExtractor.extract_many`) with the names and rules of fingerprint `rules`."""
+    cols: dict[str, list] = {name: [] for name in DOC_ENTITIES.names}
+    for doc_id, version, entities in zip(doc_ids, versions, found, strict=True):
+        for e in entities:
+            cols["doc_id"].append(doc_id)
+            cols["version"].append(version)
+            cols["entity"].append(e.entity)
+            cols["entity_simplified"].append(e.entity_simplified)
+            cols["kind"].append(e.kind)
+            cols["mentions"].append(e.mentions)
+            cols["in_title"].append(e.in_title)
+    return {
+        "doc_entities": pa.Table.from_pydict(cols, schema=DOC_ENTITIES),
+        "entity_versions": pa.Table.from_pydict(
+            {"doc_id": list(doc_ids), "version": list(versions), "rules": [rules] * len(doc_ids)},
+            schema=ENTITY_VERSIONS,
+        ),
+    }

@@ -334,6 +334,8 @@ class Warehouse:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]}")
             if "documents" in src and "doc_signatures" in src:
                 self._merge_analytics(src)
+            if "documents" in src and "entity_versions" in src:
+                self._merge_entities(src)
             if had_prior_docs:
                 self._drop_unsighted_prior_docs()
             with registered_ids(con, sorted({self._relative(path) for path in parquet.values()})) as paths:
@@ -453,7 +455,7 @@ class Warehouse:
         )
         if not con.execute("SELECT count(*) FROM unsighted").fetchone()[0]:
             return
-        for table in ("documents", *ANALYTICS_TABLES):
+        for table in ("documents", *ANALYTICS_TABLES, "doc_entities", "entity_versions"):
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM unsighted)")
         con.execute("INSERT INTO stories_pending SELECT doc_id FROM unsighted")
         con.execute("INSERT INTO entities_pending SELECT doc_id FROM unsighted")
@@ -491,6 +493,27 @@ class Warehouse:
                     f"INSERT INTO {table} BY NAME SELECT {'DISTINCT ' if seen_twice else ''}{columns} FROM {src[table]} s"
                     " SEMI JOIN analysed a ON a.doc_id = s.doc_id AND a.version = s.version"
                 )
+
+    def _merge_entities(self, src: dict[str, str]) -> None:
+        """Keep the entities the batch found for the version of each document the warehouse keeps (its
+        `doc_entities` and `entity_versions` rows replace the document's earlier ones); a kept version
+        the batch did not analyse keeps the entities it has (the entities step computes any missing)."""
+        con = self.con
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE entities_found AS
+                SELECT k.doc_id, k.version FROM kept_versions k SEMI JOIN {src["entity_versions"]} e
+                  ON e.doc_id = k.doc_id AND e.version = k.version"""
+        )
+        found_before = "(SELECT doc_id FROM entities_found WHERE doc_id IN (SELECT doc_id FROM stored_docs))"
+        if con.execute(f"SELECT count(*) FROM {found_before}").fetchone()[0]:
+            for table in ("doc_entities", "entity_versions"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN {found_before}")
+        kept = "SEMI JOIN entities_found f ON f.doc_id = s.doc_id AND f.version = s.version"
+        if "doc_entities" in src:  # none when no document of the batch names any
+            con.execute(
+                f"INSERT INTO doc_entities BY NAME SELECT * EXCLUDE (version) FROM {src['doc_entities']} s {kept}"
+            )
+        con.execute(f"INSERT INTO entity_versions BY NAME SELECT * FROM {src['entity_versions']} s {kept}")
 
 
 def _parquet_files(folder: Path) -> list[tuple[Path, str]]:

@@ -1,4 +1,4 @@
-"""Entities in the warehouse: computed after each load, their views, search by entity, reindex, the report."""
+"""Entities in the warehouse: brought by each batch, their views, search by entity, reindex, the report."""
 
 import json
 import shutil
@@ -12,7 +12,8 @@ from zhnews.flows.config import load_entity_extractor
 from zhnews.flows.entities import entity_search
 from zhnews.flows.entity_pool import entity_workers
 from zhnews.reports.build import build_report
-from zhnews.warehouse.entities import POOL_CHUNKS, rules_fingerprint, update_entities
+from zhnews.transforms.entities import rules_fingerprint
+from zhnews.warehouse.entities import POOL_CHUNKS, update_entities
 
 from tests.conftest import ROOT, SAMPLES, run_cli
 
@@ -90,18 +91,50 @@ def test_entity_pairs_count_the_documents_naming_both(con):
     assert {((a, ka), (b, kb)): n for a, ka, b, kb, n in view} == expected
 
 
+def test_each_batch_brings_the_entities_of_its_documents_in_its_parquet_files(warehouse, con):
+    kept = con.execute(
+        f"""SELECT p.* EXCLUDE (version) FROM read_parquet('{warehouse}/parquet/doc_entities/*.parquet') p
+            JOIN documents d ON d.doc_id = p.doc_id
+             AND p.version = md5(coalesce(d.title, '') || chr(10) || coalesce(d.body, ''))"""
+    ).fetchall()
+    assert sorted(kept) == sorted(con.execute("SELECT * FROM doc_entities").fetchall())
+
+
+def test_documents_loaded_with_entities_off_get_them_from_the_next_run_that_has_them_on(warehouse, con, tmp_path):
+    from zhnews.flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted(SAMPLES.glob("*.txt"))[0], inbox)
+    data = tmp_path / "data"
+    ingest_flow(paths=[str(inbox)], data_dir=str(data), entities="off")
+    assert not (data / "parquet" / "doc_entities").exists()
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as off:
+        assert off.execute("SELECT count(*) FROM doc_entities").fetchone()[0] == 0
+    ingest_flow(paths=[str(inbox)], data_dir=str(data))  # nothing new: only the step after the loads
+    with duckdb.connect(str(data / "zhnews.duckdb"), read_only=True) as on:
+        doc_ids = [r[0] for r in on.execute("SELECT doc_id FROM documents").fetchall()]
+        computed = sorted(on.execute("SELECT * FROM doc_entities").fetchall())
+    brought = con.execute("SELECT * FROM doc_entities WHERE doc_id IN (SELECT unnest(?))", [doc_ids]).fetchall()
+    assert computed and computed == sorted(brought)  # the entities the batches of the warehouse fixture brought
+
+
 def test_a_run_that_brings_nothing_computes_nothing_and_dropped_documents_lose_their_entities(warehouse, tmp_path):
     data = copy_of(warehouse, tmp_path)
     extractor = load_entity_extractor((), "none")
+
+    def no_model():
+        pytest.fail("the extractor was built with nothing to compute")
+
     with duckdb.connect(str(data / "zhnews.duckdb")) as con:
         rules = con.execute("SELECT any_value(rules) FROM entity_versions").fetchone()[0]
-        assert update_entities(con, extractor, rules) == 0
+        assert update_entities(con, no_model, rules) == 0
         gone = con.execute("SELECT doc_id FROM doc_entities LIMIT 1").fetchone()[0]
         con.execute("DELETE FROM documents WHERE doc_id = ?", [gone])
-        assert update_entities(con, extractor, rules) == 0
+        assert update_entities(con, no_model, rules) == 0
         assert con.execute("SELECT count(*) FROM doc_entities WHERE doc_id = ?", [gone]).fetchone()[0] == 0
         # other names and rules: a document the next load brings is computed with them
-        assert rules_fingerprint(extractor, "none") != rules
+        assert rules_fingerprint(extractor.rules, "none") != rules
 
 
 def test_a_run_looks_only_at_the_documents_its_loads_brought_replaced_or_dropped(warehouse, tmp_path):
@@ -123,16 +156,16 @@ def test_a_run_looks_only_at_the_documents_its_loads_brought_replaced_or_dropped
         assert by_rules["new rules"] == listed and len(by_rules["older rules"]) > 2
 
 
-def test_entities_computed_in_worker_processes_are_those_one_process_computes(warehouse, tmp_path):
+def test_entities_computed_after_the_loads_in_worker_processes_are_those_the_batches_brought(warehouse, tmp_path):
     data = copy_of(warehouse, tmp_path)
     extractor = load_entity_extractor((), "gated")
     with duckdb.connect(str(data / "zhnews.duckdb")) as con:
-        rules = rules_fingerprint(extractor, "gated")
-        one_process = sorted(con.execute("SELECT * FROM doc_entities").fetchall())  # the ingest's: one chunk
+        rules = rules_fingerprint(extractor.rules, "gated")
+        from_batches = sorted(con.execute("SELECT * FROM doc_entities").fetchall())  # the ingest's
         workers = partial(entity_workers, (), "gated", 2)
         computed = update_entities(con, extractor, rules, chunk=1, everything=True, workers=workers)
         assert computed >= POOL_CHUNKS  # chunks enough for the worker processes
-        assert sorted(con.execute("SELECT * FROM doc_entities").fetchall()) == one_process
+        assert sorted(con.execute("SELECT * FROM doc_entities").fetchall()) == from_batches
 
 
 def test_search_by_entity_lists_the_documents_naming_it_newest_first(warehouse):

