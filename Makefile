@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 DATA   ?= data
+# test processes (pytest-xdist): two, one per core of the 2-core machines CI and development run on; 0 runs in one
+# process. worksteal hands each process a contiguous half of the tests (a module mostly stays on one, so its
+# module-scoped warehouse is built once) and moves tests over when one runs out
+TEST_WORKERS ?= 2
 
 .PHONY: setup demo test lint bench clean
 
@@ -22,7 +26,7 @@ demo: setup  ## ingest the bundled sample dumps into ./data and show what was lo
 test: setup  ## lint and run the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: setup  ## benchmark on a generated corpus (see bench/README)
 	$(BIN)/python bench/run.py
