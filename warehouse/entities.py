@@ -106,17 +106,11 @@ def _pending_todo(
         }
     gone = [d for d in pending if d not in versions and d in stored]
     if gone:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            with registered_ids(con, gone) as ids:
-                for table in ("entity_versions", "doc_entities", "entities_pending"):
-                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+        with _transaction(con), registered_ids(con, gone) as ids:
+            for table in ("entity_versions", "doc_entities", "entities_pending"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
             if log is not None:
                 log(gone)
-            con.execute("COMMIT")
-        except BaseException:
-            _rollback(con)
-            raise
     return [d for d, version in versions.items() if stored.get(d) != (version, rules)]
 
 
@@ -158,15 +152,10 @@ def _forget_pending(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], N
     left = [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM entities_pending ORDER BY doc_id").fetchall()]
     if not left:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _transaction(con):
         con.execute("DELETE FROM entities_pending")
         if log is not None:
             log(left)
-        con.execute("COMMIT")
-    except BaseException:
-        _rollback(con)
-        raise
 
 
 def _write_next(
@@ -184,8 +173,7 @@ def _write_next(
 
 def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
     """Drop the entities of documents the warehouse no longer holds (logged, if any)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _transaction(con):
         gone = con.execute(
             "DELETE FROM entity_versions WHERE doc_id NOT IN (SELECT doc_id FROM documents) RETURNING doc_id"
         ).fetchall()
@@ -197,10 +185,6 @@ def _drop_orphans(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], Non
                 con.execute(f"DELETE FROM entities_pending WHERE doc_id IN (SELECT id FROM {ids})")
             if log is not None:
                 log(sorted({r[0] for r in gone}))
-        con.execute("COMMIT")
-    except BaseException:
-        _rollback(con)
-        raise
 
 
 def copy_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str], source: str) -> None:
@@ -267,9 +251,17 @@ def _write(
                 con.unregister(name)
 
 
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("ROLLBACK")
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block's statements in one transaction: committed at its end, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("ROLLBACK")
+        raise
 
 
 def _built_once(build: Callable[[], EntityExtractor]) -> Callable[[], EntityExtractor]:
