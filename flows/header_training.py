@@ -41,6 +41,7 @@ DEFAULT_SETS = (
 )
 FEATURE_CODE = (
     Path(__file__).resolve().parent.parent / "transforms" / "header" / "candidates.py",
+    Path(__file__).resolve().parent.parent / "transforms" / "header" / "reader.py",  # the page the candidates read
     BUILTIN_DIR / "common.toml",
 )
 REGULARIZATION = 30.0  # scikit-learn's C: the inverse strength of the L2 penalty

@@ -13,6 +13,8 @@ from zhnews.transforms.header.candidates import (
     title_candidates,
 )
 from zhnews.transforms.header.model import FieldScorer, HeaderModel
+from zhnews.transforms.header.reader import STRAY_GAP, page_of
+from zhnews.transforms.model import Line
 from zhnews.transforms.normalize.dates import BEIJING
 from zhnews.transforms.normalize.outlets import OutletResolver
 
@@ -99,6 +101,29 @@ class TestTitleCandidates:
     )
     def test_a_headline_with_one_bar_label_or_arrow_is_still_offered(self, rules, headline):
         assert headline in [c.text for c in title_candidates(page([headline]), rules)]
+
+
+class TestThePage:
+    """Where the reader takes the article text to start: the first line the layout kept, unless it is a stray."""
+
+    @staticmethod
+    def page_kept(texts: list[str], kept: list[int]) -> Page:
+        lines = [Line(no, text) for no, text in enumerate(texts, start=1)]
+        body = [line for line in lines if line.no - 1 in kept]
+        return page_of(lines, body, {}, rule_title=None, rule_date=None, rule_outlet=None, reference=SAVED)
+
+    def test_a_kept_slogan_far_above_the_text_is_passed_over_and_the_headline_offered(self, rules):
+        sidebar = ["存档", *(f"2005年{m}月 ({m})" for m in range(1, STRAY_GAP + 1))]
+        texts = ["共享二十年精彩风华！", *sidebar, "雨水为何这么多", *BODY]
+        found = self.page_kept(texts, [0, len(texts) - 2, len(texts) - 1])
+        assert found.lines[found.body_start] == BODY[0]
+        assert "雨水为何这么多" in [c.text for c in title_candidates(found, rules)]
+
+    def test_a_kept_line_close_to_the_text_or_a_paragraph_starts_it(self):
+        near = ["导读：雨水为何这么多", "存档", "2005年1月 (1)", *BODY]
+        assert self.page_kept(near, [0, 3, 4]).body_start == 0
+        far = [BODY[1], *(f"2005年{m}月 ({m})" for m in range(1, STRAY_GAP + 2)), BODY[0]]
+        assert self.page_kept(far, [0, len(far) - 1]).body_start == 0
 
 
 class TestDateCandidates:

@@ -15,6 +15,7 @@ from zhnews.transforms.header.candidates import (
     title_candidates,
 )
 from zhnews.transforms.header.model import FIELDS, HeaderModel
+from zhnews.transforms.layouts.main_text import is_paragraph
 from zhnews.transforms.model import Line
 from zhnews.transforms.normalize.outlets import OutletResolver
 from zhnews.transforms.normalize.text import canonical
@@ -22,6 +23,9 @@ from zhnews.transforms.profiles import Rulebook
 
 # Fields a page names outside its credit lines, offered to the outlet scorer under their own name.
 NAMED_FIELDS = ("account", "site", "masthead", "site_credit", "byline_outlet", "outlet", "outlet_before", "source")
+# A kept line that is no paragraph, this many removed lines above the rest of the text, is a stray (a sidebar's
+# slogan the layout kept): the article text starts below it.
+STRAY_GAP = 5
 
 
 @dataclass(slots=True)
@@ -97,8 +101,20 @@ def page_of(
         numbers.append(line.no)
     if start is None:
         return None
+    start = _past_strays(texts, [n in kept for n in numbers], start)
     named = {name: fields[name] for name in NAMED_FIELDS if fields.get(name)}
     return Page(tuple(texts), start, end, rule_title, rule_date, rule_outlet, named, reference, tuple(numbers))
+
+
+def _past_strays(texts: Sequence[str], kept: Sequence[bool], start: int) -> int:
+    """Where the text starts once its leading stray lines are passed over: a kept line that is no paragraph,
+    with at least `STRAY_GAP` removed lines between it and the next kept one."""
+    while not is_paragraph(texts[start]):
+        following = next((i for i in range(start + 1, len(texts)) if kept[i]), None)
+        if following is None or following - start - 1 < STRAY_GAP:
+            break
+        start = following
+    return start
 
 
 def read_header(page: Page, rules: Rulebook, outlets: OutletResolver, model: HeaderModel | None) -> HeaderReading:
