@@ -119,9 +119,14 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _share_in(part: set[str], letters: str) -> float:
-    """The share of the two-character pieces of a candidate (`_bigrams`) that a text's letters hold."""
-    return sum(piece in letters for piece in part) / len(part) if part else 0.0
+def _share_in(part: set[str], pieces: frozenset[str]) -> float:
+    """The share of the two-character pieces of a candidate (`_bigrams`) that a text holds (its `_pieces`)."""
+    return len(part & pieces) / len(part) if part else 0.0
+
+
+def _pieces(letters: str) -> frozenset[str]:
+    """Every two-character piece of a text's letters."""
+    return frozenset(map(str.__add__, letters, letters[1:]))
 
 
 class PageView:
@@ -136,8 +141,8 @@ class PageView:
         self._metadata: dict[str, bool] = {}
         self.joined = "\n".join(lines)
         self.body_text = "\n".join(lines[page.body_start : page.body_end + 1])  # for names the text mentions
-        body = alnum_only(self.body_text[:BODY_SAMPLE].lower())
-        self.body, self.lead = body, body[:LEAD]  # letters and digits only, lower case
+        body = alnum_only(self.body_text[:BODY_SAMPLE].lower())  # letters and digits only, lower case
+        self.body, self.lead = _pieces(body), _pieces(body[:LEAD])  # their two-character pieces
         self.counts = Counter(lines)
         self.short = [len(text) <= 6 for text in lines]
         first = max(0, page.body_start - TITLE_ABOVE - 1)
@@ -369,14 +374,16 @@ def _text_shape(text: str, rules: Rulebook) -> dict[str, float]:
     return features
 
 
-def _feed_start(page: Page, rules: Rulebook) -> int:
-    """Where the lines after the text stop being the article's: at the first footer marker or content end
-    (`相关阅读`, `热门资讯`, a comment section), whose feed of other stories carries their dates and credits."""
-    for at in range(page.body_end + 1, len(page.lines)):
+def _feed_start(page: Page, rules: Rulebook, reach: int) -> int:
+    """Where the lines after the text stop being the article's, looking `reach` lines past it: at the first
+    footer marker or content end (`相关阅读`, `热门资讯`, a comment section), whose feed of other stories
+    carries their dates and credits."""
+    stop = min(len(page.lines), page.body_end + 1 + reach)
+    for at in range(page.body_end + 1, stop):
         text = page.lines[at]
         if text in rules.footer_markers or any(p.search(text) for p in rules.content_end):
             return at
-    return len(page.lines)
+    return stop
 
 
 # -- dates -------------------------------------------------------------------------------------------
@@ -389,7 +396,7 @@ def date_candidates(page: Page, rules: Rulebook, view: PageView | None = None) -
     indexes = [
         *range(max(0, page.body_start - DATE_ABOVE), min(page.body_start + DATE_BODY_EDGE, page.body_end + 1)),
         *range(max(page.body_start + DATE_BODY_EDGE, page.body_end + 1 - DATE_BODY_EDGE), page.body_end + 1),
-        *range(page.body_end + 1, min(_feed_start(page, rules), page.body_end + 1 + DATE_AFTER)),
+        *range(page.body_end + 1, _feed_start(page, rules, DATE_AFTER)),
     ]
     found: list[Candidate] = []
     for at in dict.fromkeys(indexes):
@@ -533,7 +540,7 @@ def outlet_candidates(
     for how, name in page.named.items():
         add(name, page.body_start, how)
     header = range(max(0, page.body_start - OUTLET_ABOVE), page.body_start)
-    closing = range(max(page.body_start, page.body_end - 2), min(_feed_start(page, rules), page.body_end + 1 + 8))
+    closing = range(max(page.body_start, page.body_end - 2), _feed_start(page, rules, 8))
     for span, where in ((header, "header"), (closing, "closing")):
         for at in span:
             text = lines[at]
