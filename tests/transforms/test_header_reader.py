@@ -91,10 +91,14 @@ class TestTitleCandidates:
         ["22 59", "(12)", "首页|艺术快讯|当代艺术", "读书 | 连载 | 书评 | 排行", "首页>>人物聚焦>>2005人物",
          "连载：乔冠华才情人生   出版社：团结出版社   作者：罗银胜"],
     )  # fmt: skip
-    def test_a_line_without_letters_or_a_row_of_bar_separated_cells_is_never_offered(self, rules, chrome):
+    def test_chrome_shapes_no_headline_has_are_never_offered(self, rules, chrome):
         texts = [c.text for c in title_candidates(page([chrome, "雨水为何这么多"]), rules)]
         assert "雨水为何这么多" in texts
         assert not any(chrome in text for text in texts)
+
+    def test_a_line_ending_in_a_colon_is_a_label_and_never_offered_alone(self, rules):
+        texts = [c.text for c in title_candidates(page(["本站永久域名:", "雨水为何这么多"]), rules)]
+        assert "雨水为何这么多" in texts and "本站永久域名:" not in texts
 
     @pytest.mark.parametrize(
         "headline", ["雨水为何这么多 | 本地新闻", "王文：中美贸易“持久战”，中国人的斗志被激发", "A股 > 港股？"]

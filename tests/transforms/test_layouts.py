@@ -83,6 +83,20 @@ def test_page_that_starts_with_paragraphs_is_an_untitled_article(profiles):
     assert "title" not in result.drafts[0].fields
 
 
+def test_a_page_opening_on_site_chrome_is_no_untitled_article_but_an_undated_page(profiles):
+    text = (
+        "本站永久域名:\nexample.126.com\n最新军情 军事评论 军事书籍 军事装备\n当前位置：首页->军事技术\n"
+        "飞行物理学常识\n"  # a headline of seven characters
+        "飞行归因于作用在飞机上的几个力。第一个是飞机的重量，即将飞机拉向地面的力。\n"
+        "多个力可同时从不同方向作用于同一架飞机上，单个的力称作分力。\n"
+    )
+    result = split(text, profiles)
+    assert result.layout == "undated_page"
+    (d,) = result.drafts
+    assert d.fields["title"] == "飞行物理学常识"
+    assert d.lines[0].text.startswith("飞行归因于")
+
+
 def test_unknown_structure_falls_back_to_generic_title_plus_body(profiles):
     text = "一个标题\n没有日期的一段话。"
     lines = to_lines(text)

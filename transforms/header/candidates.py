@@ -242,13 +242,14 @@ MIN_HEADLINE_LETTERS = 2
 
 
 def _never_a_headline(text: str) -> bool:
-    """Shapes no headline has, on any site: fewer than two letters (`22 59`, a counter, a time),
-    three or more cells apart by bars (a menu row: `首页|艺术快讯|当代艺术`), a breadcrumb of three or more
-    steps (`首页>>人物聚焦>>2005人物`), two or more labels apart by spaces (`连载：… 出版社：… 作者：…`), a dek
-    (`——当代中国的精神危机`: the line under a headline; the two joined are still offered).
+    """Shapes no headline has, on any site: fewer than two letters (`22 59`, a counter, a time), a colon at
+    its end (a label: `本站永久域名:`), three or more cells apart by bars (a menu row: `首页|艺术快讯|当代艺术`),
+    a breadcrumb of three or more steps (`首页>>人物聚焦>>2005人物`), two or more labels apart by spaces
+    (`连载：… 出版社：… 作者：…`), a dek (`——当代中国的精神危机`: the line under a headline; the two joined
+    are still offered).
     Seen on one site each, a feature for them is learnt from that site alone, so leaving that site out
     unlearns it: they are not offered."""
-    if len(_LETTER.findall(text)) < MIN_HEADLINE_LETTERS or _DEK.match(text):
+    if len(_LETTER.findall(text)) < MIN_HEADLINE_LETTERS or _DEK.match(text) or text.endswith(("：", ":")):
         return True
     if len([cell for cell in _BAR.split(text) if cell.strip()]) >= 3:
         return True

@@ -58,6 +58,7 @@ _ANY_PUNCTUATION = re.compile(r"[，。！？；：、“”‘’《》（）,.
 MAX_CHROME_CHARS = 20  # a header-chrome line is at most this long and has no full stop
 MIN_CHROME_ABOVE = 3  # an undated page has at least this many lines of page chrome above its headline
 MIN_HEADLINE = 10  # a heading-like line above the headline candidate this long is the headline itself
+MIN_UNDATED_HEADLINE = 6  # an undated page's headline (`飞行物理学常识`): shorter lines above a text are menu items
 OUTLET_SIZED = 6  # lines this short next to the date are outlets or authors, not titles
 NEXT_ARTICLE_SHARE = 0.3  # a further article's text weighs at least this share of the first's
 NEXT_HEADER_GAP = 8  # ... and opens within this many lines of its date line
@@ -533,7 +534,7 @@ class UndatedPage(PortalArticle):
         if block is None or block.start < MIN_CHROME_ABOVE:
             return None
         title_at = _title_above(content, block.start)
-        if title_at is None or len(content[title_at].text.strip()) < MIN_HEADLINE:
+        if title_at is None or len(content[title_at].text.strip()) < MIN_UNDATED_HEADLINE:
             return None
         return Header(title_at, title_at, block.start, block.end, block.score, dated=False)
 
@@ -542,14 +543,16 @@ class UndatedPage(PortalArticle):
 
 
 class UntitledArticle:
-    """Paragraphs from the first line on, with no title or date header."""
+    """Paragraphs from the first line on, with no title or date header (a page whose first line is a short
+    non-heading one, `本站永久域名:`, starts with chrome: not this layout)."""
 
     name = "untitled_article"
     best_score = 0.6
 
     def score(self, lines: list[Line], rules: Rulebook) -> float:
         content = _content(lines, rules)
-        if len(content) >= 2 and not looks_like_heading(content[0].text, max_chars=100):
+        first = content[0].text if content else ""
+        if len(content) >= 2 and not looks_like_heading(first, max_chars=100) and is_paragraph(first):
             return 0.6
         return 0.0
 
