@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 
 from zhnews.transforms.layouts.base import chrome, looks_like_heading, non_blank
+from zhnews.transforms.layouts.main_text import is_paragraph, main_text
 from zhnews.transforms.model import Draft, Line, SplitResult
 from zhnews.transforms.normalize.dates import date_shape, find_datetime
 from zhnews.transforms.profiles import Rulebook
@@ -40,6 +41,7 @@ _COUNTER_WORDS = ("评论", "評論", "跟帖", "阅读", "閱讀", "播放")
 _RESULT_COUNT = re.compile(
     r"^(?=.{0,60}$)(?:.{0,16}(?:找到|共有|共计|共)\D{0,10}\d[\d,，]*\s*万?\s*(?:条|个|個|篇|项|項)|About\s+[\d,]+\s+results?\b)"
 )
+ARTICLE_PARAGRAPHS = 3
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
 
 
@@ -86,6 +88,17 @@ def _dated_line(text: str) -> bool:
     return find_datetime(stripped) is not None and meta_fields(stripped) is None
 
 
+def _article_above(lines: list[Line], first_meta: int) -> bool:
+    """Whether the page's article text (`main_text`: its densest run of prose) ends above its first meta
+    line with at least `ARTICLE_PARAGRAPHS` paragraphs: an article whose comments carry dates, not a listing
+    (a listing's snippets lie between its meta lines)."""
+    texts = tuple(line.text for line in lines)
+    block = main_text(list(texts))
+    if block is None or block.end >= first_meta:
+        return False
+    return sum(is_paragraph(text) for text in texts[block.start : block.end + 1]) >= ARTICLE_PARAGRAPHS
+
+
 class SearchListing:
     """Many short documents, each introduced by a title line and an `outlet· date` line."""
 
@@ -95,9 +108,12 @@ class SearchListing:
     def _blocks(self, lines: list[Line]) -> list[int]:
         """Indexes (into the non-blank lines) of the meta lines that follow a title line.
 
-        Year-less meta lines after an article's date line are comment stamps (`网友 3小时前`).
+        Year-less meta lines after an article's date line are comment stamps (`网友 3小时前`); so are all
+        meta lines below an article's text (a run of at least `ARTICLE_PARAGRAPHS` paragraphs above them).
         """
         metas = [i for i, line in enumerate(lines) if i > 0 and meta_fields(line.text)]
+        if metas and _article_above(lines, metas[0]):
+            return []
         yearless = {i for i in metas if date_shape(meta_fields(lines[i].text)[1]) != "full"}
         if not yearless:
             return metas
