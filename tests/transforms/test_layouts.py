@@ -97,6 +97,20 @@ def test_a_page_opening_on_site_chrome_is_no_untitled_article_but_an_undated_pag
     assert d.lines[0].text.startswith("飞行归因于")
 
 
+def test_an_article_whose_comments_carry_outlet_and_date_stamps_is_no_listing(profiles):
+    article = (
+        "博客首页\n登录\n随笔档案\n13岁女孩辍学后生下女婴\n"
+        "本报讯 13岁，正是花季的年龄，一名女孩却在医院生下了一名女婴。\n"
+        "记者来到这家医院，看到女孩虚弱地躺在床上，身边的女婴正在熟睡。\n"
+        "医生称，他工作这么多年，还没遇到过年龄这么小的产妇。\n"
+        "作者:zboygirl 阅读(1660) 评论(5) 发表于:2005-07-31 12:30\n文章评论\n"
+    )
+    comments = "恶心！！！\n网友甲 | 2005-08-26 17:43\n这是一件很重大的事件\n网友乙 | 2005-09-13 22:38\n"
+    result = split(article + comments, profiles)
+    assert result.layout != "search_listing"
+    assert len(result.drafts) == 1
+
+
 def test_unknown_structure_falls_back_to_generic_title_plus_body(profiles):
     text = "一个标题\n没有日期的一段话。"
     lines = to_lines(text)
