@@ -111,6 +111,17 @@ def test_an_article_whose_comments_carry_outlet_and_date_stamps_is_no_listing(pr
     assert len(result.drafts) == 1
 
 
+def test_a_menu_row_of_bar_separated_cells_is_never_the_headline(profiles):
+    text = (
+        "首页 | 时事 | 生活 | 财经 | 法律 | 文体\nSaturday, September 10th, 2005   10:56 am\n"
+        "播客热潮迅速蔓延 挑逗传统传媒业\n"
+        "每个人都可以当主持人，任何人都可以通过软件免费下载播客提供的节目。\n"
+        "一夜间，播客成了继博客和RSS后网络上的热门话题。\n"
+    )
+    (d,) = split(text, profiles).drafts
+    assert d.fields["title"] == "播客热潮迅速蔓延 挑逗传统传媒业"
+
+
 def test_unknown_structure_falls_back_to_generic_title_plus_body(profiles):
     text = "一个标题\n没有日期的一段话。"
     lines = to_lines(text)
