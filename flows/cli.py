@@ -47,11 +47,17 @@ SegmenterOpt = Annotated[
 ]
 
 
+SERVER_STARTUP_SECONDS = 90
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect logs nothing unless asked (zhnews prints its own one-line errors); set before prefect is imported."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no SDK telemetry (and no start-up cost for it in every worker)
+    # Prefect's 20 s for its temporary server to answer is too short on a busy 2-core machine (a benchmark ingest
+    # at load 5 failed with "did not answer within 20 s"): the wait ends as soon as the server answers anyway
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_SECONDS))
     if not verbose:  # Prefect's queue services log under their class names, outside PREFECT_LOGGING_LEVEL's
         # reach: "EventsWorker - Still processing items: 2 items remaining..." at the end of every run
         logging.getLogger("EventsWorker").setLevel(logging.ERROR)

@@ -159,6 +159,19 @@ def test_prefects_queue_services_warn_at_exit_only_in_verbose_runs(mode, tmp_pat
     assert ("Still processing items" in proc.stderr) == (mode == "verbose")
 
 
+def test_the_cli_waits_longer_than_prefects_20_s_for_its_temporary_server_unless_told(monkeypatch):
+    from zhnews.flows.cli import SERVER_STARTUP_SECONDS, _quiet_prefect
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # what the CLI sets stays in this test
+    monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
+    _quiet_prefect(verbose=False)
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == str(SERVER_STARTUP_SECONDS)
+    assert SERVER_STARTUP_SECONDS > 20
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "7")
+    _quiet_prefect(verbose=False)
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "7"  # the user's setting stands
+
+
 def test_cli_reports_a_missing_path_in_one_line_without_traceback(tmp_path):
     proc = run_cli("ingest", str(tmp_path / "nope"), "--data-dir", str(tmp_path), timeout=120)
     assert proc.returncode == 2
