@@ -97,46 +97,52 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray)
     """The best tag path of each row of `emissions` (batch, time, tags) under a CRF's `transitions`
     (from, to); steps at or beyond a row's length are padding (its path there is meaningless).
 
-    A step whose best tag's emission beats every other tag's by more than twice the spread of the
-    transitions has that tag on the best path (another tag there changes the path's score by its
-    emission and two transitions only). A row made only of such steps is its emissions' argmax
-    (LAC's transitions spread 0.41, its emissions several units: about 40 % of the gate's windows);
-    the other rows are decoded in full."""
+    A tag whose emission is more than twice the spread of the transitions below its step's best is on
+    no best path (putting the best tag in its place gains more in emission than two transitions can
+    lose), so each step is decoded over its few tags within that reach only (LAC's transitions spread
+    0.41, its emissions several units: one tag at most steps, two or three at the others). A row with
+    one such tag at every step is its emissions' argmax (about 40 % of the gate's windows)."""
     best = emissions.argmax(axis=2)
-    runner_up = emissions.copy()
-    np.put_along_axis(runner_up, best[:, :, None], -np.inf, axis=2)
-    margin = np.take_along_axis(emissions, best[:, :, None], axis=2)[:, :, 0] - runner_up.max(axis=2)
-    padding = np.arange(emissions.shape[1])[None, :] >= lengths[:, None]
-    spread = float(transitions.max() - transitions.min())
-    unsure = ~((margin > 2 * spread + 1e-3) | padding).all(axis=1)  # (a little more: float32 rounding)
+    top = np.take_along_axis(emissions, best[:, :, None], axis=2)
+    reach = 2 * float(transitions.max() - transitions.min()) + 1e-3  # (a little more: float32 rounding)
+    candidates = (emissions >= top - reach).sum(axis=2)
+    candidates[np.arange(emissions.shape[1])[None, :] >= lengths[:, None]] = 1  # padding decides nothing
+    unsure = (candidates > 1).any(axis=1)
     path = best.astype(np.int64)
     if unsure.any():
-        path[unsure] = _viterbi(emissions[unsure], transitions, lengths[unsure])
+        path[unsure] = _viterbi(emissions[unsure], transitions, lengths[unsure], int(candidates[unsure].max()))
     return path
 
 
-def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """`viterbi` decoding every step: each step computes only the rows still that long (the rows are
-    taken shortest first)."""
+def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray, width: int) -> np.ndarray:
+    """`viterbi` decoding every step over the `width` tags of best emission there (in tag order, so
+    that ties go to the lower tag as over all tags); each step computes only the rows still that long
+    (the rows are taken shortest first)."""
     batch, steps, tags = emissions.shape
     order = np.argsort(lengths, kind="stable")
     emissions, lengths = emissions[order], lengths[order]
-    to_from = np.ascontiguousarray(transitions.T, dtype=np.float32)  # numpy reduces the last axis fastest
-    score = emissions[:, 0, :].astype(np.float32)
-    back = np.zeros((steps, batch, tags), dtype=np.int32)
+    if width < tags:
+        kept = np.sort(np.argpartition(-emissions, width - 1, axis=2)[:, :, :width], axis=2)
+    else:
+        kept = np.broadcast_to(np.arange(tags), emissions.shape)
+    emitted = np.take_along_axis(emissions, kept, axis=2).astype(np.float32)  # (batch, steps, width)
+    score = emitted[:, 0, :].copy()
+    back = np.zeros((steps, batch, width), dtype=np.int64)
     for t in range(1, steps):
         live = int(np.searchsorted(lengths, t, side="right"))  # rows [live:] are longer than t
-        total = score[live:, None, :] + to_from[None, :, :]  # (rows, to, from)
-        best = total.argmax(axis=2)
-        back[t, live:] = best
-        score[live:] = np.take_along_axis(total, best[:, :, None], axis=2)[:, :, 0] + emissions[live:, t, :]
-    path = np.zeros((batch, steps), dtype=np.int64)
+        moves = transitions[kept[live:, t - 1, :, None], kept[live:, t, None, :]]  # (rows, from, to)
+        total = score[live:, :, None] + moves
+        came = total.argmax(axis=1)
+        back[t, live:] = came
+        score[live:] = np.take_along_axis(total, came[:, None, :], axis=1)[:, 0, :] + emitted[live:, t, :]
+    slot = np.zeros((batch, steps), dtype=np.int64)  # the path as positions among each step's kept tags
     last = np.maximum(lengths, 1) - 1
     rows = np.arange(batch)
-    path[rows, last] = score.argmax(axis=1)
+    slot[rows, last] = score.argmax(axis=1)
     for t in range(steps - 1, 0, -1):
         live = int(np.searchsorted(lengths, t, side="right"))
-        path[live:, t - 1] = back[t, rows[live:], path[live:, t]]
+        slot[live:, t - 1] = back[t, rows[live:], slot[live:, t]]
+    path = np.take_along_axis(kept, slot[:, :, None], axis=2)[:, :, 0]
     out = np.empty_like(path)
     out[order] = path
     return out
