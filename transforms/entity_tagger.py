@@ -34,9 +34,7 @@ class LacTagger:
         transitions: np.ndarray,
     ):
         self._session = session
-        self._vocab = vocab
-        self._oov = oov_id
-        self._q2b = q2b
+        self._ids = _character_ids(vocab, oov_id, q2b)
         self._transitions = transitions.astype(np.float32)
         size = max(id2tag) + 1
         labels = [id2tag.get(i, "n-B") for i in range(size)]
@@ -64,7 +62,7 @@ class LacTagger:
         """Tags of `texts` (sorted by length): the model reads each length apart, the CRF decodes all at once."""
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         emissions = np.zeros((len(texts), int(lengths.max()), self._transitions.shape[0]), dtype=np.float32)
-        vocab, q2b, oov = self._vocab, self._q2b, self._oov
+        table = self._ids
         first = 0
         while first < len(texts):
             length = len(texts[first])
@@ -72,7 +70,8 @@ class LacTagger:
             while last < len(texts) and len(texts[last]) == length and (last - first + 1) * length <= BATCH_CHARS:
                 last += 1
             last = max(last, first + 1)
-            ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in t] for t in texts[first:last]], dtype=np.int64)
+            codes = np.frombuffer("".join(texts[first:last]).encode("utf-32-le"), dtype=np.uint32)
+            ids = table[np.minimum(codes, len(table) - 1)].reshape(last - first, length)
             feed = {"token_ids": ids, "length": np.full(last - first, length, dtype=np.int64)}
             emissions[first:last, :length] = self._session.run(None, feed)[0]
             first = last
@@ -91,6 +90,20 @@ class LacTagger:
                     words.append((text[start:i], label[tags[start]]))
                 start = i
         return words
+
+
+def _character_ids(vocab: Mapping[str, int], oov_id: int, q2b: Mapping[str, str]) -> np.ndarray:
+    """The model's id of each character by its code point, `vocab[q2b.get(c, c)]` (full-width forms
+    read as half-width ones) or `oov_id`; the last entry, `oov_id`, stands for every code point beyond."""
+    chars = [c for c in (*vocab, *q2b) if len(c) == 1]
+    table = np.full(max(map(ord, chars), default=0) + 2, oov_id, dtype=np.int64)
+    for char, i in vocab.items():
+        if len(char) == 1:
+            table[ord(char)] = i
+    for char, half in q2b.items():
+        if len(char) == 1:
+            table[ord(char)] = vocab.get(half, oov_id)
+    return table
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:

