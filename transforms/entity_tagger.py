@@ -118,26 +118,28 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray)
     best = emissions.argmax(axis=2)
     top = np.take_along_axis(emissions, best[:, :, None], axis=2)
     reach = 2 * float(transitions.max() - transitions.min()) + 1e-3  # (a little more: float32 rounding)
-    candidates = (emissions >= top - reach).sum(axis=2)
+    near = emissions >= top - reach
+    candidates = near.sum(axis=2)
     candidates[np.arange(emissions.shape[1])[None, :] >= lengths[:, None]] = 1  # padding decides nothing
     unsure = (candidates > 1).any(axis=1)
     path = best.astype(np.int64)
     if unsure.any():
-        path[unsure] = _viterbi(emissions[unsure], transitions, lengths[unsure], int(candidates[unsure].max()))
+        path[unsure] = _viterbi(
+            emissions[unsure], transitions, lengths[unsure], near[unsure], int(candidates[unsure].max())
+        )
     return path
 
 
-def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray, width: int) -> np.ndarray:
-    """`viterbi` decoding every step over the `width` tags of best emission there (in tag order, so
-    that ties go to the lower tag as over all tags); each step computes only the rows still that long
-    (the rows are taken shortest first)."""
-    batch, steps, tags = emissions.shape
+def _viterbi(
+    emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray, near: np.ndarray, width: int
+) -> np.ndarray:
+    """`viterbi` decoding every step over `width` tags: those `near` the best there (at most `width`
+    at a step), then others, each step's in tag order (ties go to the lower tag, as over all tags);
+    each step computes only the rows still that long (the rows are taken shortest first)."""
+    batch, steps = emissions.shape[:2]
     order = np.argsort(lengths, kind="stable")
     emissions, lengths = emissions[order], lengths[order]
-    if width < tags:
-        kept = np.sort(np.argpartition(-emissions, width - 1, axis=2)[:, :, :width], axis=2)
-    else:
-        kept = np.broadcast_to(np.arange(tags), emissions.shape)
+    kept = np.argsort(~near[order], axis=2, kind="stable")[:, :, :width]  # the near ones first, in tag order
     emitted = np.take_along_axis(emissions, kept, axis=2).astype(np.float32)  # (batch, steps, width)
     score = emitted[:, 0, :].copy()
     back = np.zeros((steps, batch, width), dtype=np.int64)
