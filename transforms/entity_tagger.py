@@ -76,19 +76,23 @@ class LacTagger:
             emissions[first:last, :length] = self._session.run(None, feed)[0]
             first = last
         paths = viterbi(emissions, self._transitions, lengths)
-        return [self._words(text, path[: len(text)]) for text, path in zip(texts, paths, strict=True)]
+        return self._words(texts, paths, lengths)
 
-    def _words(self, text: str, path: np.ndarray) -> list[tuple[str, str]]:
-        words: list[tuple[str, str]] = []
-        inside = self._inside[path].tolist()
+    def _words(self, texts: list[str], paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[str, str]]]:
+        """Each text cut into words at the steps whose tag begins a word (or the text), with their tags."""
+        begins = ~self._inside[paths]
+        begins[:, 0] = True
+        begins &= np.arange(paths.shape[1])[None, :] < lengths[:, None]
+        rows, starts = np.nonzero(begins)  # row by row, left to right
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        last = np.append(rows[1:] != rows[:-1], True)  # a row's last word ends with its text
+        ends[last] = lengths[rows[last]]
         label = self._label
-        tags = path.tolist()
-        start = 0
-        for i in range(1, len(text) + 1):
-            if i == len(text) or not inside[i]:
-                if i > start:
-                    words.append((text[start:i], label[tags[start]]))
-                start = i
+        words: list[list[tuple[str, str]]] = [[] for _ in texts]
+        cuts = zip(rows.tolist(), starts.tolist(), ends.tolist(), paths[rows, starts].tolist(), strict=True)
+        for row, start, end, tag in cuts:
+            words[row].append((texts[row][start:end], label[tag]))
         return words
 
 
