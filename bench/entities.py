@@ -2,10 +2,13 @@
 
     python -m bench.entities                     # every candidate
     python -m bench.entities gated lac+rules -v  # some, with their false positives and misses
+    python -m bench.entities gated --corpus-mb 3 # also its speed on the bench corpus' documents
 
 Precision and recall per kind (person, place, org) over each document's distinct entities; the
 rules of the match are in bench/entities_key/README.md. Speed is the analyser's CPU time over the
 UTF-8 bytes of the key's titles and texts (`--repeat` times), one process: MB/s per core.
+`--corpus-mb`: the same over the documents of that much of the generated bench corpus
+(bench/corpus.py, as `bench/run.py` ingests it), read as the batch workers read them, 500 a call.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -103,6 +107,7 @@ def lac_lines() -> Analyser:
 def extractor(tagger: str, rules: bool = True) -> Analyser:
     """zhnews' EntityExtractor (`flows.config.load_entity_extractor`); `rules=False`: no dictionary,
     stoplist or rules, only the tagger's spans of two or more characters."""
+    from zhnews.flows.batches import ENTITY_CHUNK
     from zhnews.flows.config import load_entity_extractor
     from zhnews.transforms.entities import EntityExtractor, EntityRules
 
@@ -119,7 +124,10 @@ def extractor(tagger: str, rules: bool = True) -> Analyser:
 
     def analyse(docs):
         built.forget()  # each pass analyses every sentence again
-        return [{(e.entity_simplified, e.kind) for e in found} for found in built.extract_many(docs)]
+        found = []
+        for start in range(0, len(docs), ENTITY_CHUNK):  # as the batch workers call it
+            found += built.extract_many(docs[start : start + ENTITY_CHUNK])
+        return [{(e.entity_simplified, e.kind) for e in names} for names in found]
 
     return analyse
 
@@ -135,12 +143,36 @@ CANDIDATES: dict[str, Callable[[], Analyser]] = {
 }
 
 
+def corpus_documents(megabytes: float, work: Path) -> list[tuple[str, str]]:
+    """The (title, body) each document of the generated bench corpus' first `megabytes` MB gives the
+    entity extractor, in Simplified (`bench/run.py`'s corpus: the same files, the same order)."""
+    from zhnews.flows.extract import extract_files
+    from zhnews.flows.inputs import discover
+    from zhnews.transforms.entities import analysed_text
+
+    from bench.corpus import generate
+
+    corpus = generate(work / f"corpus-{megabytes:g}mb", megabytes)
+    files = sorted(discover([corpus.root]), key=lambda f: f.path)
+    docs = []
+    for start in range(0, len(files), 200):
+        for result in extract_files(files[start : start + 200]):
+            if result.outcome == "loaded":
+                docs += [
+                    analysed_text(d.title, d.body, d.title_simplified, d.body_simplified)[0]
+                    for d in result.dump.extract.documents
+                ]
+    return docs
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("candidates", nargs="*", metavar="CANDIDATE", help=f"of {', '.join(CANDIDATES)} (default: all)")
     parser.add_argument("--key", type=Path, default=KEY)
     parser.add_argument("--repeat", type=int, default=3, help="passes over the key's texts for the speed figure")
     parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and misses")
+    parser.add_argument("--corpus-mb", type=float, default=0, help="also MB/s on this many MB of the bench corpus")
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "zhnews-bench")
     args = parser.parse_args(argv)
     unknown = [c for c in args.candidates if c not in CANDIDATES]
     if unknown:
@@ -151,7 +183,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     size = sum(len((t + "\n" + b).encode("utf-8")) for t, b in docs)
     entities = {k: sum(len(d[k]) for d in key) for k in KINDS}
     print(f"key: {len(key)} documents, {size / 1e3:.0f} kB; entities {entities}")
-    print(f"{'candidate':12} " + " ".join(f"{k + ' P/R':>13}" for k in KINDS) + "   MB/s/core")
+    corpus = corpus_documents(args.corpus_mb, args.work_dir) if args.corpus_mb else []
+    corpus_size = sum(len((t + "\n" + b).encode("utf-8")) for t, b in corpus)
+    if corpus:
+        print(f"bench corpus: {len(corpus)} documents, {corpus_size / 1e6:.2f} MB")
+    print(
+        f"{'candidate':12} " + " ".join(f"{k + ' P/R':>13}" for k in KINDS) + "   MB/s/core" + " corpus" * bool(corpus)
+    )
     for name in args.candidates:
         analyse = CANDIDATES[name]()
         analyse(docs[:2])  # warm-up: models and dictionaries loaded
@@ -164,7 +202,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         for kind in KINDS:
             tp, fp, fn = counts[kind]
             cells.append(f"{tp / max(tp + fp, 1):6.2f}/{tp / max(tp + fn, 1):.2f}")
-        print(f"{name:12} " + " ".join(f"{c:>13}" for c in cells) + f"   {speed:9.3f}")
+        if corpus:
+            started = time.process_time()
+            analyse(corpus)
+            cells.append(f"   {speed:9.3f} {corpus_size / (time.process_time() - started) / 1e6:6.3f}")
+        else:
+            cells.append(f"   {speed:9.3f}")
+        print(f"{name:12} " + " ".join(f"{c:>13}" for c in cells[:3]) + cells[3])
         if args.verbose:
             for kind in KINDS:
                 print(f"  {kind} false: " + " ".join(f"{n}({i.split('#')[0][:4]})" for i, n in wrong[kind]))

@@ -164,6 +164,7 @@ class EntityExtractor:
         self.lexicon = lexicon
         self._memo: dict[str, list[tuple[str, str, int]]] = {}  # sentence -> its names (name, kind, at)
         self._kept: dict[tuple[str, str], bool] = {}  # (name, kind) -> whether the rules keep it
+        self._places: dict[str, str] = {}  # a place as tagged -> without its rank (湖北省 -> 湖北)
 
     @cached_property
     def _dictionary(self) -> re.Pattern[str] | None:
@@ -244,6 +245,7 @@ class EntityExtractor:
             memo.clear()
         if len(self._kept) > MEMO_SENTENCES:
             self._kept.clear()
+            self._places.clear()
         memo.update(new)
         printed = printed or [None] * len(docs)
         return [self._count(found[i], docs[i], printed[i], pieces) for i in range(len(docs))]
@@ -252,6 +254,7 @@ class EntityExtractor:
         """Empty the caches of sentences and tagged windows (benchmarks time the analysis, not the cache)."""
         self._memo.clear()
         self._kept.clear()
+        self._places.clear()
         if hasattr(self.tagger, "forget"):
             self.tagger.forget()
 
@@ -297,9 +300,10 @@ class EntityExtractor:
         pieces: list[tuple[int, bool, str]],
     ) -> list[Entity]:
         counts: dict[tuple[str, str], list] = {}  # (name, kind) -> [mentions, in title, printed]
+        places = self._places
         for name, kind, in_title, p, at in mentions:
             if kind == "place":
-                name = self._place_name(name)
+                name = places[name] if name in places else places.setdefault(name, self._place_name(name))
             entry = counts.setdefault((name, kind), [0, False, None])
             entry[0] += 1
             entry[1] = entry[1] or in_title

@@ -34,9 +34,7 @@ class LacTagger:
         transitions: np.ndarray,
     ):
         self._session = session
-        self._vocab = vocab
-        self._oov = oov_id
-        self._q2b = q2b
+        self._ids = _character_ids(vocab, oov_id, q2b)
         self._transitions = transitions.astype(np.float32)
         size = max(id2tag) + 1
         labels = [id2tag.get(i, "n-B") for i in range(size)]
@@ -64,7 +62,7 @@ class LacTagger:
         """Tags of `texts` (sorted by length): the model reads each length apart, the CRF decodes all at once."""
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         emissions = np.zeros((len(texts), int(lengths.max()), self._transitions.shape[0]), dtype=np.float32)
-        vocab, q2b, oov = self._vocab, self._q2b, self._oov
+        table = self._ids
         first = 0
         while first < len(texts):
             length = len(texts[first])
@@ -72,71 +70,98 @@ class LacTagger:
             while last < len(texts) and len(texts[last]) == length and (last - first + 1) * length <= BATCH_CHARS:
                 last += 1
             last = max(last, first + 1)
-            ids = np.array([[vocab.get(q2b.get(c, c), oov) for c in t] for t in texts[first:last]], dtype=np.int64)
+            codes = np.frombuffer("".join(texts[first:last]).encode("utf-32-le"), dtype=np.uint32)
+            ids = table[np.minimum(codes, len(table) - 1)].reshape(last - first, length)
             feed = {"token_ids": ids, "length": np.full(last - first, length, dtype=np.int64)}
             emissions[first:last, :length] = self._session.run(None, feed)[0]
             first = last
         paths = viterbi(emissions, self._transitions, lengths)
-        return [self._words(text, path[: len(text)]) for text, path in zip(texts, paths, strict=True)]
+        return self._words(texts, paths, lengths)
 
-    def _words(self, text: str, path: np.ndarray) -> list[tuple[str, str]]:
-        words: list[tuple[str, str]] = []
-        inside = self._inside[path].tolist()
+    def _words(self, texts: list[str], paths: np.ndarray, lengths: np.ndarray) -> list[list[tuple[str, str]]]:
+        """Each text cut into words at the steps whose tag begins a word (or the text), with their tags."""
+        begins = ~self._inside[paths]
+        begins[:, 0] = True
+        begins &= np.arange(paths.shape[1])[None, :] < lengths[:, None]
+        rows, starts = np.nonzero(begins)  # row by row, left to right
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        last = np.append(rows[1:] != rows[:-1], True)  # a row's last word ends with its text
+        ends[last] = lengths[rows[last]]
         label = self._label
-        tags = path.tolist()
-        start = 0
-        for i in range(1, len(text) + 1):
-            if i == len(text) or not inside[i]:
-                if i > start:
-                    words.append((text[start:i], label[tags[start]]))
-                start = i
+        words: list[list[tuple[str, str]]] = [[] for _ in texts]
+        cuts = zip(rows.tolist(), starts.tolist(), ends.tolist(), paths[rows, starts].tolist(), strict=True)
+        for row, start, end, tag in cuts:
+            words[row].append((texts[row][start:end], label[tag]))
         return words
+
+
+def _character_ids(vocab: Mapping[str, int], oov_id: int, q2b: Mapping[str, str]) -> np.ndarray:
+    """The model's id of each character by its code point, `vocab[q2b.get(c, c)]` (full-width forms
+    read as half-width ones) or `oov_id`; the last entry, `oov_id`, stands for every code point beyond."""
+    chars = [c for c in (*vocab, *q2b) if len(c) == 1]
+    table = np.full(max(map(ord, chars), default=0) + 2, oov_id, dtype=np.int64)
+    for char, i in vocab.items():
+        if len(char) == 1:
+            table[ord(char)] = i
+    for char, half in q2b.items():
+        if len(char) == 1:
+            table[ord(char)] = vocab.get(half, oov_id)
+    return table
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The best tag path of each row of `emissions` (batch, time, tags) under a CRF's `transitions`
     (from, to); steps at or beyond a row's length are padding (its path there is meaningless).
 
-    A step whose best tag's emission beats every other tag's by more than twice the spread of the
-    transitions has that tag on the best path (another tag there changes the path's score by its
-    emission and two transitions only). A row made only of such steps is its emissions' argmax
-    (LAC's transitions spread 0.41, its emissions several units: about 40 % of the gate's windows);
-    the other rows are decoded in full."""
+    A tag whose emission is more than twice the spread of the transitions below its step's best is on
+    no best path (putting the best tag in its place gains more in emission than two transitions can
+    lose), so each step is decoded over its few tags within that reach only (LAC's transitions spread
+    0.41, its emissions several units: one tag at most steps, two or three at the others). A row with
+    one such tag at every step is its emissions' argmax (about 40 % of the gate's windows)."""
     best = emissions.argmax(axis=2)
-    runner_up = emissions.copy()
-    np.put_along_axis(runner_up, best[:, :, None], -np.inf, axis=2)
-    margin = np.take_along_axis(emissions, best[:, :, None], axis=2)[:, :, 0] - runner_up.max(axis=2)
-    padding = np.arange(emissions.shape[1])[None, :] >= lengths[:, None]
-    spread = float(transitions.max() - transitions.min())
-    unsure = ~((margin > 2 * spread + 1e-3) | padding).all(axis=1)  # (a little more: float32 rounding)
+    top = np.take_along_axis(emissions, best[:, :, None], axis=2)
+    reach = 2 * float(transitions.max() - transitions.min()) + 1e-3  # (a little more: float32 rounding)
+    near = emissions >= top - reach
+    candidates = near.sum(axis=2)
+    candidates[np.arange(emissions.shape[1])[None, :] >= lengths[:, None]] = 1  # padding decides nothing
+    unsure = (candidates > 1).any(axis=1)
     path = best.astype(np.int64)
     if unsure.any():
-        path[unsure] = _viterbi(emissions[unsure], transitions, lengths[unsure])
+        path[unsure] = _viterbi(
+            emissions[unsure], transitions, lengths[unsure], near[unsure], int(candidates[unsure].max())
+        )
     return path
 
 
-def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """`viterbi` decoding every step: each step computes only the rows still that long (the rows are
-    taken shortest first)."""
-    batch, steps, tags = emissions.shape
+def _viterbi(
+    emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray, near: np.ndarray, width: int
+) -> np.ndarray:
+    """`viterbi` decoding every step over `width` tags: those `near` the best there (at most `width`
+    at a step), then others, each step's in tag order (ties go to the lower tag, as over all tags);
+    each step computes only the rows still that long (the rows are taken shortest first)."""
+    batch, steps = emissions.shape[:2]
     order = np.argsort(lengths, kind="stable")
     emissions, lengths = emissions[order], lengths[order]
-    to_from = np.ascontiguousarray(transitions.T, dtype=np.float32)  # numpy reduces the last axis fastest
-    score = emissions[:, 0, :].astype(np.float32)
-    back = np.zeros((steps, batch, tags), dtype=np.int32)
+    kept = np.argsort(~near[order], axis=2, kind="stable")[:, :, :width]  # the near ones first, in tag order
+    emitted = np.take_along_axis(emissions, kept, axis=2).astype(np.float32)  # (batch, steps, width)
+    score = emitted[:, 0, :].copy()
+    back = np.zeros((steps, batch, width), dtype=np.int64)
     for t in range(1, steps):
         live = int(np.searchsorted(lengths, t, side="right"))  # rows [live:] are longer than t
-        total = score[live:, None, :] + to_from[None, :, :]  # (rows, to, from)
-        best = total.argmax(axis=2)
-        back[t, live:] = best
-        score[live:] = np.take_along_axis(total, best[:, :, None], axis=2)[:, :, 0] + emissions[live:, t, :]
-    path = np.zeros((batch, steps), dtype=np.int64)
+        moves = transitions[kept[live:, t - 1, :, None], kept[live:, t, None, :]]  # (rows, from, to)
+        total = score[live:, :, None] + moves
+        came = total.argmax(axis=1)
+        back[t, live:] = came
+        score[live:] = np.take_along_axis(total, came[:, None, :], axis=1)[:, 0, :] + emitted[live:, t, :]
+    slot = np.zeros((batch, steps), dtype=np.int64)  # the path as positions among each step's kept tags
     last = np.maximum(lengths, 1) - 1
     rows = np.arange(batch)
-    path[rows, last] = score.argmax(axis=1)
+    slot[rows, last] = score.argmax(axis=1)
     for t in range(steps - 1, 0, -1):
         live = int(np.searchsorted(lengths, t, side="right"))
-        path[live:, t - 1] = back[t, rows[live:], path[live:, t]]
+        slot[live:, t - 1] = back[t, rows[live:], slot[live:, t]]
+    path = np.take_along_axis(kept, slot[:, :, None], axis=2)[:, :, 0]
     out = np.empty_like(path)
     out[order] = path
     return out

