@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -68,24 +68,67 @@ _NO_TIME = 2**63  # documents without a publication time come last
 STORY_DOC_COLUMNS = "doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
 
 
-def update_stories(con: duckdb.DuckDBPyConnection, force: bool = False, full_share: float = FULL_SHARE) -> int:
+def update_stories(
+    con: duckdb.DuckDBPyConnection,
+    force: bool = False,
+    full_share: float | None = None,
+    log: Callable[[dict[str, list] | None], None] | None = None,
+) -> int:
     """Bring `doc_stories` up to date with the documents, in one transaction; returns the number of
     stories (groups of two documents or more). Places only the pending documents, unless `force`,
-    the parameters changed or the pending documents are many (see the module's docstring)."""
+    the parameters changed or the pending documents are more than `full_share` (None: `FULL_SHARE`)
+    of the indexed ones (see the module's docstring).
+
+    `log` is told, in that transaction, what the pass wrote: the rows it changed (`copy_stories`
+    gives another database the same rows), or None when it recomputed everything; a pass with
+    nothing pending writes nothing and tells nothing."""
     fingerprint = parameters_fingerprint(con)
     stored = con.execute("SELECT fingerprint, stories FROM stories_input").fetchone()
     if force or stored is None or stored[0] != fingerprint:
-        return rebuild_stories(con)
+        return rebuild_stories(con, log)
     pending = con.execute("SELECT count(DISTINCT doc_id) FROM stories_pending").fetchone()[0]
     if not pending:
         return int(stored[1])
     indexed = con.execute("SELECT count(*) FROM story_docs").fetchone()[0]
-    if pending > full_share * indexed:
-        return rebuild_stories(con)
+    if pending > (FULL_SHARE if full_share is None else full_share) * indexed:
+        return rebuild_stories(con, log)
     index = StoryKeyIndex(con)
-    stories = _in_transaction(con, lambda: _place_pending(con, index))
+
+    def place() -> int:
+        stories, written = _place_pending(con, index)
+        if log is not None:
+            log(written)
+        return stories
+
+    stories = _in_transaction(con, place)
     index.collect_garbage()
     return stories
+
+
+def copy_stories(con: duckdb.DuckDBPyConnection, written: dict[str, list], source: str) -> None:
+    """Give the stories tables the rows the attached database `source` holds where a pass wrote
+    (`written`, as `update_stories` logs it: doc_ids of `story_docs` and `doc_stories` rows, doc_nos of
+    `story_keys` rows), and its stories index files and parameters, in the caller's transaction: what
+    that pass computed, copied instead of computed again (a catch-up); nothing is left pending."""
+    for table, column in (("story_docs", "docs"), ("doc_stories", "stories")):
+        with registered_ids(con, written[column]) as ids:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table} WHERE doc_id IN (SELECT id FROM {ids})"
+            )
+    con.register("_story_doc_nos", pa.table({"doc_no": pa.array(written["keys"], pa.uint32())}))
+    try:
+        con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM _story_doc_nos)")
+        con.execute(
+            f"INSERT INTO story_keys BY NAME SELECT * FROM {source}.story_keys"
+            " WHERE doc_no IN (SELECT doc_no FROM _story_doc_nos)"
+        )
+    finally:
+        con.unregister("_story_doc_nos")
+    for table in ("story_key_files", "stories_input"):
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table}")
+    con.execute("DELETE FROM stories_pending")
 
 
 def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -103,9 +146,9 @@ def parameters_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT hash(?)", [PARAMETERS + STORED_KEYS]).fetchone()[0])
 
 
-def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
+def rebuild_stories(con: duckdb.DuckDBPyConnection, log: Callable[[dict[str, list] | None], None] | None = None) -> int:
     """Recompute every link, the stored index and `doc_stories` from the stored signatures, in one
-    transaction; returns the number of stories."""
+    transaction (`log` told None in it); returns the number of stories."""
     doc_ids, signatures, sizes, partial, published = read_signatures(con)
     texts = _TextCache(con)
     matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
@@ -137,6 +180,8 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
         _insert(con, "story_keys", keys)
         index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures)
         _insert(con, "doc_stories", _stories_table(rows))
+        if log is not None:
+            log(None)
         return _finish(con)
 
     stories = _in_transaction(con, write)
@@ -359,7 +404,9 @@ class _Placement:
         return np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
 
 
-def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
+def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> tuple[int, dict[str, list]]:
+    """Place the pending documents (see the module's docstring); returns the number of stories and
+    what the pass wrote (`copy_stories`)."""
     with registered_ids(con, _pending(con)) as ids:
         present = con.execute(  # rows found by a scan of doc_id only, then fetched
             f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
@@ -456,7 +503,12 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "doc_stories", _stories_table(rows))
     con.execute("DELETE FROM stories_pending")
-    return _finish(con)
+    written = {
+        "docs": sorted(set(rewritten) | dropped),
+        "stories": sorted(members | involved | {row[0] for row in rows}),
+        "keys": sorted({*dropped_doc_nos.tolist(), *(d.doc_no for d in new)}),
+    }
+    return _finish(con), written
 
 
 def _partials_sharing_excerpt_bands(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> list[str]:
