@@ -264,6 +264,22 @@ class Warehouse:
         finally:
             self.con.unregister("_listing")
 
+    def listing_unchanged(self, digest: str) -> bool:
+        """Whether the last listing found all unchanged (`record_unchanged_listing`) had this digest,
+        and nothing was logged since (no file loaded, forgotten or touched): then the listing holds
+        nothing to read, and the run can skip `files_to_read` (a join of every listed file)."""
+        row = self.con.execute(
+            "SELECT c.digest = ? AND c.seq = (SELECT coalesce(max(seq), -1) FROM run_log) FROM listing_checks c",
+            [digest],
+        ).fetchone()
+        return bool(row and row[0])
+
+    def record_unchanged_listing(self, digest: str) -> None:
+        """Remember that `files_to_read` found every file of the listing with this digest unchanged
+        (copied, not logged, by the next catch-up: it changes no data)."""
+        self.con.execute("DELETE FROM listing_checks")
+        self.con.execute("INSERT INTO listing_checks SELECT ?, coalesce(max(seq), -1) FROM run_log", [digest])
+
     def record_mtimes(self, files: list[tuple[str, int]]) -> None:
         """Record new modification times (file_id, mtime_ns) of loaded files found to hold the content
         loaded (touched, or copied over with the same bytes), so that later runs leave them unread
@@ -608,8 +624,9 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
             else:  # the rows a pass wrote: copied, not computed again
                 _copy_stories(warehouse, json.loads(arg))
         con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM loads")
-        con.execute("INSERT INTO loads SELECT * FROM published.loads")
+        for table in ("loads", "listing_checks"):  # records of the runs, not logged: copied
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} SELECT * FROM published.{table}")
         con.execute("COMMIT")
         caught_up = _same_counts(con)
     except duckdb.Error:  # e.g. the published file predates a table of this zhnews' schema: copy it instead
