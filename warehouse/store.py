@@ -624,7 +624,7 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
             else:  # the rows a pass wrote: copied, not computed again
                 _copy_stories(warehouse, json.loads(arg))
         con.execute("BEGIN TRANSACTION")
-        for table in ("loads", "listing_checks"):  # records of the runs, not logged: copied
+        for table in ("loads", "listing_checks", "entities_pending"):  # bookkeeping, not logged: copied
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} SELECT * FROM published.{table}")
         con.execute("COMMIT")
