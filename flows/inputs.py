@@ -72,7 +72,7 @@ class Listing:
 
     def digest(self) -> str:
         """A hash of the listing (every path, size and modification time, in order): equal listings,
-        equal digests; made without an object a file (127,611 files: ~0.03 s)."""
+        equal digests; made without an object a file (127,611 files: 0.07 s of CPU)."""
         import array
 
         digest = hashlib.blake2b("\n".join(self.paths).encode("utf-8", "surrogateescape"), digest_size=16)
