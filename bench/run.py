@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,11 +38,14 @@ from bench.corpus import Corpus, generate, sample_text  # noqa: E402
 
 @dataclass
 class Run:
-    """One `zhnews ingest` subprocess: wall time, peak memory of its tree, and its JSON summary."""
+    """One `zhnews ingest` subprocess: wall time, peak memory of its tree, its JSON summary, and the
+    CPU seconds (user + system) of its process tree (the ingest and every process it started and
+    waited for: workers, Prefect's server)."""
 
     wall: float
     memory: TreeMemory
     summary: dict = field(default_factory=dict)
+    cpu: float = 0.0
 
     @property
     def peak_rss(self) -> int:
@@ -133,18 +137,21 @@ def ingest(paths: list[Path], data_dir: Path, extra: list[str], env: dict[str, s
     summary_path = data_dir.parent / f"{data_dir.name}-summary-{time.monotonic_ns()}.json"
     cmd = [sys.executable, "-m", "zhnews.flows.cli", "ingest", *map(str, paths), "--data-dir", str(data_dir)]
     cmd += ["--no-progress", "--summary-json", str(summary_path), *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeRssSampler(proc.pid)
     sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # this ingest's tree: the runs are one at a time
     sampler.stop()
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed ({proc.returncode}):\n{out}\n{err}")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     summary_path.unlink()
-    return Run(wall, sampler.memory, summary)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, sampler.memory, summary, cpu)
 
 
 def jieba_mb_per_s(text: str) -> tuple[float, float]:

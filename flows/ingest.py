@@ -322,10 +322,15 @@ def _files_to_read(listing: Listing, warehouse: Warehouse, summary: RunSummary) 
     """The listed files to extract, in listing order. The others, whose content the warehouse holds
     (same size and mtime as loaded, or the same content hash), are counted into `summary` as
     unchanged: the run writes no row for them (its `loads` row counts them), but records the new
-    modification time of those it had to read to know (touched), so that it reads them only once."""
+    modification time of those it had to read to know (touched), so that it reads them only once. A
+    listing the last check found all unchanged, with nothing loaded since, is not compared again."""
     to_read: list[InputFile] = []
     touched: list[tuple[str, int]] = []
-    for row, known_hash in warehouse.files_to_read(listing.table()):
+    digest = listing.digest()
+    rows = [] if warehouse.listing_unchanged(digest) else warehouse.files_to_read(listing.table())
+    if not rows:
+        warehouse.record_unchanged_listing(digest)
+    for row, known_hash in rows:
         item = listing.item(row)
         if known_hash is not None and _same_content(item, known_hash):
             touched.append((item.file_id, item.mtime_ns))

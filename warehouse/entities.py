@@ -76,7 +76,7 @@ def update_entities(
     else:
         todo = _pending_todo(con, pending, rules, log)
     computed = _compute(con, extractor, rules, todo, chunk, on_chunk, log, workers)
-    _forget_pending(con, log)
+    _forget_pending(con)
     if not everything and con.execute(_COUNTS_DIFFER).fetchone()[0]:  # written outside the loader: every document
         _drop_orphans(con, log)
         missing = [r[0] for r in con.execute(_MISSING + " ORDER BY doc_id").fetchall()]
@@ -147,15 +147,11 @@ def _compute(
     return len(todo)
 
 
-def _forget_pending(con: duckdb.DuckDBPyConnection, log: Callable[[list[str]], None] | None) -> None:
-    """Empty `entities_pending` (its documents are up to date now), logged: the catch-up empties it too."""
-    left = [r[0] for r in con.execute("SELECT DISTINCT doc_id FROM entities_pending ORDER BY doc_id").fetchall()]
-    if not left:
-        return
-    with _transaction(con):
-        con.execute("DELETE FROM entities_pending")
-        if log is not None:
-            log(left)
+def _forget_pending(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty `entities_pending` (its documents are up to date now). Not logged: the catch-up copies the
+    published file's `entities_pending` as it ends (logging these documents made it copy the entities
+    their batches had brought, which its loads had just written: 0.37 s of CPU after 5 files at 300 MB)."""
+    con.execute("DELETE FROM entities_pending")
 
 
 def _write_next(

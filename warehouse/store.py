@@ -81,7 +81,8 @@ class Warehouse:
     next connection. The file published over is kept (`SPARE_NAME`, a hard link: no copy); the next
     writer brings it up to date by doing again what the last runs did (`run_log`: their batch loads,
     forgotten files, stories passes and entity writes, each logged in its own transaction; the
-    entities a model found are copied from the published file, not found again), which costs what
+    entities a model found and the rows a stories pass wrote are copied from the published file, not
+    computed again), which costs what
     those runs loaded, not what the warehouse holds; when that cannot be done (a reader still holds
     the spare, a session wrote outside the log, no spare yet) it copies the published file instead.
     A failed run publishes nothing and leaves its copy, which the next run continues; the next
@@ -144,9 +145,7 @@ class Warehouse:
         """Bring the near-duplicate stories up to date (`warehouse.stories.update_stories`); returns their number."""
         from zhnews.warehouse.stories import update_stories
 
-        stories = update_stories(self.con)
-        self._log("stories")
-        return stories
+        return update_stories(self.con, log=lambda written: self._log("stories", written))
 
     def log_entities(self, doc_ids: list[str]) -> None:
         """Log that the entities of these documents were written or dropped (in the caller's
@@ -264,6 +263,22 @@ class Warehouse:
             ).fetchall()
         finally:
             self.con.unregister("_listing")
+
+    def listing_unchanged(self, digest: str) -> bool:
+        """Whether the last listing found all unchanged (`record_unchanged_listing`) had this digest,
+        and nothing was logged since (no file loaded, forgotten or touched): then the listing holds
+        nothing to read, and the run can skip `files_to_read` (a join of every listed file)."""
+        row = self.con.execute(
+            "SELECT c.digest = ? AND c.seq = (SELECT coalesce(max(seq), -1) FROM run_log) FROM listing_checks c",
+            [digest],
+        ).fetchone()
+        return bool(row and row[0])
+
+    def record_unchanged_listing(self, digest: str) -> None:
+        """Remember that `files_to_read` found every file of the listing with this digest unchanged
+        (copied, not logged, by the next catch-up: it changes no data)."""
+        self.con.execute("DELETE FROM listing_checks")
+        self.con.execute("INSERT INTO listing_checks SELECT ?, coalesce(max(seq), -1) FROM run_log", [digest])
 
     def record_mtimes(self, files: list[tuple[str, int]]) -> None:
         """Record new modification times (file_id, mtime_ns) of loaded files found to hold the content
@@ -604,11 +619,14 @@ def _catch_up(data_dir: Path, spare: Path, published: Path) -> bool:
                 _copy_entities(warehouse, json.loads(arg))
             elif op == "mtimes":
                 warehouse.record_mtimes([(file_id, mtime_ns) for file_id, mtime_ns in json.loads(arg)])
-            else:
+            elif arg is None:  # a pass that recomputed every story: computed again
                 warehouse.update_stories()
+            else:  # the rows a pass wrote: copied, not computed again
+                _copy_stories(warehouse, json.loads(arg))
         con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM loads")
-        con.execute("INSERT INTO loads SELECT * FROM published.loads")
+        for table in ("loads", "listing_checks", "entities_pending"):  # bookkeeping, not logged: copied
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} SELECT * FROM published.{table}")
         con.execute("COMMIT")
         caught_up = _same_counts(con)
     except duckdb.Error:  # e.g. the published file predates a table of this zhnews' schema: copy it instead
@@ -631,6 +649,21 @@ def _copy_entities(warehouse: Warehouse, doc_ids: list[str]) -> None:
     try:
         copy_entities(con, doc_ids, "published")
         warehouse.log_entities(doc_ids)
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
+
+
+def _copy_stories(warehouse: Warehouse, written: dict[str, list]) -> None:
+    """Give the stories tables the rows a pass of the attached `published` file wrote, logged."""
+    from zhnews.warehouse.stories import copy_stories
+
+    con = warehouse.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        copy_stories(con, written, "published")
+        warehouse._log("stories", written)
         con.execute("COMMIT")
     except BaseException:
         _rollback(con)

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from zhnews.transforms.doc_text import DOCUMENT_TEXT_SQL
 from zhnews.transforms.neardup import (
     BAND_MASK,
@@ -66,26 +65,70 @@ FULL_SHARE = 0.25  # a load bringing more pending documents than this share of t
 PARTIAL_KEY_BIT = np.uint32(1 << 31)  # flipped in a partial document's stored excerpt keys (a hash bit, not the band's)
 STORED_KEYS = "excerpt keys of partial documents flipped at bit 31"  # the stored index's format, in the fingerprint
 _NO_TIME = 2**63  # documents without a publication time come last
+STORY_DOC_COLUMNS = "doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
 
 
-def update_stories(con: duckdb.DuckDBPyConnection, force: bool = False, full_share: float = FULL_SHARE) -> int:
+def update_stories(
+    con: duckdb.DuckDBPyConnection,
+    force: bool = False,
+    full_share: float | None = None,
+    log: Callable[[dict[str, list] | None], None] | None = None,
+) -> int:
     """Bring `doc_stories` up to date with the documents, in one transaction; returns the number of
     stories (groups of two documents or more). Places only the pending documents, unless `force`,
-    the parameters changed or the pending documents are many (see the module's docstring)."""
+    the parameters changed or the pending documents are more than `full_share` (None: `FULL_SHARE`)
+    of the indexed ones (see the module's docstring).
+
+    `log` is told, in that transaction, what the pass wrote: the rows it changed (`copy_stories`
+    gives another database the same rows), or None when it recomputed everything; a pass with
+    nothing pending writes nothing and tells nothing."""
     fingerprint = parameters_fingerprint(con)
     stored = con.execute("SELECT fingerprint, stories FROM stories_input").fetchone()
     if force or stored is None or stored[0] != fingerprint:
-        return rebuild_stories(con)
+        return rebuild_stories(con, log)
     pending = con.execute("SELECT count(DISTINCT doc_id) FROM stories_pending").fetchone()[0]
     if not pending:
         return int(stored[1])
     indexed = con.execute("SELECT count(*) FROM story_docs").fetchone()[0]
-    if pending > full_share * indexed:
-        return rebuild_stories(con)
+    if pending > (FULL_SHARE if full_share is None else full_share) * indexed:
+        return rebuild_stories(con, log)
     index = StoryKeyIndex(con)
-    stories = _in_transaction(con, lambda: _place_pending(con, index))
+
+    def place() -> int:
+        stories, written = _place_pending(con, index)
+        if log is not None:
+            log(written)
+        return stories
+
+    stories = _in_transaction(con, place)
     index.collect_garbage()
     return stories
+
+
+def copy_stories(con: duckdb.DuckDBPyConnection, written: dict[str, list], source: str) -> None:
+    """Give the stories tables the rows the attached database `source` holds where a pass wrote
+    (`written`, as `update_stories` logs it: doc_ids of `story_docs` and `doc_stories` rows, doc_nos of
+    `story_keys` rows), and its stories index files and parameters, in the caller's transaction: what
+    that pass computed, copied instead of computed again (a catch-up); nothing is left pending."""
+    for table, column in (("story_docs", "docs"), ("doc_stories", "stories")):
+        with registered_ids(con, written[column]) as ids:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM {ids})")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table} WHERE doc_id IN (SELECT id FROM {ids})"
+            )
+    con.register("_story_doc_nos", pa.table({"doc_no": pa.array(written["keys"], pa.uint32())}))
+    try:
+        con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM _story_doc_nos)")
+        con.execute(
+            f"INSERT INTO story_keys BY NAME SELECT * FROM {source}.story_keys"
+            " WHERE doc_no IN (SELECT doc_no FROM _story_doc_nos)"
+        )
+    finally:
+        con.unregister("_story_doc_nos")
+    for table in ("story_key_files", "stories_input"):
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}.{table}")
+    con.execute("DELETE FROM stories_pending")
 
 
 def stories_up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -103,9 +146,9 @@ def parameters_fingerprint(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT hash(?)", [PARAMETERS + STORED_KEYS]).fetchone()[0])
 
 
-def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
+def rebuild_stories(con: duckdb.DuckDBPyConnection, log: Callable[[dict[str, list] | None], None] | None = None) -> int:
     """Recompute every link, the stored index and `doc_stories` from the stored signatures, in one
-    transaction; returns the number of stories."""
+    transaction (`log` told None in it); returns the number of stories."""
     doc_ids, signatures, sizes, partial, published = read_signatures(con)
     texts = _TextCache(con)
     matches = find_signed_matches(doc_ids, signatures, sizes, partial, texts.exact)
@@ -137,6 +180,8 @@ def rebuild_stories(con: duckdb.DuckDBPyConnection) -> int:
         _insert(con, "story_keys", keys)
         index.replace(keys.column("key").to_numpy(), keys.column("doc_no").to_numpy(), signatures)
         _insert(con, "doc_stories", _stories_table(rows))
+        if log is not None:
+            log(None)
         return _finish(con)
 
     stories = _in_transaction(con, write)
@@ -228,50 +273,72 @@ class _Doc:
 
 
 class _Placement:
-    """The documents one incremental pass reads, their band neighbours, and the links it changes."""
+    """The documents one incremental pass reads, their band neighbours, and the links it changes.
+
+    Rows of `story_docs` are read as the pass asks for them (by doc_no, doc_id, leader or source: a
+    scan of that column only, then the rows by rowid), never the whole table (479,184 rows of the 300
+    MB bench warehouse read into memory took 0.3-0.4 s a pass)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, index: StoryKeyIndex):
         self.con = con
         self.index = index
         self.docs: dict[str, _Doc] = {}
         self.pending_keys: dict[int, list[str]] = defaultdict(list)  # band key → pending documents
-        self.stored: pa.Table | None = None  # story_docs as the pass found it (`read_story_docs`)
-        self.row_of_doc_no = np.zeros(0, dtype=np.int64)
-        self.doc_no_end = 0
+        self.rows: dict[int, tuple] = {}  # the story_docs rows read so far (`STORY_DOC_COLUMNS`), by doc_no
+        self.doc_no_of: dict[str, int] = {}
+        self.unstored_nos: set[int] = set()  # asked for and not in story_docs (they left the stories)
+        self.unstored_ids: set[str] = set()
 
-    def read_story_docs(self) -> None:
-        """Read `story_docs` once (its columns are small: a scan of the 300 MB bench warehouse's 479,184
-        rows took ~0.1 s): the pass then finds a stored document's row by doc_id or doc_no without a query."""
-        self._hold(
-            self.con.execute(
-                "SELECT doc_no, doc_id, published_us, partial, shingles, leader, similarity, source, containment"
-                " FROM story_docs"
-            ).to_arrow_table()
-        )
+    def fetch(self, column: str, values: Iterable) -> list[tuple]:
+        """The story_docs rows whose `column` (doc_no, doc_id, leader or source) is one of `values`,
+        in doc_no order; remembered, except those of documents that left (`leave`)."""
+        values = sorted(set(values))
+        if not values:
+            return []
+        kind = pa.uint32() if column == "doc_no" else pa.string()
+        self.con.register("_story_asked", pa.table({"v": pa.array(values, kind)}))
+        try:
+            rows = self.con.execute(
+                f"SELECT {STORY_DOC_COLUMNS} FROM story_docs WHERE rowid IN"
+                f" (SELECT rowid FROM story_docs WHERE {column} IN (SELECT v FROM _story_asked)) ORDER BY doc_no"
+            ).fetchall()
+        finally:
+            self.con.unregister("_story_asked")
+        for row in rows:
+            if row[1] not in self.unstored_ids:
+                self.rows[row[0]] = row
+                self.doc_no_of[row[1]] = row[0]
+        return rows
+
+    def rows_of_doc_nos(self, doc_nos: Iterable[int]) -> None:
+        """Read the story_docs rows of these doc_nos not read yet."""
+        asked = {n for n in doc_nos if n not in self.rows and n not in self.unstored_nos}
+        self.fetch("doc_no", asked)
+        self.unstored_nos.update(asked - self.rows.keys())
 
     def leave(self, doc_ids: list[str]) -> None:
         """Forget the stored rows of these documents (they leave the stories)."""
-        if doc_ids:
-            self._hold(self.stored.filter(pc.invert(pc.is_in(self.stored.column("doc_id"), pa.array(doc_ids)))))
-
-    def _hold(self, stored: pa.Table) -> None:
-        self.stored = stored
-        doc_nos = self.stored.column("doc_no").to_numpy()
-        self.doc_no_end = int(doc_nos.max()) + 1 if len(doc_nos) else 0  # one past the largest stored doc_no
-        self.row_of_doc_no = np.full(max(self.doc_no_end, 1), -1, dtype=np.int64)
-        self.row_of_doc_no[doc_nos] = np.arange(len(doc_nos))
+        self.unstored_ids.update(doc_ids)
+        for doc_id in doc_ids:
+            doc_no = self.doc_no_of.pop(doc_id, None)
+            if doc_no is not None:
+                del self.rows[doc_no]
+                self.unstored_nos.add(doc_no)
 
     def read_stored(self, doc_ids: Iterable[str]) -> None:
         """Read the stored documents among `doc_ids` not read yet (index rows and signatures)."""
-        wanted = sorted(set(doc_ids) - self.docs.keys())
+        wanted = sorted(set(doc_ids) - self.docs.keys() - self.unstored_ids)
         if not wanted:
             return
-        if self.stored is None:
-            self.read_story_docs()
-        rows = self.stored.filter(pc.is_in(self.stored.column("doc_id"), value_set=pa.array(wanted, pa.string())))
-        for doc_no, doc_id, published, partial, shingles, leader, similarity, source, containment in zip(
-            *(rows.column(c).to_pylist() for c in rows.column_names), strict=True
-        ):
+        asked = [d for d in wanted if d not in self.doc_no_of]
+        self.fetch("doc_id", asked)
+        self.unstored_ids.update(d for d in asked if d not in self.doc_no_of)
+        for doc_id in wanted:
+            if doc_id not in self.doc_no_of:
+                continue
+            doc_no, _, published, partial, shingles, leader, similarity, source, containment = self.rows[
+                self.doc_no_of[doc_id]
+            ]
             self.docs[doc_id] = _Doc(
                 doc_id,
                 (published if published is not None else _NO_TIME, doc_id),
@@ -314,15 +381,13 @@ class _Placement:
         partial = np.asarray([d.partial for d in docs])[owner]
         by_repost = is_repost_key(keys.ravel())
         at, doc_nos = self.index.find(stored_keys(keys.ravel(), ~partial))  # the other kind's excerpt keys
-        if self.stored is None:
-            self.read_story_docs()
-        known = doc_nos < len(self.row_of_doc_no)
-        rows = np.where(known, self.row_of_doc_no[np.where(known, doc_nos, 0)], -1)
-        at, rows = at[rows >= 0], rows[rows >= 0]  # the documents that left the stories are not in story_docs
-        found_partial = self.stored.column("partial").to_numpy(zero_copy_only=False)[rows]
-        keep = by_repost[at] | (found_partial != partial[at])
-        found_ids = self.stored.column("doc_id").take(pa.array(rows[keep])).to_pylist()
-        found = list(zip(owner[at[keep]].tolist(), found_ids, by_repost[at[keep]].tolist(), strict=True))
+        self.rows_of_doc_nos(np.unique(doc_nos).tolist())
+        found = []  # the documents that left the stories are not in story_docs
+        asked_owner, asked_partial, asked_repost = owner.tolist(), partial.tolist(), by_repost.tolist()
+        for q, doc_no in zip(at.tolist(), doc_nos.tolist(), strict=True):
+            row = self.rows.get(doc_no)
+            if row is not None and (asked_repost[q] or row[3] != asked_partial[q]):
+                found.append((asked_owner[q], row[1], asked_repost[q]))
         for doc in docs:
             doc.repost_neighbours, doc.excerpt_neighbours = set(), set()
         for q, key, repost in zip(owner.tolist(), keys.ravel().tolist(), by_repost.tolist(), strict=True):
@@ -339,7 +404,9 @@ class _Placement:
         return np.concatenate([repost_keys(signatures), excerpt_keys(signatures)], axis=1)
 
 
-def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
+def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> tuple[int, dict[str, list]]:
+    """Place the pending documents (see the module's docstring); returns the number of stories and
+    what the pass wrote (`copy_stories`)."""
     with registered_ids(con, _pending(con)) as ids:
         present = con.execute(  # rows found by a scan of doc_id only, then fetched
             f"SELECT d.doc_id, epoch_us(d.published_at), {_PARTIAL}, s.shingles, s.minhash"
@@ -349,23 +416,25 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
         ).fetchall()
         pending_ids = [r[0] for r in con.execute(f"SELECT id FROM {ids}").fetchall()]
     places = _Placement(con, index)
-    places.read_story_docs()
     # the stored versions of pending documents leave the index: their followers and excerpts are placed again,
     # and so is every stored partial sharing an excerpt band with a full document that leaves
-    stored = places.stored
-    leaving = stored.filter(pc.is_in(stored.column("doc_id"), pa.array(pending_ids, pa.string())))
-    ids, leaders, sources = (leaving.column(c).to_pylist() for c in ("doc_id", "leader", "source"))
-    old_links = {d: (leader, source) for d, leader, source in zip(ids, leaders, sources, strict=True)}
-    dropped_doc_nos = leaving.column("doc_no").to_numpy()
+    leaving = places.fetch("doc_id", pending_ids)
+    old_links = {doc_id: (leader, source) for _, doc_id, _, _, _, leader, _, source, _ in leaving}
+    dropped_doc_nos = np.asarray([row[0] for row in leaving], dtype=np.uint32)
     followers, orphans, uncovered = [], [], []
     if old_links:
-        leaders = pa.array([d for d, (leader, _) in old_links.items() if leader is None], pa.string())
-        followers = stored.filter(pc.is_in(stored.column("leader"), leaders)).column("doc_id").to_pylist()
-        orphans = (
-            stored.filter(pc.is_in(stored.column("source"), pa.array(ids, pa.string()))).column("doc_id").to_pylist()
+        leaders = [d for d, (leader, _) in old_links.items() if leader is None]
+        followers = [row[1] for row in places.fetch("leader", leaders)]
+        orphans = [row[1] for row in places.fetch("source", old_links)]
+        dropped_rows = pa.table(
+            {
+                "doc_id": pa.array(list(old_links), pa.string()),
+                "doc_no": pa.array(dropped_doc_nos, pa.uint32()),
+                "partial": pa.array([row[3] for row in leaving], pa.bool_()),
+            }
         )
-        _insert(con, "story_dropped", leaving.select(["doc_id", "doc_no", "partial"]), create=True)
-        if not pc.all(leaving.column("partial")).as_py():
+        _insert(con, "story_dropped", dropped_rows, create=True)
+        if not all(row[3] for row in leaving):
             uncovered = _partials_sharing_excerpt_bands(con, index)
         con.execute("DELETE FROM story_keys WHERE doc_no IN (SELECT doc_no FROM story_dropped)")
         con.execute("DELETE FROM story_docs WHERE doc_id IN (SELECT doc_id FROM story_dropped)")
@@ -413,7 +482,8 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
     linked = {d for d in regrouped if d in leader or d in source} | {t[0] for t in (*leader.values(), *source.values())}
     rows = story_rows(linked, {d: docs[d].order for d in linked}, leader, source)
     # writes: the pending documents' index rows and keys, the changed links, the regrouped stories
-    start = max(places.doc_no_end, index.next_doc_no)
+    stored_end = con.execute("SELECT coalesce(max(doc_no) + 1, 0) FROM story_docs").fetchone()[0]
+    start = max(stored_end, index.next_doc_no)  # one past every doc_no stored or named by the index files
     for k, doc_id in enumerate(sorted(pending)):
         docs[doc_id].doc_no = start + k
     rewritten = sorted(pending | (changed - dropped))
@@ -433,7 +503,12 @@ def _place_pending(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> int:
         con.execute(f"DELETE FROM doc_stories WHERE doc_id IN (SELECT id FROM {ids})")
     _insert(con, "doc_stories", _stories_table(rows))
     con.execute("DELETE FROM stories_pending")
-    return _finish(con)
+    written = {
+        "docs": sorted(set(rewritten) | dropped),
+        "stories": sorted(members | involved | {row[0] for row in rows}),
+        "keys": sorted({*dropped_doc_nos.tolist(), *(d.doc_no for d in new)}),
+    }
+    return _finish(con), written
 
 
 def _partials_sharing_excerpt_bands(con: duckdb.DuckDBPyConnection, index: StoryKeyIndex) -> list[str]:

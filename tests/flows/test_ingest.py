@@ -78,6 +78,37 @@ def test_a_file_touched_without_a_change_is_read_once_and_then_left_unread(inges
     assert recorded == touched.stat().st_mtime_ns
 
 
+def test_a_listing_found_unchanged_is_compared_with_the_warehouse_again_only_once_something_changed(
+    ingest, tmp_path, monkeypatch
+):
+    """The check of unchanged files remembers the listing it found all unchanged (a digest of its paths,
+    sizes and modification times): a run over the same listing, with nothing loaded or touched since,
+    skips the comparison with the warehouse's files; a touched file makes the next runs compare again."""
+    import shutil
+
+    from zhnews.warehouse.store import Warehouse
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES, inbox)
+    ingest([inbox], tmp_path / "data")
+    compared, files_to_read = [], Warehouse.files_to_read
+    monkeypatch.setattr(
+        Warehouse,
+        "files_to_read",
+        lambda self, listing: compared.append(listing.num_rows) or files_to_read(self, listing),
+    )
+    runs = [ingest([inbox], tmp_path / "data")]  # compares: every file unchanged
+    runs.append(ingest([inbox], tmp_path / "data"))  # the same listing: not compared
+    assert compared == [5]
+    touched = sorted(inbox.glob("*.txt"))[0]
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    runs.append(ingest([inbox], tmp_path / "data"))  # another listing: compared, the touched file read
+    runs.append(ingest([inbox], tmp_path / "data"))  # its new time recorded since: compared again
+    runs.append(ingest([inbox], tmp_path / "data"))
+    assert compared == [5, 5, 5]
+    assert [(run.files_unchanged, run.files_loaded) for run in runs] == [(5, 0)] * 5
+
+
 def test_synthetic_dumps_of_the_seed_layouts_score_like_the_seeds(ingest, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -247,6 +247,38 @@ def test_stories_of_a_warehouse_built_in_many_runs_are_those_of_one_run(tmp_path
     assert len({story for d, story, _ in found if d.startswith("v")}) >= 2  # the chain does not drift
 
 
+def test_the_next_writer_copies_the_rows_the_last_stories_pass_wrote_instead_of_placing_again(tmp_path, monkeypatch):
+    """The file the last run published over is caught up with the rows that run's pass wrote, copied
+    from the published file: the same tables, and no document placed a second time."""
+    import zhnews.warehouse.store as store
+    import zhnews.warehouse.stories as stories_module
+
+    from tests.warehouse.test_store import tables
+
+    monkeypatch.setattr(stories_module, "FULL_SHARE", math.inf)  # every small run places its documents
+    files, folder = news_files(), tmp_path / "data"
+    folder.mkdir()
+    runs = [({"f0", "f1", "f5"}, ()), ({"f2"}, ()), ({"f3", "f4"}, ()), ({"f4-changed"}, ()), ((), ["f5"])]
+    for loaded, forgotten in runs:
+        with Warehouse(folder, logged=True) as wh:  # as an ingest: each open catches the spare up
+            if forgotten:
+                wh.forget_files(list(forgotten))
+            for name in sorted(loaded):
+                batch = with_analytics(rows(name.split("-")[0], files[name], digest=name))
+                wh.load_batch(write_batch(folder, name, batch, "load1"))
+            wh.update_stories()
+    published = tables(folder / "zhnews.duckdb")
+    assert "('y1', 'y1', 1.0, 'first')" in published["doc_stories"]  # y0 removed: y1 leads its story
+    placed, copied = [], []
+    real_place = stories_module._place_pending
+    monkeypatch.setattr(stories_module, "_place_pending", lambda *a: placed.append(a) or real_place(*a))
+    monkeypatch.setattr(store, "_copy_atomically", lambda *args: copied.append(args))
+    wh = Warehouse(folder, logged=True)
+    wh.close()
+    assert not placed and not copied
+    assert tables(wh.path) == published
+
+
 # --- the sorted key index beside the warehouse -------------------------------------------------------
 
 
