@@ -92,8 +92,10 @@ def _article_above(lines: list[Line], first_meta: int) -> bool:
     """Whether the page's article text (`main_text`: its densest run of prose) ends above its first meta
     line with at least `ARTICLE_PARAGRAPHS` paragraphs: an article whose comments carry dates, not a listing
     (a listing's snippets lie between its meta lines)."""
-    texts = tuple(line.text for line in lines)
-    block = main_text(list(texts))
+    texts = [line.text for line in lines]
+    if sum(map(is_paragraph, texts[:first_meta])) < ARTICLE_PARAGRAPHS:  # a listing's header: its chrome and topic
+        return False
+    block = main_text(texts)
     if block is None or block.end >= first_meta:
         return False
     return sum(is_paragraph(text) for text in texts[block.start : block.end + 1]) >= ARTICLE_PARAGRAPHS
