@@ -231,15 +231,13 @@ def _link_row(text: str) -> bool:
 
 
 _CUT_OFF = re.compile(r"(?:\.\.\.|…)$")
+_MENU_BARS = re.compile(r"\s[|｜]\s")  # `首页 | 时事 | 生活`: three or more cells are a menu row, not a headline
 
 
 def _title_like(text: str) -> bool:
     """A heading-shaped line; a headline the site cut off (`…地铁直达+无敌免...`) still is one."""
     stripped = _CUT_OFF.sub("", text.strip())
     return looks_like_heading(stripped, max_chars=100) and ">" not in stripped and len(_MENU_BARS.findall(stripped)) < 2
-
-
-_MENU_BARS = re.compile(r"\s[|｜]\s")  # `首页 | 时事 | 生活`: three or more cells are a menu row, not a headline
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ _META = re.compile(r"^(?:(?P<outlet>[^\s·•|].{0,40}?)\s*[·•|]|(?P<bare>[^\
 _DATE_HINT = re.compile(r"\d|[今昨前]天")
 _META_SEPARATOR = re.compile(r"[\s·•|]")  # every `_META` match holds one (between outlet and date)
 MAX_META_CHARS = 90
+ARTICLE_PARAGRAPHS = 3  # paragraphs above the first meta line that make the page an article with dated comments
 # A counter a listing prints between outlet and date: `128条评论`, `3.2万阅读`, `56跟帖`.
 _COUNTER = re.compile(r"\s+\d+(?:\.\d+)?\s*[万wWkK]?\s*(?:条评论|評論|评论|跟帖|次阅读|阅读|閱讀|次播放|播放)(?=\s)")
 _COUNTER_WORDS = ("评论", "評論", "跟帖", "阅读", "閱讀", "播放")
@@ -41,7 +42,6 @@ _COUNTER_WORDS = ("评论", "評論", "跟帖", "阅读", "閱讀", "播放")
 _RESULT_COUNT = re.compile(
     r"^(?=.{0,60}$)(?:.{0,16}(?:找到|共有|共计|共)\D{0,10}\d[\d,，]*\s*万?\s*(?:条|个|個|篇|项|項)|About\s+[\d,]+\s+results?\b)"
 )
-ARTICLE_PARAGRAPHS = 3
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
 
 
