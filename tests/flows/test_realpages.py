@@ -21,7 +21,7 @@ from tests.conftest import ROOT, ingest_annotated
 
 REALPAGES = ROOT / "tests" / "fixtures" / "realpages"
 # set: (F1, title, outlet, date) floors
-FLOORS = {"dev": (0.95, 0.93, 0.93, 0.93), "dev2": (0.905, 0.90, 0.59, 0.87)}
+FLOORS = {"dev": (0.95, 0.93, 0.93, 0.93), "dev2": (0.93, 0.92, 0.58, 0.91)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

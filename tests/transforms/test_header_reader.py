@@ -180,6 +180,18 @@ class TestOutletCandidates:
         assert "关注中国中心" in found
         assert not any("CCC" in name for name in found)
 
+    def test_a_name_the_layout_read_as_the_author_is_marked_so(self, rules, outlets):
+        lines = [
+            Line(1, "雨水为何这么多"),
+            Line(2, "2005-08-12 16:12　　作者：眉间尺"),
+            *(Line(3 + n, t) for n, t in enumerate(BODY)),
+        ]
+        found_page = page_of(
+            lines, lines[2:], {"author": "眉间尺"}, rule_title=None, rule_date=None, rule_outlet=None, reference=SAVED
+        )
+        found = {c.text: c.features for c in outlet_candidates(found_page, rules, outlets)}
+        assert found["眉间尺"]["the_author"] == 1.0
+
 
 class TestModel:
     def test_candidates_are_ranked_by_their_weighted_features(self, rules):

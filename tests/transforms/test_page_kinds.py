@@ -252,3 +252,28 @@ def test_a_date_line_with_labels_glued_to_the_date_is_still_the_date_line(proces
     page = "新法案获通过\n2025年11月25日 14:32来源：中国新闻网 责任编辑：张三\n议会周四通过一项修正案。\n法案预计明年初生效。"
     doc = processor.process(page, SAVED).documents[0]
     assert (doc.title, doc.source, doc.published_at) == ("新法案获通过", "中国新闻网", at("2025-11-25 14:32"))
+
+
+THREAD = """论坛首页 > 读书版 > 书评
+关于旧书摊的一点回忆
+老周
+小时候每到周末，我都会跟着父亲去城南的旧书摊，一排排摊位摆满了发黄的杂志和连环画。
+那时候一本连环画只要几分钱，我常常蹲在摊前看上一个下午，摊主也从不赶人。
+后来城市改造，旧书摊搬到了郊外，去的人越来越少，如今已经很难再找到那样的地方了。
+------------------------------
+〓 读书版 书评 发布时间 2005/03/15 22:36:13 by 老周 〓
+← 返回
+写得真好
+小李
+我也想起了小时候在书摊前看书的日子，真怀念那时的慢生活。
+------------------------------
+〓 读书版 书评 发布时间 2005/03/16 08:02:45 by 小李 〓
+← 返回"""
+
+
+def test_a_posts_stamp_below_its_text_closes_it_and_the_replies_below_are_not_the_article(processor):
+    doc = processor.process(THREAD, SAVED).documents[0]
+    assert doc.title == "关于旧书摊的一点回忆"
+    assert doc.published_at == at("2005-03-15 22:36:13")
+    assert doc.body.startswith("小时候每到周末") and doc.body.endswith("很难再找到那样的地方了。")
+    assert "怀念" not in doc.body and "写得真好" not in doc.body

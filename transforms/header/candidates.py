@@ -91,6 +91,7 @@ class Page:
     named: dict[str, str] = field(default_factory=dict)  # names the layout read: account, site, masthead...
     reference: dt.datetime | None = None  # when the page was saved
     numbers: tuple[int, ...] = ()  # each line's number in the dump
+    authors: frozenset[str] = frozenset()  # the people the layout read as the text's authors
 
 
 @dataclass(slots=True)
@@ -666,6 +667,7 @@ def _outlet_features(
         "has_digit": float(bool(_DIGIT.search(name))),
         "mentions_many": math.log1p(mentions - 1),
         "in_text": float(name in view.body_text),
+        "the_author": float(canonical(name) in view.page.authors),
     }
     features.update(_bucket("name_length", len(name), (2, 3, 4, 6, 9, 14)))
     return features

@@ -103,7 +103,8 @@ def page_of(
         return None
     start = _past_strays(texts, [n in kept for n in numbers], start)
     named = {name: fields[name] for name in NAMED_FIELDS if fields.get(name)}
-    return Page(tuple(texts), start, end, rule_title, rule_date, rule_outlet, named, reference, tuple(numbers))
+    authors = frozenset(canonical(name) for name in fields.get("author", "").split())
+    return Page(tuple(texts), start, end, rule_title, rule_date, rule_outlet, named, reference, tuple(numbers), authors)
 
 
 def _past_strays(texts: Sequence[str], kept: Sequence[bool], start: int) -> int:

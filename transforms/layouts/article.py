@@ -403,8 +403,10 @@ class PortalArticle:
         last = header.title_at if trailing else max(header.title_at, header.date_at)
         first_no, last_no = content[first].no, content[last].no
         body_no = content[header.body_at].no if header.body_at < len(content) else None
-        end_no = None if trailing or header.body_end is None else content[header.body_end].no
-        credits_after = set() if end_no is None else _credits_after(content[header.body_end + 1 :])
+        # a date line below the text closes the post: what follows it is replies and chrome
+        end_at = header.date_at if trailing else header.body_end
+        end_no = None if end_at is None else content[end_at].no
+        credits_after = set() if end_no is None else _credits_after(content[end_at + 1 :])
         byline_lines = [] if trailing else content[header.title_at + 1 : header.date_at]
         byline_nos = {line.no for line in byline_lines}
         card_nos = _account_card(byline_lines, rules)
@@ -438,8 +440,8 @@ class PortalArticle:
             else:
                 draft.lines.append(line)
         draft.header = [line.text for line in content[header.title_at : header.body_at]] if not trailing else None
-        if end_no is not None:
-            draft.after = [line.text for line in content[header.body_end + 1 : header.body_end + 1 + CREDIT_REACH]]
+        if end_at is not None:
+            draft.after = [line.text for line in content[end_at + 1 : end_at + 1 + CREDIT_REACH]]
         if bylines:
             draft.fields["author"] = " ".join(bylines)
         return draft, removed
