@@ -277,3 +277,21 @@ def test_a_posts_stamp_below_its_text_closes_it_and_the_replies_below_are_not_th
     assert doc.published_at == at("2005-03-15 22:36:13")
     assert doc.body.startswith("小时候每到周末") and doc.body.endswith("很难再找到那样的地方了。")
     assert "怀念" not in doc.body and "写得真好" not in doc.body
+
+
+LEDE_ABOVE_DATE = """新闻
+德国
+议会通过新的职业培训法案
+议会周四通过一项职业培训法案修正案，计划在未来两年内将培训名额提高约三成。
+2025年11月20日
+议会周四以多数票通过修正案。根据新规，培训机构将获得更多经费，学员等待时间将缩短。
+部长在辩论中表示，培训是进入劳动力市场的关键，每一个等待的月份都是损失。
+反对党议员则批评，法案对培训教师的待遇着墨不多，行业协会估计缺少数千名教师。
+相关内容
+欧盟庇护制度改革进入落实阶段"""
+
+
+def test_a_date_line_under_a_lede_that_no_other_line_repeats_does_not_end_the_text(processor):
+    doc = processor.process(LEDE_ABOVE_DATE, SAVED).documents[0]
+    assert doc.published_at == at("2025-11-20 00:00")
+    assert "每一个等待的月份都是损失" in doc.body and "缺少数千名教师" in doc.body

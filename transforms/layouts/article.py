@@ -67,6 +67,7 @@ MIN_LOOSE_PROSE = 15  # a comma-separated line this long counts as prose in a po
 MIN_PROSE_RUN = 3
 _CLAUSE_MARK = re.compile(r"[，,！!？?；;：:]")  # consecutive such lines that make a post's text
 TRAILING_DATE_GAP = 3  # a date line after the body is at most this many lines below a paragraph
+_STAMP_PREFIX = re.compile(r"^\D*?[\u4e00-\u9fffA-Za-z]\D*?(?=\d)")  # what a stamp prints before its date
 _SOURCE_LABEL = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*(?P<name>[^\s|丨【\[]{2,20})", re.I)
 _NAME_PART_MAX = 12
 _NAME_PART = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2," + str(_NAME_PART_MAX) + "}$")
@@ -403,8 +404,9 @@ class PortalArticle:
         last = header.title_at if trailing else max(header.title_at, header.date_at)
         first_no, last_no = content[first].no, content[last].no
         body_no = content[header.body_at].no if header.body_at < len(content) else None
-        # a date line below the text closes the post: what follows it is replies and chrome
-        end_at = header.date_at if trailing else header.body_end
+        # a post's stamp below its text, printed again below (the replies' stamps), closes the post
+        closed = trailing and _stamp_recurs(content, header.date_at)
+        end_at = header.date_at if closed else None if trailing else header.body_end
         end_no = None if end_at is None else content[end_at].no
         credits_after = set() if end_no is None else _credits_after(content[end_at + 1 :])
         byline_lines = [] if trailing else content[header.title_at + 1 : header.date_at]
@@ -463,6 +465,15 @@ class PortalArticle:
             first = non_blank(lines)[0].text.strip()
             if 2 <= len(first) <= 12 and looks_like_heading(first):
                 draft.fields["site"] = first
+
+
+def _stamp_recurs(content: list[Line], date_at: int) -> bool:
+    """Whether a date line below a text is printed again further down with the same words before the date
+    (`〓 某版 发布时间 2005/03/15 … by 甲 〓`, then the replies' `… 2005/03/16 … by 乙 〓`): a thread of posts."""
+    prefix = _STAMP_PREFIX.match(content[date_at].text.strip())
+    if prefix is None:
+        return False
+    return any(line.text.strip().startswith(prefix.group()) for line in content[date_at + 1 :])
 
 
 def _site_credit(lines: list[Line], rules: Rulebook) -> str | None:
