@@ -173,6 +173,13 @@ def test_the_gate_leaves_a_sentence_without_proper_nouns_to_the_dictionary():
     assert jieba_gate(EntityRules(org_suffixes=("协会",)))("今天天气很好，我们去公园散步。") == []
 
 
+def test_the_gate_report_counts_what_lac_reads_and_where_it_finds_names():
+    from bench.entities import gate_report
+
+    report = gate_report([("", "董事长杨敬辉昨天在东莞开会。今天天气很好。")])
+    assert report == {"characters": 21, "read": 14, "windows": 1, "read_in_windows_with_names": 14}
+
+
 def test_the_gate_has_a_known_name_with_no_doubt_near_read_alone():
     sentence = "我们明天去北京开会。"
     assert [(sentence[a:b], whole) for a, b, whole in jieba_gate(EntityRules())(sentence)] == [("北京", True)]
