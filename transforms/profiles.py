@@ -59,6 +59,7 @@ class SiteProfile:
     not_names: tuple[str, ...] = ()
     title_labels: tuple[str, ...] = ()
     date_labels: tuple[str, ...] = ()
+    other_date_labels: tuple[str, ...] = ()
     outlet_suffixes: tuple[str, ...] = ()
     button_verbs: tuple[str, ...] = ()
     source_labels: tuple[str, ...] = ()
@@ -93,6 +94,7 @@ class Rulebook:
     not_names: frozenset[str] = frozenset()  # badges and widgets beside a byline or date (`原创`, `举报`)
     title_labels: frozenset[str] = frozenset()  # a label a page prints before its headline (`主题`)
     date_labels: tuple[str, ...] = ()  # words that announce a publication time (`发表于`, `posted`)
+    other_date_labels: tuple[str, ...] = ()  # ... and another time (`成文日期`, `最后更新`): a header-reader feature
     outlet_suffixes: tuple[str, ...] = ()  # how outlet names end (`日报`, `新闻网`): a header-reader feature
     button_verbs: tuple[str, ...] = ()  # how a button's label starts (`点击`, `收藏`): a link, not a name
     source_labels: tuple[str, ...] = ()  # how a label naming the source ends (`来源`, `转自`): a feature
@@ -198,6 +200,7 @@ class ProfileSet:
             not_names=frozenset(word for p in active for word in p.not_names),
             title_labels=frozenset(word for p in active for word in p.title_labels),
             date_labels=tuple(dict.fromkeys(word for p in active for word in p.date_labels)),
+            other_date_labels=tuple(dict.fromkeys(word for p in active for word in p.other_date_labels)),
             outlet_suffixes=tuple(dict.fromkeys(word for p in active for word in p.outlet_suffixes)),
             button_verbs=tuple(dict.fromkeys(word for p in active for word in p.button_verbs)),
             source_labels=tuple(dict.fromkeys(word for p in active for word in p.source_labels)),
@@ -322,6 +325,7 @@ PROFILE_SCHEMA = _Table(
             {
                 "title_labels": _ListOf(_STRING),
                 "date_labels": _ListOf(_STRING),
+                "other_date_labels": _ListOf(_STRING),
                 "outlet_suffixes": _ListOf(_STRING),
                 "button_verbs": _ListOf(_STRING),
                 "source_labels": _ListOf(_STRING),
@@ -429,6 +433,7 @@ def parse_profile(text: str, origin: str) -> SiteProfile:
         not_names=tuple(credits.get("not_names", [])),
         title_labels=tuple(header.get("title_labels", [])),
         date_labels=tuple(header.get("date_labels", [])),
+        other_date_labels=tuple(header.get("other_date_labels", [])),
         outlet_suffixes=tuple(header.get("outlet_suffixes", [])),
         button_verbs=tuple(header.get("button_verbs", [])),
         source_labels=tuple(header.get("source_labels", [])),

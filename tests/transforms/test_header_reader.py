@@ -142,6 +142,16 @@ class TestDateCandidates:
         labelled = next(c for c in found if c.value.day == 12)
         assert labelled.features["labelled"] == 1.0 and labelled.features["above_text"] == 1.0
 
+    def test_a_signing_or_update_time_is_labelled_as_another_time_not_the_publication(self, rules):
+        found = date_candidates(
+            page(["雨水为何这么多", "成文日期：2005-08-11", "发布日期：2005-08-12", "最后更新: 2005-08-13 09:00"]),
+            rules,
+        )
+        by_day = {c.value.day: c.features for c in found}
+        assert by_day[12].get("labelled") == 1.0 and "other_labelled" not in by_day[12]
+        for day in (11, 13):
+            assert by_day[day]["other_labelled"] == 1.0 and "labelled" not in by_day[day]
+
     def test_a_date_after_the_saving_time_is_marked_future(self, rules):
         (found,) = date_candidates(page(["雨水为何这么多", "2006-01-01 10:00"]), rules)
         assert found.features["future"] == 1.0

@@ -442,6 +442,7 @@ def _date_features(
     assert when is not None
     before = line[: line.find(candidate.text)] if candidate.text in line else ""
     reference = page.reference
+    other = any(label in before[-12:] for label in rules.other_date_labels)  # `成文日期：`, `最后更新:`
     features = {
         "bias": 1.0,
         "above_text": float(at < page.body_start),
@@ -456,7 +457,8 @@ def _date_features(
         "date_line": float(view.dated(at)),
         "span_share": len(candidate.text) / max(1, len(line)),
         "paragraph": float(is_paragraph(line)),
-        "labelled": float(any(label in before[-12:] for label in rules.date_labels)),
+        "labelled": float(not other and any(label in before[-12:] for label in rules.date_labels)),
+        "other_labelled": float(other),
         "boilerplate": float(is_boilerplate(line, rules)),
         "site_line": float(bool(_SITE_LINE.search(line))),
         "latest": float(when == values[-1]),
