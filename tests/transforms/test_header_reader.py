@@ -152,6 +152,11 @@ class TestDateCandidates:
         for day in (11, 13):
             assert by_day[day]["other_labelled"] == 1.0 and "labelled" not in by_day[day]
 
+    def test_the_first_date_below_the_text_is_marked_as_such(self, rules):
+        stamps = ["〓 发布时间 2005/03/15 22:36 by 甲 〓", "写得真好", "〓 发布时间 2005/03/16 08:02 by 乙 〓"]
+        found = {c.value.day: c.features for c in date_candidates(page(["雨水为何这么多"], stamps), rules)}
+        assert found[15].get("first_after_text") == 1.0 and "first_after_text" not in found[16]
+
     def test_a_date_after_the_saving_time_is_marked_future(self, rules):
         (found,) = date_candidates(page(["雨水为何这么多", "2006-01-01 10:00"]), rules)
         assert found.features["future"] == 1.0

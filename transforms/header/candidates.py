@@ -466,6 +466,7 @@ def _date_features(
         "same_day_elsewhere": float(sum(c.value and c.value.date() == when.date() for c in every) > 1),
         "first_on_page": float(candidate is every[0]),
         "first_above_text": float(at < page.body_start and not any(c.at < at for c in every if c.at < page.body_start)),
+        "first_after_text": float(at > page.body_end and not any(page.body_end < c.at < at for c in every)),
         "near_rule_title": float(_near_title(page, at)),
     }
     features.update(
